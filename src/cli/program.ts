@@ -1,0 +1,183 @@
+// Commander declarations: names, flags, help text with an example. Actions call one function in
+// src/commands/ and hand its result to a printer in src/cli/. No logic here.
+import { Command, Option } from 'commander';
+import type { Context } from '../commands/context.js';
+import { SORT_KEYS } from '../core/sort-keys.js';
+import { RUN_STATUSES } from '../core/manifest.js';
+import { outputFormat, parsePositiveInt, withOutputOptions } from './options.js';
+
+export const VERSION = '0.1.0';
+
+function example(text: string): string {
+  return `\nExample:\n${text
+    .trim()
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n')}\n`;
+}
+
+export function createProgram(ctx: Context & { setGlobalOptions(o: { root?: string; db?: string }): void }): Command {
+  const program = new Command('runs');
+  // Settings the subcommands inherit must be set BEFORE .command() calls.
+  program
+    .description('Record every MLX LoRA fine-tuning run in its own folder and query them all.')
+    .version(VERSION, '-V, --version')
+    .option('--root <dir>', 'runs root (default: models/runs/mlx, or RUNS_ROOT)')
+    .option('--db <path>', 'index database (default: <root>/runs.db, or RUNS_DB)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.io.stdout.write(s),
+      writeErr: (s) => ctx.io.stderr.write(s),
+    })
+    .showSuggestionAfterError()
+    .addHelpText(
+      'after',
+      example(`
+runs train --config lora.yaml -- --iters 600
+runs list --sort val_loss --limit 5
+runs diff latest~1 latest`),
+    )
+    .hook('preAction', (_root, action) => {
+      ctx.setGlobalOptions(action.optsWithGlobals());
+    });
+
+  program
+    .command('train')
+    .description('record a training run: new run folder, live log, metrics indexed as they arrive')
+    .option('--config <file>', 'trainer YAML config; copied to <run>/config.yaml and passed with -c')
+    .option('--trainer <cmd>', 'trainer command line (default: mlx_lm.lora, or RUNS_TRAINER)')
+    .option('--tag <tag>', 'tag the run (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--note <text>', 'a note stored with the run')
+    .argument('[trainer-args...]', 'arguments for the trainer, after --')
+    .addHelpText(
+      'after',
+      example(`
+runs train --config lora.yaml --tag baseline -- --iters 600 --model mlx-community/Qwen3-4B-Instruct-2507-4bit
+runs train --trainer "python -m mlx_lm lora" -- --data ./data --iters 100`),
+    )
+    .action(async (trainerArgs: string[], opts) => {
+      const { train } = await import('../commands/train.js');
+      await train(ctx, { ...opts, trainerArgs });
+    });
+
+  program
+    .command('index')
+    .description('bring the index up to date with the run folders (new, changed, removed runs)')
+    .option('--rebuild', 'drop the index and rebuild it from the folders')
+    .addHelpText('after', example('runs index\nruns index --rebuild'))
+    .action(async (opts) => {
+      const { indexRuns } = await import('../commands/index-runs.js');
+      const { printIndexReport } = await import('./print.js');
+      printIndexReport(ctx, await indexRuns(ctx, opts));
+    });
+
+  withOutputOptions(
+    program
+      .command('list')
+      .alias('ls')
+      .description('one row per run, sorted and filtered')
+      .addOption(new Option('--sort <key>', 'sort key').choices(SORT_KEYS).default('started'))
+      .option('--desc', 'sort descending (runs without a value stay last)')
+      .option('--asc', 'sort ascending')
+      .option('--limit <n>', 'at most N runs', parsePositiveInt)
+      .addOption(new Option('--status <status>', 'only runs with this status').choices(RUN_STATUSES))
+      .option('--where <expr>', `filter on runs columns, e.g. "lora_rank >= 16 and model like '%Qwen%'"`),
+  )
+    .addHelpText(
+      'after',
+      example(`
+runs list --sort val_loss --limit 10
+runs list --status completed --where "lora_rank >= 16" --json`),
+    )
+    .action(async (opts) => {
+      const { listRuns } = await import('../commands/list.js');
+      const { printRunList } = await import('./print.js');
+      printRunList(ctx, await listRuns(ctx, opts), outputFormat(opts));
+    });
+
+  withOutputOptions(
+    program
+      .command('show')
+      .description('everything about one run: metadata, config, summary, checkpoints, loss curves')
+      .argument('<run>', 'run id, unique id prefix, latest or latest~N'),
+  )
+    .addHelpText('after', example('runs show latest\nruns show 2026-11-29_14 --json'))
+    .action(async (ref: string, opts) => {
+      const { showRun } = await import('../commands/show.js');
+      const { printRunDetails } = await import('./print.js');
+      printRunDetails(ctx, await showRun(ctx, ref), outputFormat(opts));
+    });
+
+  withOutputOptions(
+    program
+      .command('diff')
+      .description('what differs between two runs: config, metadata, metrics, val loss by iteration')
+      .argument('<a>', 'first run')
+      .argument('<b>', 'second run')
+      .option('--all', 'show every key, not only the changed ones'),
+  )
+    .addHelpText('after', example('runs diff latest~1 latest\nruns diff 2026-11-28_22 2026-11-29_09 --all'))
+    .action(async (a: string, b: string, opts) => {
+      const { diffRuns } = await import('../commands/diff.js');
+      const { printRunDiff } = await import('./print.js');
+      printRunDiff(ctx, await diffRuns(ctx, a, b, opts), outputFormat(opts));
+    });
+
+  withOutputOptions(
+    program
+      .command('sql')
+      .description('read-only SQL over the index (tables runs, metrics, params, checkpoints)')
+      .argument('<query>', 'one SELECT statement')
+      .option('--limit <n>', 'at most N rows (default 1000)', parsePositiveInt),
+  )
+    .addHelpText(
+      'after',
+      example(`runs sql "select model, min(best_val_loss) from runs group by model" --csv`),
+    )
+    .action(async (query: string, opts) => {
+      const { runSql } = await import('../commands/sql.js');
+      const { printSqlResult } = await import('./print.js');
+      printSqlResult(ctx, await runSql(ctx, query, opts), outputFormat(opts));
+    });
+
+  program
+    .command('plot')
+    .description('loss curves in the terminal, several runs overlaid')
+    .argument('<runs...>', 'one or more runs')
+    .option('--metric <name>', 'loss (default), learning_rate, tokens_per_sec, it_per_sec, peak_mem_gb, trained_tokens', 'loss')
+    .option('--width <n>', 'chart width in columns', parsePositiveInt)
+    .option('--height <n>', 'chart height in rows', parsePositiveInt)
+    .addHelpText('after', example('runs plot latest~1 latest\nruns plot latest --metric learning_rate'))
+    .action(async (refs: string[], opts) => {
+      const { plotRuns } = await import('../commands/plot.js');
+      const { printPlot } = await import('./print.js');
+      printPlot(ctx, await plotRuns(ctx, refs, opts));
+    });
+
+  program
+    .command('tag')
+    .description('add tags to a run (stored in run.json and the index)')
+    .argument('<run>', 'run id, prefix, latest or latest~N')
+    .argument('<tags...>', 'tags to add')
+    .option('--remove', 'remove these tags instead')
+    .addHelpText('after', example('runs tag latest baseline qwen\nruns tag latest baseline --remove'))
+    .action(async (ref: string, tags: string[], opts) => {
+      const { tagRun } = await import('../commands/tag.js');
+      const result = await tagRun(ctx, ref, tags, opts);
+      ctx.notice(`${result.id}: tags ${result.tags.length ? result.tags.join(', ') : '(none)'}`);
+    });
+
+  program
+    .command('note')
+    .description('set the note of a run (stored in run.json and the index)')
+    .argument('<run>', 'run id, prefix, latest or latest~N')
+    .argument('<text>', 'the note ("" clears it)')
+    .addHelpText('after', example('runs note latest "lr 2e-5 overfits after 600 iters"'))
+    .action(async (ref: string, text: string) => {
+      const { noteRun } = await import('../commands/tag.js');
+      const result = await noteRun(ctx, ref, text);
+      ctx.notice(`${result.id}: note ${result.note ? 'saved' : 'cleared'}`);
+    });
+
+  return program;
+}

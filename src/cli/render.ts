@@ -1,0 +1,90 @@
+// The one place rows become text: a table for people, JSON or CSV for programs (STYLE.md §4).
+import Table from 'cli-table3';
+import type { OutputStream } from '../commands/context.js';
+import type { OutputFormat } from './options.js';
+
+export interface Column<Row> {
+  /** Header in the table and CSV. */
+  header: string;
+  /** Key in --json output and the CSV header when `csvHeader` is not given. */
+  key: string;
+  value: (row: Row) => unknown;
+  /** Table-only formatting (numbers to 3 decimals, …). CSV and JSON get raw values. */
+  display?: (row: Row) => string;
+  align?: 'left' | 'right';
+}
+
+export function render<Row>(
+  rows: readonly Row[],
+  columns: readonly Column<Row>[],
+  format: OutputFormat,
+  out: OutputStream,
+  options: { json?: (row: Row) => unknown } = {},
+): void {
+  if (format === 'json') {
+    const toJson = options.json ?? ((row: Row) => Object.fromEntries(columns.map((c) => [c.key, c.value(row) ?? null])));
+    out.write(`${JSON.stringify(rows.map(toJson), null, 2)}\n`);
+    return;
+  }
+  if (format === 'csv') {
+    out.write(`${columns.map((c) => csvCell(c.key)).join(',')}\n`);
+    for (const row of rows) out.write(`${columns.map((c) => csvCell(c.value(row))).join(',')}\n`);
+    return;
+  }
+  out.write(`${tableText(
+    columns.map((c) => c.header),
+    rows.map((row) => columns.map((c) => (c.display ? c.display(row) : displayValue(c.value(row))))),
+    columns.map((c) => c.align ?? 'left'),
+  )}\n`);
+}
+
+/** A borderless, aligned table: the shape people paste into issues and notes. */
+export function tableText(header: string[], body: string[][], aligns?: ('left' | 'right')[]): string {
+  const table = new Table({
+    head: header,
+    chars: {
+      top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
+      bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+      left: '', 'left-mid': '', mid: '', 'mid-mid': '',
+      right: '', 'right-mid': '', middle: '  ',
+    },
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
+    colAligns: aligns,
+    wordWrap: false,
+  });
+  for (const r of body) table.push(r);
+  return table
+    .toString()
+    .split('\n')
+    .map((line) => line.replace(/\s+$/, ''))
+    .join('\n');
+}
+
+/** Key/value pairs as two aligned columns (show, diff sections). */
+export function keyValueText(pairs: [string, string][]): string {
+  const width = Math.max(0, ...pairs.map(([k]) => k.length));
+  return pairs.map(([k, v]) => `${k.padEnd(width)}  ${v}`.replace(/\s+$/, '')).join('\n');
+}
+
+export function displayValue(v: unknown): string {
+  if (v === null || v === undefined) return '-';
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : formatNumber(v);
+  if (Array.isArray(v)) return v.join(',');
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  return String(v);
+}
+
+/** Losses print with 3 decimals (as the trainer prints them); big or tiny numbers stay readable. */
+export function formatNumber(v: number | null | undefined, digits = 3): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return '-';
+  if (Number.isInteger(v)) return String(v);
+  const abs = Math.abs(v);
+  if (abs !== 0 && (abs < 1e-3 || abs >= 1e7)) return v.toExponential(2);
+  return v.toFixed(digits);
+}
+
+function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = Array.isArray(v) ? v.join(';') : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

@@ -1,0 +1,31 @@
+// What every command gets: streams, environment, clock, locations, and the index (opened lazily,
+// so commands that do not need SQLite never load it).
+import type { RunsEnv } from '../core/env.js';
+import type { RunsIndex } from '../db/index.js';
+
+export interface OutputStream {
+  write(chunk: string | Uint8Array): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface Io {
+  stdout: OutputStream;
+  stderr: OutputStream;
+}
+
+export interface Context {
+  io: Io;
+  env: RunsEnv;
+  /** The full environment, passed on to the trainer. */
+  processEnv: NodeJS.ProcessEnv;
+  cwd: string;
+  now(): Date;
+  /** Runs root and database path, after --root/--db/RUNS_ROOT/RUNS_DB. */
+  locations(): { root: string; dbPath: string };
+  /** The index, opened (and migrated) on first use; loaded lazily so commands without SQL start fast. */
+  index(): Promise<RunsIndex>;
+  /** Prints a notice or warning on stderr (never stdout: stdout is data). */
+  notice(line: string): void;
+  close(): void;
+}

@@ -1,0 +1,19 @@
+// Typed errors, mapped to exit codes in one place (src/main.ts). See STYLE.md §3.
+
+/** An expected failure the user can fix: printed as one line "Error: …", exit 1. */
+export class RunsError extends Error {
+  override name = 'RunsError';
+}
+
+/** Bad usage (invalid option value, bad reference syntax): exit 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Already reported; leave with this exit code (e.g. `runs train` passing on the trainer's code). */
+export class ExitError extends Error {
+  override name = 'ExitError';
+  constructor(readonly code: number, message = `exit ${code}`) {
+    super(message);
+  }
+}

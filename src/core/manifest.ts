@@ -1,0 +1,84 @@
+// run.json: the one schema for a run's metadata file (the trust boundary between folders and code).
+// Keeps the keys earlier Python tooling wrote (same meaning), adds ours; unknown keys survive a rewrite.
+import { z } from 'zod';
+
+export const RUN_STATUSES = ['running', 'completed', 'failed', 'interrupted', 'crashed', 'unknown'] as const;
+export const RunStatus = z.enum(RUN_STATUSES);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+export const MANIFEST_SCHEMA_VERSION = 1;
+
+const num = z.number().nullable().optional();
+const str = z.string().nullable().optional();
+
+export const RunManifest = z.looseObject({
+  // Keys of the earlier Python tooling.
+  /** ISO 8601, UTC. */
+  started_at: str,
+  git_sha: str,
+  data_dir: str,
+  model: str,
+  lora_rank: num,
+  lora_alpha: num,
+  iters: num,
+  batch_size: num,
+  learning_rate: num,
+  // Ours (all optional so old folders still parse).
+  schema_version: z.number().int().optional(),
+  id: str,
+  /** Random UUID: ids are unique only within one root; runs from many machines meet in one team DB. */
+  uid: str,
+  status: RunStatus.optional(),
+  finished_at: str,
+  exit_code: z.number().int().nullable().optional(),
+  /** Signal name that ended the trainer, e.g. "SIGINT". */
+  signal: str,
+  /** The trainer argv, as run. */
+  command: z.array(z.string()).nullable().optional(),
+  host: str,
+  /** Pid of the recorder (`runs train`), used to tell `running` from `crashed`. */
+  pid: z.number().int().nullable().optional(),
+  git_dirty: z.boolean().nullable().optional(),
+  tags: z.array(z.string()).optional(),
+  note: str,
+  cwd: str,
+  trainer: str,
+  fine_tune_type: str,
+  num_layers: num,
+  lora_dropout: num,
+  seed: num,
+  max_seq_length: num,
+  /** Run id of the run this one resumed from, when known. */
+  resumed_from: str,
+  /** Problems the recorder hit (e.g. disk full) so nobody mistakes a partial log for a whole one. */
+  warnings: z.array(z.string()).optional(),
+});
+export type RunManifest = z.infer<typeof RunManifest>;
+
+export type ManifestResult =
+  | { ok: true; manifest: RunManifest }
+  | { ok: false; reason: string };
+
+/** Parses run.json text. Never throws: a corrupt file is a normal input. */
+export function parseManifest(text: string): ManifestResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, reason: `is not valid JSON (${(err as Error).message})` };
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { ok: false, reason: 'is not a JSON object' };
+  }
+  const parsed = RunManifest.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join('.') || '(root)';
+    return { ok: false, reason: `has a bad value at ${where}: ${issue?.message ?? 'invalid'}` };
+  }
+  return { ok: true, manifest: parsed.data };
+}
+
+export function serializeManifest(manifest: RunManifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}

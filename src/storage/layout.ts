@@ -1,0 +1,47 @@
+// Names on disk (PRODUCT.md "On disk"). Everything that builds a path into a run folder goes through here.
+import path from 'node:path';
+
+export const DEFAULT_ROOT = path.join('models', 'runs', 'mlx');
+export const MANIFEST_FILE = 'run.json';
+export const CONFIG_FILE = 'config.yaml';
+export const LOG_FILE = 'train.log';
+export const ADAPTERS_DIR = 'adapters';
+export const ADAPTER_CONFIG_FILE = 'adapter_config.json';
+export const LATEST_LINK = 'latest';
+export const DB_FILE = 'runs.db';
+/** Touched by the recorder every few seconds: tells a live `running` run from one whose pid was reused. */
+export const HEARTBEAT_FILE = '.heartbeat';
+
+export interface RunPaths {
+  dir: string;
+  manifest: string;
+  config: string;
+  log: string;
+  adapters: string;
+  adapterConfig: string;
+  heartbeat: string;
+}
+
+export function runPaths(root: string, id: string): RunPaths {
+  const dir = path.join(root, id);
+  return {
+    dir,
+    manifest: path.join(dir, MANIFEST_FILE),
+    config: path.join(dir, CONFIG_FILE),
+    log: path.join(dir, LOG_FILE),
+    adapters: path.join(dir, ADAPTERS_DIR),
+    adapterConfig: path.join(dir, ADAPTERS_DIR, ADAPTER_CONFIG_FILE),
+    heartbeat: path.join(dir, HEARTBEAT_FILE),
+  };
+}
+
+/** Root: --root, else RUNS_ROOT, else models/runs/mlx; db: --db, else RUNS_DB, else <root>/runs.db. */
+export function resolveLocations(
+  opts: { root?: string; db?: string },
+  env: { RUNS_ROOT?: string; RUNS_DB?: string },
+  cwd: string,
+): { root: string; dbPath: string } {
+  const root = path.resolve(cwd, opts.root ?? env.RUNS_ROOT ?? DEFAULT_ROOT);
+  const dbPath = path.resolve(cwd, opts.db ?? env.RUNS_DB ?? path.join(root, DB_FILE));
+  return { root, dbPath };
+}
