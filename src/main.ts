@@ -1,6 +1,5 @@
 // main(argv, io, env): builds the context and the program, runs it, and maps every error to an
 // exit code. The only exit-code policy in the program (STYLE.md §3).
-import os from 'node:os';
 import { CommanderError } from 'commander';
 import { createProgram } from './cli/program.js';
 import type { Context, Io } from './commands/context.js';
@@ -84,8 +83,8 @@ export function createContext(init: ContextInit): Context & { setGlobalOptions(o
     async index() {
       if (!opened) {
         const { openIndex } = await import('./db/index.js');
-        const { root, dbPath } = this.locations();
-        opened = openIndex({ root, dbPath, host: os.hostname(), warn: (m) => this.notice(`warning: ${m}`) });
+        const { dbPath } = this.locations();
+        opened = openIndex({ dbPath, warn: (m) => this.notice(`warning: ${m}`) });
       }
       return opened;
     },

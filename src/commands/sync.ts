@@ -1,5 +1,24 @@
-// PLACEHOLDER — being written now (index sync). Signatures are final.
+// Bringing the index up to date with the run folders. The one writer path: `runs index`, the
+// freshness check of read commands, and live indexing in `runs train` all come through here.
+//
+// Cost model: an unchanged run costs a few stats; a grown train.log is read from where the last
+// pass stopped (parser state saved in the index); rows go in through one prepared statement per
+// table, in batches, one transaction per batch.
+import fs from 'node:fs';
+import os from 'node:os';
+import { parse as parseYaml } from 'yaml';
 import type { Context } from './context.js';
+import type { RunManifest, RunStatus } from '../core/manifest.js';
+import type { LogFacts, LogRecord, OutcomeHint } from '../core/records.js';
+import { parseRunId } from '../core/run-id.js';
+import { emptySummaryState, foldSummary } from '../core/summarize.js';
+import type { SummaryState } from '../core/summary.js';
+import { MlxLogParser, type ParserState } from '../parse/mlx-log-parser.js';
+import { toParams, toRunRow, type IndexStateRow, type RunWrite, type RunsIndex } from '../db/index.js';
+import { runPaths, type RunPaths } from '../storage/layout.js';
+import { readManifestFile, updateManifestFile } from '../storage/manifest-file.js';
+import { isRunFolder, listRunFolderNames, stampRunFolder, type FileStamp } from '../storage/scan.js';
+import { isRecorderAlive } from '../storage/liveness.js';
 
 export interface SyncReport {
   total: number;
@@ -12,14 +31,398 @@ export interface SyncReport {
   seconds: number;
 }
 
+/**
+ * fresh: folders added or removed, and runs still `running` (what read commands do first);
+ * full: also every run's files checked (`runs index`); rebuild: from an empty index.
+ */
 export type SyncMode = 'fresh' | 'full' | 'rebuild';
 
-/** Brings the index up to date with the folders. */
-export async function syncAll(_ctx: Context, _mode: SyncMode): Promise<SyncReport> {
-  throw new Error('not implemented yet');
+/** Rows per transaction in bulk indexing; also the size of one piece of a huge log. */
+const BATCH_RECORDS = 50_000;
+const READ_CHUNK = 1 << 20;
+
+interface StoredState extends IndexStateRow {
+  status: string | null;
 }
 
-/** Brings one run up to date from its folder (live indexing during `runs train`). Never throws on bad input. */
-export async function syncOneRun(_ctx: Context, _id: string): Promise<void> {
-  throw new Error('not implemented yet');
+interface PersistedParse {
+  parser: ParserState;
+  summary: SummaryState;
+}
+
+/** Brings the index up to date with the folders. */
+export async function syncAll(ctx: Context, mode: SyncMode): Promise<SyncReport> {
+  const started = performance.now();
+  const index = await ctx.index();
+  const { root } = ctx.locations();
+  if (mode === 'rebuild') index.clear();
+  const writer = new BatchWriter(index);
+  const report: SyncReport = { total: 0, added: 0, changed: 0, unchanged: 0, removed: 0, metricRows: 0, warnings: [], seconds: 0 };
+  const warn = (w: string) => report.warnings.push(w);
+
+  const stored = index.storedStates();
+  const names = listRunFolderNames(root);
+  const onDisk = new Set(names);
+  const removed = [...stored.keys()].filter((id) => !onDisk.has(id));
+
+  const candidates = mode === 'fresh'
+    ? names.filter((id) => !stored.has(id) || stored.get(id)!.status === 'running')
+    : names;
+  report.unchanged = mode === 'fresh' ? names.length - candidates.length : 0;
+
+  const env: SyncEnv = { root, host: os.hostname(), nowMs: Date.now(), warn };
+  for (const id of candidates) {
+    const outcome = indexRun(env, id, stored.get(id), writer);
+    if (outcome === 'unchanged') report.unchanged++;
+    else if (outcome === 'added') report.added++;
+    else if (outcome === 'changed') report.changed++;
+    else if (outcome === 'gone' && stored.has(id)) removed.push(id);
+  }
+  writer.flush();
+  // Runs another writer moved on while we read them: redo them from the state it left.
+  for (let attempt = 0; attempt < 3 && writer.conflicts.size > 0; attempt++) {
+    const again = [...writer.conflicts];
+    writer.conflicts.clear();
+    const fresh = index.storedStates();
+    for (const id of again) indexRun(env, id, fresh.get(id), writer);
+    writer.flush();
+  }
+  if (removed.length) index.removeRuns(removed);
+  report.removed = removed.length;
+  report.total = report.added + report.changed + report.unchanged;
+  report.metricRows = writer.metricRows;
+  report.seconds = (performance.now() - started) / 1000;
+  return report;
+}
+
+/** Brings one run up to date from its folder (live indexing during `runs train`). */
+export async function syncOneRun(ctx: Context, id: string): Promise<void> {
+  const index = await ctx.index();
+  const { root } = ctx.locations();
+  const env: SyncEnv = { root, host: os.hostname(), nowMs: Date.now(), warn: (w) => ctx.notice(`warning: ${w}`) };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const writer = new BatchWriter(index);
+    indexRun(env, id, index.storedStates().get(id), writer);
+    writer.flush();
+    if (writer.conflicts.size === 0) return;
+  }
+}
+
+interface SyncEnv {
+  root: string;
+  host: string;
+  nowMs: number;
+  warn: (message: string) => void;
+}
+
+/** Collects RunWrites and writes them in one transaction per ~BATCH_RECORDS rows. */
+class BatchWriter {
+  private batch: RunWrite[] = [];
+  private pending = 0;
+  metricRows = 0;
+  readonly conflicts = new Set<string>();
+
+  constructor(private readonly index: RunsIndex) {}
+
+  add(write: RunWrite): void {
+    this.batch.push(write);
+    this.pending += write.records.length + 1;
+    if (this.pending >= BATCH_RECORDS) this.flush();
+  }
+
+  flush(): void {
+    if (this.batch.length === 0) return;
+    const result = this.index.writeRuns(this.batch);
+    this.metricRows += result.metricRows;
+    for (const id of result.conflicts) this.conflicts.add(id);
+    this.batch = [];
+    this.pending = 0;
+  }
+}
+
+function stampKey(s: FileStamp | null): string | null {
+  return s ? `${s.size}:${s.mtimeMs}` : null;
+}
+
+type RunOutcome = 'unchanged' | 'added' | 'changed' | 'gone';
+
+/** What one pass over a log produced, ready to become a RunWrite. */
+interface LogPass {
+  records: LogRecord[];
+  facts: LogFacts;
+  /** Summary including the records of an unfinished last line (what users see now). */
+  summary: SummaryState;
+  /** Parser + summary state through the last complete line (where the next pass resumes). */
+  persisted: PersistedParse | null;
+  offset: number;
+  logStamp: FileStamp | null;
+  committed: { metric: number; checkpoint: number };
+}
+
+/** Indexes one folder (or finds it unchanged). Never throws for bad input: warns and goes on. */
+function indexRun(env: SyncEnv, id: string, stored: StoredState | undefined, writer: BatchWriter): RunOutcome {
+  const paths = runPaths(env.root, id);
+  let stamps = stampRunFolder(env.root, id);
+  if (!isRunFolder(stamps)) return 'gone';
+
+  const sameFiles =
+    stored !== undefined &&
+    stored.manifest_stamp === stampKey(stamps.manifest) &&
+    stored.adapter_config_stamp === stampKey(stamps.adapterConfig) &&
+    stored.config_stamp === stampKey(stamps.config) &&
+    stored.log_size === (stamps.log?.size ?? null) &&
+    stored.log_mtime_ms === (stamps.log?.mtimeMs ?? null);
+  if (sameFiles && stored.status !== 'running') return 'unchanged';
+
+  try {
+    const warnings: string[] = [];
+    const warn = (w: string) => {
+      warnings.push(w);
+      env.warn(w);
+    };
+    const meta = readMetadata(paths, id, stamps, warn);
+    let status = meta.status;
+    if (status === 'running' && meta.manifest && !isRecorderAlive(meta.manifest, paths.heartbeat, env.host, env.nowMs)) {
+      status = markCrashed(paths, id, warn);
+      stamps = stampRunFolder(env.root, id);
+    } else if (sameFiles) {
+      return 'unchanged'; // a live run whose files have not moved
+    }
+
+    const fileStamps = {
+      manifest_stamp: stampKey(stamps.manifest),
+      adapter_config_stamp: stampKey(stamps.adapterConfig),
+      config_stamp: stampKey(stamps.config),
+    };
+    const params = toParams(meta);
+    const toWrite = (pass: LogPass, reset: boolean, expectedOffset: number | null): RunWrite => ({
+      row: toRunRow({
+        id,
+        path: paths.dir,
+        status: statusFromHint(pass.facts.outcome_hint, status),
+        manifest: meta.manifest,
+        adapterConfig: meta.adapterConfig,
+        config: meta.config,
+        facts: pass.facts,
+        summary: pass.summary.summary,
+        fallbackStartedAt: meta.fallbackStartedAt,
+        warnings,
+        indexedAt: new Date(env.nowMs).toISOString(),
+      }),
+      params,
+      state: {
+        ...fileStamps,
+        log_size: pass.logStamp?.size ?? null,
+        log_mtime_ms: pass.logStamp?.mtimeMs ?? null,
+        log_offset: pass.offset,
+        parse_state: pass.persisted ? JSON.stringify(pass.persisted) : null,
+        committed_seq: pass.committed.metric,
+        committed_checkpoint_seq: pass.committed.checkpoint,
+      },
+      expectedOffset,
+      reset,
+      records: pass.records,
+    });
+
+    let log = stamps.log;
+    if (log?.notFile) {
+      warn(`${id}/train.log is not a regular file; indexed without metrics (move it aside to fix)`);
+      log = null;
+    }
+    if (log === null) {
+      const empty: LogPass = {
+        records: [], facts: new MlxLogParser().facts, summary: emptySummaryState(), persisted: null,
+        offset: 0, logStamp: null, committed: { metric: 0, checkpoint: 0 },
+      };
+      writer.add(toWrite(empty, true, null));
+      return stored ? 'changed' : 'added';
+    }
+
+    // A log that only grew is read from where the last pass stopped; anything else is re-read.
+    const resume =
+      stored?.parse_state != null &&
+      stored.log_size !== null &&
+      (log.size > stored.log_size || (log.size === stored.log_size && log.mtimeMs === stored.log_mtime_ms))
+        ? stored
+        : undefined;
+    readLogInPieces(paths.log, log, resume, writer, toWrite);
+    return stored ? 'changed' : 'added';
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'gone'; // deleted or renamed while we read it
+    env.warn(`${id}: could not be indexed (${(err as Error).message}); its files were left as they are`);
+    return 'unchanged';
+  }
+}
+
+/**
+ * Streams train.log: 1 MB reads, never the whole file. Every BATCH_RECORDS records become one
+ * write (so a 1 GB log neither fills memory nor makes one giant transaction); the last write also
+ * carries the records of an unfinished last line, which the next pass re-derives.
+ */
+function readLogInPieces(
+  file: string,
+  stamp: FileStamp,
+  resume: StoredState | undefined,
+  writer: BatchWriter,
+  toWrite: (pass: LogPass, reset: boolean, expectedOffset: number | null) => RunWrite,
+): void {
+  const persisted = resume ? (JSON.parse(resume.parse_state!) as PersistedParse) : null;
+  const startOffset = resume?.log_offset ?? 0;
+  const parser = new MlxLogParser(persisted?.parser);
+  let summary = persisted?.summary ?? emptySummaryState();
+  let committed = resume
+    ? { metric: resume.committed_seq, checkpoint: resume.committed_checkpoint_seq }
+    : { metric: 0, checkpoint: 0 };
+  // Optimistic concurrency: this pass assumes the stored offset it started from.
+  let expected: number | null = resume ? resume.log_offset : null;
+  let reset = !resume;
+  let pending: LogRecord[] = [];
+  const parsedThrough = () => startOffset + parser.consumedBytes;
+
+  const emitPiece = () => {
+    summary = foldSummary(summary, pending);
+    committed = advance(committed, pending);
+    const offset = parsedThrough();
+    // log_size = what was parsed: if we stop here, the next pass resumes from this piece.
+    writer.add(toWrite(
+      { records: pending, facts: parser.facts, summary, persisted: { parser: parser.snapshot(), summary }, offset, logStamp: { size: offset, mtimeMs: -1 }, committed },
+      reset, expected,
+    ));
+    expected = offset;
+    reset = false;
+    pending = [];
+  };
+
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(READ_CHUNK);
+    // Read up to the size seen at stat time; a log still growing is picked up by the next pass.
+    for (let pos = startOffset; pos < stamp.size; ) {
+      const n = fs.readSync(fd, buf, 0, Math.min(READ_CHUNK, stamp.size - pos), pos);
+      if (n === 0) break;
+      pos += n;
+      for (const r of parser.push(buf.subarray(0, n))) pending.push(r);
+      if (pending.length >= BATCH_RECORDS) emitPiece();
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+
+  summary = foldSummary(summary, pending);
+  committed = advance(committed, pending);
+  const resumeState = { parser: parser.snapshot(), summary };
+  const offset = parsedThrough();
+  const tail = parser.flush();
+  writer.add(toWrite(
+    {
+      records: tail.length ? [...pending, ...tail] : pending,
+      facts: parser.facts,
+      summary: tail.length ? foldSummary(summary, tail) : summary,
+      persisted: resumeState,
+      offset,
+      logStamp: stamp,
+      committed,
+    },
+    reset, expected,
+  ));
+}
+
+function advance(c: { metric: number; checkpoint: number }, records: readonly LogRecord[]) {
+  let { metric, checkpoint } = c;
+  for (const r of records) {
+    if (r.kind === 'metric') metric++;
+    else checkpoint++;
+  }
+  return { metric, checkpoint };
+}
+
+interface Metadata {
+  manifest: RunManifest | null;
+  adapterConfig: Record<string, unknown> | null;
+  config: Record<string, unknown> | null;
+  status: RunStatus;
+  fallbackStartedAt: string | null;
+}
+
+function readMetadata(paths: RunPaths, id: string, stamps: ReturnType<typeof stampRunFolder>, warn: (w: string) => void): Metadata {
+  const read = readManifestFile(paths.manifest);
+  let manifest: RunManifest | null = null;
+  if (read.kind === 'ok') manifest = read.manifest;
+  else if (read.kind === 'invalid') {
+    warn(`${id}/run.json ${read.reason}: indexed from train.log only (fix the file or move it aside; runs will not rewrite it)`);
+  }
+  const adapterConfig = stamps.adapterConfig ? readJsonObject(paths.adapterConfig, `${id}/adapters/adapter_config.json`, warn) : null;
+  const config = stamps.config ? readYamlObject(paths.config, `${id}/config.yaml`, warn) : null;
+  const fromName = parseRunId(id)?.startedAt.toISOString() ?? null;
+  const fallbackStartedAt = fromName ?? (stamps.log ? new Date(stamps.log.mtimeMs).toISOString() : null);
+  return { manifest, adapterConfig, config, status: manifest?.status ?? 'unknown', fallbackStartedAt };
+}
+
+function readJsonObject(file: string, label: string, warn: (w: string) => void): Record<string, unknown> | null {
+  try {
+    const st = fs.statSync(file);
+    if (!st.isFile()) {
+      warn(`${label} is not a regular file; ignored`);
+      return null;
+    }
+    if (st.size > 4 * 1024 * 1024) {
+      warn(`${label} is too large (${st.size} bytes); ignored`);
+      return null;
+    }
+    const v = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
+    warn(`${label} is not a JSON object; ignored`);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    warn(`${label} could not be read (${(err as Error).message.split('\n')[0]}); ignored`);
+  }
+  return null;
+}
+
+function readYamlObject(file: string, label: string, warn: (w: string) => void): Record<string, unknown> | null {
+  try {
+    const st = fs.statSync(file);
+    if (!st.isFile() || st.size > 4 * 1024 * 1024) {
+      warn(`${label} is not a readable config file; ignored`);
+      return null;
+    }
+    const v = parseYaml(fs.readFileSync(file, 'utf8')) as unknown;
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
+    if (v !== null && v !== undefined) warn(`${label} is not a YAML mapping; ignored`);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    warn(`${label} could not be parsed (${(err as Error).message.split('\n')[0]}); ignored`);
+  }
+  return null;
+}
+
+/** A run whose recorder died: say so in run.json (the truth) and the index. */
+function markCrashed(paths: RunPaths, id: string, warn: (w: string) => void): RunStatus {
+  try {
+    const next = updateManifestFile(paths.manifest, (m) =>
+      m.status === 'running'
+        ? { ...m, status: 'crashed', warnings: [...(m.warnings ?? []), 'the recorder (runs train) stopped without recording an outcome'] }
+        : m,
+    );
+    return next.status ?? 'crashed';
+  } catch (err) {
+    warn(`${id}: recorder is gone but run.json could not be updated (${(err as Error).message}); shown as crashed`);
+    return 'crashed';
+  }
+}
+
+/** Status of a run without a recorded one (adopted folders, legacy run.json): what the log says. */
+function statusFromHint(hint: OutcomeHint, recorded: RunStatus): RunStatus {
+  if (recorded !== 'unknown') return recorded;
+  switch (hint) {
+    case 'completed':
+      return 'completed';
+    case 'interrupted':
+      return 'interrupted';
+    case 'crashed':
+      return 'failed';
+    default:
+      return 'unknown';
+  }
 }

@@ -1,0 +1,213 @@
+// Printers: command results → stdout (data) / stderr (notices). Formats never depend on the TTY;
+// only colour does (on a TTY, unless NO_COLOR is set).
+import type { Context } from '../commands/context.js';
+import type { SyncReport } from '../commands/sync.js';
+import type { RunListItem } from '../commands/list.js';
+import type { RunDetails } from '../commands/show.js';
+import type { RunDiff } from '../commands/diff.js';
+import type { SqlResult } from '../db/index.js';
+import type { PlotData } from '../commands/plot.js';
+import { curve } from '../commands/plot.js';
+import { parseTags } from '../commands/run-json.js';
+import type { MetricDelta } from '../core/diff.js';
+import { renderChart, type Series } from './chart.js';
+import type { OutputFormat } from './options.js';
+import { displayValue, formatNumber, keyValueText, render, tableText, type Column } from './render.js';
+
+function useColour(ctx: Context): boolean {
+  return Boolean(ctx.io.stdout.isTTY) && ctx.env.NO_COLOR === undefined;
+}
+
+const ANSI = ['\x1b[36m', '\x1b[33m', '\x1b[35m', '\x1b[32m', '\x1b[34m', '\x1b[31m'];
+
+function painter(ctx: Context) {
+  return useColour(ctx) ? (text: string, i: number) => `${ANSI[i % ANSI.length]}${text}\x1b[0m` : (text: string) => text;
+}
+
+function terminalWidth(ctx: Context): number {
+  return Math.min(Math.max(ctx.io.stdout.columns ?? 80, 40), 200);
+}
+
+export function printIndexReport(ctx: Context, r: SyncReport): void {
+  for (const w of r.warnings) ctx.notice(`warning: ${w}`);
+  ctx.notice(
+    `indexed ${r.total.toLocaleString('en-US')} runs (${r.added} new, ${r.changed} changed, ${r.unchanged} unchanged, ` +
+      `${r.removed} removed), ${r.metricRows.toLocaleString('en-US')} metric rows in ${r.seconds.toFixed(1)}s`,
+  );
+}
+
+/** `Qwen/Qwen3-4B-Instruct-2507-4bit` → `Qwen3-4B-Instruct-2507-4bit`, cut to fit a column. */
+export function shortModel(model: string | null, max = 24): string {
+  if (!model) return '-';
+  const name = model.replace(/\/+$/, '').split('/').pop() ?? model;
+  return name.length > max ? `${name.slice(0, max - 1)}…` : name;
+}
+
+function formatDuration(seconds: number | null): string {
+  if (seconds === null) return '-';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+const LIST_COLUMNS: Column<RunListItem>[] = [
+  { header: 'id', key: 'id', value: (r) => r.row.id },
+  { header: 'status', key: 'status', value: (r) => r.row.status },
+  { header: 'model', key: 'model', value: (r) => r.row.model, display: (r) => shortModel(r.row.model) },
+  {
+    header: 'iters',
+    key: 'iters',
+    value: (r) => r.row.iters,
+    // A running run shows how far it got.
+    display: (r) =>
+      r.row.status === 'running' && r.row.iters ? `${r.row.last_iter ?? 0}/${r.row.iters}` : displayValue(r.row.iters ?? r.row.last_iter),
+    align: 'right',
+  },
+  {
+    header: 'best val (iter)',
+    key: 'best_val_loss',
+    value: (r) => r.row.best_val_loss,
+    display: (r) => (r.row.best_val_loss === null ? '-' : `${formatNumber(r.row.best_val_loss)} (${r.row.best_val_iter ?? '?'})`),
+  },
+  { header: 'final train', key: 'final_train_loss', value: (r) => r.row.final_train_loss, display: (r) => formatNumber(r.row.final_train_loss), align: 'right' },
+  {
+    header: 'tok/s',
+    key: 'tokens_per_sec',
+    value: (r) => r.row.tokens_per_sec,
+    display: (r) => (r.row.tokens_per_sec === null ? '-' : String(Math.round(r.row.tokens_per_sec))),
+    align: 'right',
+  },
+];
+
+export function printRunList(ctx: Context, items: RunListItem[], format: OutputFormat): void {
+  if (format === 'json') {
+    render(items, LIST_COLUMNS, format, ctx.io.stdout, { json: (i) => i.json });
+    return;
+  }
+  if (format === 'csv') {
+    const keys = Object.keys(items[0]?.json ?? { id: null }) as (keyof RunListItem['json'])[];
+    const columns: Column<RunListItem>[] = keys.map((k) => ({ header: k, key: k, value: (i) => i.json[k] }));
+    render(items, columns, format, ctx.io.stdout);
+    return;
+  }
+  if (items.length === 0) {
+    ctx.notice('no runs yet: record one with `runs train` (or `runs index` to pick up existing folders)');
+    return;
+  }
+  render(items, LIST_COLUMNS, format, ctx.io.stdout);
+}
+
+export function printRunDetails(ctx: Context, d: RunDetails, format: OutputFormat): void {
+  const out = ctx.io.stdout;
+  if (format === 'json') {
+    out.write(`${JSON.stringify(d.json, null, 2)}\n`);
+    return;
+  }
+  if (format === 'csv') {
+    // One row per metric record: the run's curves, for spreadsheets.
+    const cols = ['seq', 'segment', 'iter', 'split', 'loss', 'learning_rate', 'it_per_sec', 'tokens_per_sec', 'trained_tokens', 'peak_mem_gb', 'val_time_s'] as const;
+    render(d.metrics, cols.map((c) => ({ header: c, key: c, value: (m: (typeof d.metrics)[number]) => m[c] })), 'csv', out);
+    return;
+  }
+  const r = d.run;
+  const section = (title: string) => out.write(`\n${title}\n`);
+  out.write(`run ${r.id}  (${r.status})\n`);
+  out.write(`${keyValueText([
+    ['path', r.path],
+    ['model', r.model ?? '-'],
+    ['data', r.data_dir ?? '-'],
+    ['started', r.started_at ?? '-'],
+    ['finished', r.finished_at ?? '-'],
+    ['duration', formatDuration(r.duration_s)],
+    ['exit', r.signal ? `signal ${r.signal}` : displayValue(r.exit_code)],
+    ['git', r.git_sha ? `${r.git_sha.slice(0, 12)}${r.git_dirty ? ' (dirty)' : ''}` : '-'],
+    ['host', r.host ?? '-'],
+    ['tags', parseTags(r.tags).join(', ') || '-'],
+    ['note', r.note ?? '-'],
+    ['log format', r.log_format ?? '-'],
+  ])}\n`);
+  section('summary');
+  out.write(`${keyValueText([
+    ['iterations', r.iters ? `${r.last_iter ?? 0} of ${r.iters}` : displayValue(r.last_iter)],
+    ['best val loss', r.best_val_loss === null ? '-' : `${formatNumber(r.best_val_loss)} @ ${r.best_val_iter}`],
+    ['final val loss', formatNumber(r.final_val_loss)],
+    ['final train loss', formatNumber(r.final_train_loss)],
+    ['test loss / ppl', r.test_loss === null ? '-' : `${formatNumber(r.test_loss)} / ${formatNumber(r.test_ppl)}`],
+    ['tokens/sec (mean)', r.tokens_per_sec === null ? '-' : r.tokens_per_sec.toFixed(1)],
+    ['trained tokens', displayValue(r.trained_tokens)],
+    ['peak memory', r.peak_mem_gb === null ? '-' : `${formatNumber(r.peak_mem_gb)} GB`],
+    ['trainable params', r.trainable_params_m === null ? '-' : `${r.trainable_params_m}M of ${r.total_params_m ?? '?'}M`],
+  ])}\n`);
+  if (d.params.length) {
+    section('config');
+    out.write(`${keyValueText(d.params.map(([k, v]) => [k, displayValue(v)]))}\n`);
+  }
+  section(`checkpoints (${d.checkpoints.length})`);
+  if (d.checkpoints.length) {
+    out.write(`${tableText(
+      ['iter', 'val loss', 'file', ''],
+      d.checkpoints.map((c) => [String(c.iter), formatNumber(c.val_loss), c.file ?? '-', c.best ? '← best' : '']),
+      ['right', 'right', 'left', 'left'],
+    )}\n`);
+  } else out.write('-\n');
+  const series: Series[] = [
+    { label: 'train', points: curve(d.metrics, 'train', 'loss') },
+    { label: 'val', points: curve(d.metrics, 'val', 'loss') },
+  ].filter((s) => s.points.length > 0);
+  if (series.length) {
+    section('loss');
+    out.write(`${renderChart(series, { width: Math.min(terminalWidth(ctx), 100), height: 12, paint: painter(ctx), xLabel: 'iter' }).join('\n')}\n`);
+  }
+}
+
+function verdictText(m: MetricDelta): string {
+  if (m.delta === null) return '';
+  const sign = m.delta > 0 ? '+' : '';
+  return `${sign}${formatNumber(m.delta)}${m.verdict && m.verdict !== 'same' ? ` (${m.verdict})` : ''}`;
+}
+
+export function printRunDiff(ctx: Context, d: RunDiff, format: OutputFormat): void {
+  const out = ctx.io.stdout;
+  const rows = [
+    ...d.config.map((c) => ({ section: 'config', key: c.key, a: c.a, b: c.b, delta: null as number | null, verdict: null as string | null })),
+    ...d.metadata.map((c) => ({ section: 'metadata', key: c.key, a: c.a, b: c.b, delta: null, verdict: null })),
+    ...[...d.metrics, ...d.valLoss].map((m) => ({ section: 'metric', key: m.metric, a: m.a as unknown, b: m.b as unknown, delta: m.delta, verdict: m.verdict as string | null })),
+  ];
+  if (format !== 'table') {
+    render(rows, ['section', 'key', 'a', 'b', 'delta', 'verdict'].map((k) => ({ header: k, key: k, value: (r: (typeof rows)[number]) => r[k as keyof typeof r] })), format, out);
+    return;
+  }
+  for (const n of d.notes) ctx.notice(`note: ${n}`);
+  const blocks: string[] = [];
+  const kv = d.config.length
+    ? tableText(['config', d.a.id, d.b.id], d.config.map((c) => [c.key, displayValue(c.a), displayValue(c.b)]))
+    : `config: no differences${d.config.length === 0 ? '' : ''}`;
+  blocks.push(kv);
+  if (d.metadata.length) blocks.push(tableText(['metadata', d.a.id, d.b.id], d.metadata.map((c) => [c.key, displayValue(c.a), displayValue(c.b)])));
+  const metricRows = [...d.metrics.filter((m) => m.a !== null || m.b !== null), ...d.valLoss];
+  blocks.push(tableText(
+    ['metric', 'a', 'b', 'delta'],
+    metricRows.map((m) => [m.metric, formatNumber(m.a), formatNumber(m.b), verdictText(m)]),
+    ['left', 'right', 'right', 'left'],
+  ));
+  out.write(`${blocks.join('\n\n')}\n`);
+}
+
+export function printSqlResult(ctx: Context, r: SqlResult & { limit: number }, format: OutputFormat): void {
+  render(r.rows, r.columns.map((c) => ({ header: c, key: c, value: (row: Record<string, unknown>) => row[c] })), format, ctx.io.stdout);
+  if (r.truncated) ctx.notice(`truncated at ${r.limit} rows (use --limit)`);
+}
+
+export function printPlot(ctx: Context, p: PlotData): void {
+  const series: Series[] = p.series
+    .filter((s) => s.points.length > 0)
+    .map((s) => ({ label: p.metric === 'loss' ? `${s.runId} ${s.split}` : s.runId, points: s.points }));
+  if (series.length === 0) {
+    ctx.notice(`nothing to plot: no ${p.metric} values in ${[...new Set(p.series.map((s) => s.runId))].join(', ')}`);
+    return;
+  }
+  const width = p.width ?? terminalWidth(ctx);
+  const height = p.height ?? 16;
+  ctx.io.stdout.write(`${renderChart(series, { width, height, paint: painter(ctx), yLabel: p.metric, xLabel: 'iter' }).join('\n')}\n`);
+}

@@ -1,0 +1,7 @@
+// runs index [--rebuild]
+import type { Context } from './context.js';
+import { syncAll, type SyncReport } from './sync.js';
+
+export async function indexRuns(ctx: Context, opts: { rebuild?: boolean }): Promise<SyncReport> {
+  return syncAll(ctx, opts.rebuild ? 'rebuild' : 'full');
+}

@@ -1,0 +1,41 @@
+// runs list: one row per run, never stale (freshness check first), sorted and filtered.
+import type { Context } from './context.js';
+import { DEFAULT_DESCENDING, type SortKey } from '../core/sort-keys.js';
+import { UsageError } from '../core/errors.js';
+import { WhereError, type RunRow } from '../db/index.js';
+import { syncAll } from './sync.js';
+import { toRunSummaryJson, type RunSummaryJson } from './run-json.js';
+
+export interface ListOptions {
+  sort?: SortKey;
+  desc?: boolean;
+  asc?: boolean;
+  limit?: number;
+  status?: string;
+  where?: string;
+}
+
+export interface RunListItem {
+  row: RunRow;
+  json: RunSummaryJson;
+}
+
+export async function listRuns(ctx: Context, opts: ListOptions): Promise<RunListItem[]> {
+  await refresh(ctx);
+  const sort = opts.sort ?? 'started';
+  const descending = opts.desc ? true : opts.asc ? false : DEFAULT_DESCENDING[sort];
+  const index = await ctx.index();
+  try {
+    const rows = index.listRuns({ sort, descending, limit: opts.limit, status: opts.status, where: opts.where });
+    return rows.map((row) => ({ row, json: toRunSummaryJson(row) }));
+  } catch (err) {
+    if (err instanceof WhereError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** The cheap freshness pass every read command makes first (PRODUCT.md "Freshness"). */
+export async function refresh(ctx: Context): Promise<void> {
+  const report = await syncAll(ctx, 'fresh');
+  for (const w of report.warnings) ctx.notice(`warning: ${w}`);
+}

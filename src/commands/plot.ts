@@ -1,0 +1,72 @@
+// runs plot RUN...: metric curves per run, ready for the chart renderer.
+import type { Context } from './context.js';
+import { UsageError } from '../core/errors.js';
+import type { MetricRow } from '../db/index.js';
+import { refresh } from './list.js';
+import { resolveRun } from './resolve.js';
+
+export const PLOT_METRICS = ['loss', 'learning_rate', 'tokens_per_sec', 'it_per_sec', 'peak_mem_gb', 'trained_tokens'] as const;
+export type PlotMetric = (typeof PLOT_METRICS)[number];
+
+export interface PlotSeries {
+  runId: string;
+  split: 'train' | 'val';
+  points: { x: number; y: number }[];
+}
+
+export interface PlotData {
+  metric: PlotMetric;
+  series: PlotSeries[];
+  width?: number;
+  height?: number;
+}
+
+export async function plotRuns(
+  ctx: Context,
+  refs: string[],
+  opts: { metric?: string; width?: number; height?: number },
+): Promise<PlotData> {
+  const metric = (opts.metric ?? 'loss') as PlotMetric;
+  if (!PLOT_METRICS.includes(metric)) {
+    throw new UsageError(`--metric must be one of ${PLOT_METRICS.join(', ')} (got "${opts.metric}")`);
+  }
+  await refresh(ctx);
+  const index = await ctx.index();
+  const series: PlotSeries[] = [];
+  const seen = new Set<string>();
+  for (const ref of refs) {
+    const run = await resolveRun(ctx, ref);
+    if (seen.has(run.id)) continue;
+    seen.add(run.id);
+    const rows = index.metricsOf(run.id);
+    for (const split of metric === 'loss' ? (['train', 'val'] as const) : (['train'] as const)) {
+      series.push({ runId: run.id, split, points: curve(rows, split, metric) });
+    }
+  }
+  return { metric, series, width: opts.width, height: opts.height };
+}
+
+/**
+ * Points of one split. A resumed run restarts its iteration counter; later segments are shifted
+ * to continue after the previous one so the curve reads left to right in training order.
+ */
+export function curve(rows: readonly MetricRow[], split: 'train' | 'val', metric: PlotMetric): { x: number; y: number }[] {
+  const points: { x: number; y: number }[] = [];
+  let segment = 0;
+  let shift = 0;
+  let segmentMax = 0;
+  for (const r of rows) {
+    if (r.iter === null) continue;
+    if (r.segment !== segment) {
+      shift += segmentMax;
+      segment = r.segment;
+      segmentMax = 0;
+    }
+    segmentMax = Math.max(segmentMax, r.iter);
+    if (r.split !== split) continue;
+    const y = r[metric];
+    if (y === null || y === undefined || !Number.isFinite(y)) continue;
+    points.push({ x: r.iter + shift, y });
+  }
+  return points;
+}

@@ -1,0 +1,37 @@
+// runs tag / runs note: written to run.json first (the truth), then to the index.
+import type { Context } from './context.js';
+import { RunsError } from '../core/errors.js';
+import { runPaths } from '../storage/layout.js';
+import { updateManifestFile } from '../storage/manifest-file.js';
+import { refresh } from './list.js';
+import { resolveRun } from './resolve.js';
+import { syncOneRun } from './sync.js';
+
+export async function tagRun(
+  ctx: Context,
+  ref: string,
+  tags: string[],
+  opts: { remove?: boolean },
+): Promise<{ id: string; tags: string[] }> {
+  for (const t of tags) {
+    if (t.trim() === '' || /[\s,]/.test(t)) throw new RunsError(`tag "${t}" must be one word without spaces or commas`);
+  }
+  await refresh(ctx);
+  const run = await resolveRun(ctx, ref);
+  const next = updateManifestFile(runPaths(ctx.locations().root, run.id).manifest, (m) => {
+    const current = m.tags ?? [];
+    const updated = opts.remove ? current.filter((t) => !tags.includes(t)) : [...new Set([...current, ...tags])];
+    return { ...m, tags: updated };
+  });
+  await syncOneRun(ctx, run.id);
+  return { id: run.id, tags: next.tags ?? [] };
+}
+
+export async function noteRun(ctx: Context, ref: string, text: string): Promise<{ id: string; note: string | null }> {
+  await refresh(ctx);
+  const run = await resolveRun(ctx, ref);
+  const note = text.trim() === '' ? null : text;
+  updateManifestFile(runPaths(ctx.locations().root, run.id).manifest, (m) => ({ ...m, note }));
+  await syncOneRun(ctx, run.id);
+  return { id: run.id, note };
+}

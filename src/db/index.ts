@@ -1,0 +1,340 @@
+// The index: the only entry point of src/db/. Everything outside db/ talks to SQLite through the
+// RunsIndex interface (a PostgreSQL backend for teams can implement it later without touching
+// commands). Bulk writes use raw prepared statements (one per table, prepared once, reused; one
+// transaction per batch); reads use drizzle.
+import { and, asc, desc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import type { RefCandidate } from '../core/run-ref.js';
+import type { LogRecord } from '../core/records.js';
+import type { SortKey } from '../core/sort-keys.js';
+import { openDatabase, openReadOnly, type OpenedDatabase, type Sqlite } from './client.js';
+import { checkpoints, indexState, metrics, params, runs } from './schema.js';
+import type { CheckpointRow, IndexStateRow, MetricRow, ParamRow, RunInsert, RunRow } from './schema.js';
+import { runReadOnlyQuery, type SqlResult } from './read-only-sql.js';
+
+export type { CheckpointRow, IndexStateRow, MetricRow, ParamRow, RunInsert, RunRow, SqlResult };
+export { toParams, toRunRow, type RunFacts } from './to-row.js';
+
+/** One run's changes, written in one transaction together with other runs of the same batch. */
+export interface RunWrite {
+  row: RunInsert;
+  /** Replace the run's params with these (null: leave them). */
+  params: [string, string | number | null][] | null;
+  state: Omit<IndexStateRow, 'run_id'>;
+  /**
+   * Optimistic concurrency: the log_offset this write was computed from (null for a full
+   * re-parse). If another writer moved it meanwhile, the write is skipped and reported as a
+   * conflict so the caller can redo that run from the new state.
+   */
+  expectedOffset: number | null;
+  /** Delete every metric/checkpoint row of the run first (full re-parse). */
+  reset: boolean;
+  /** New records, numbered from the stored committed seq (records of an unfinished last line included). */
+  records: LogRecord[];
+}
+
+export interface WriteResult {
+  conflicts: string[];
+  metricRows: number;
+}
+
+export interface ListQuery {
+  sort: SortKey;
+  descending: boolean;
+  limit?: number;
+  status?: string;
+  /** A filter over `runs` columns, checked and run on the read-only connection. */
+  where?: string;
+}
+
+export interface RunsIndex {
+  readonly dbPath: string;
+  /** Every run's bookkeeping row, for deciding what changed. */
+  storedStates(): Map<string, IndexStateRow & { status: string | null }>;
+  writeRuns(batch: RunWrite[]): WriteResult;
+  removeRuns(ids: string[]): void;
+  /** Empties every table (runs index --rebuild). */
+  clear(): void;
+  runningRuns(): { id: string; status: string }[];
+  refCandidates(): RefCandidate[];
+  listRuns(q: ListQuery): RunRow[];
+  getRun(id: string): RunRow | undefined;
+  metricsOf(id: string): MetricRow[];
+  paramsOf(id: string): ParamRow[];
+  checkpointsOf(id: string): CheckpointRow[];
+  /** `runs sql`: read-only connection, readers only, at most `limit` rows. */
+  query(text: string, limit: number): SqlResult;
+  close(): void;
+}
+
+export interface OpenIndexOptions {
+  dbPath: string;
+  warn: (message: string) => void;
+}
+
+const SORT_COLUMNS = {
+  started: runs.started_at,
+  val_loss: runs.best_val_loss,
+  final_val_loss: runs.final_val_loss,
+  train_loss: runs.final_train_loss,
+  test_loss: runs.test_loss,
+  iters: runs.iters,
+  tokens_per_sec: runs.tokens_per_sec,
+  peak_mem: runs.peak_mem_gb,
+  duration: runs.duration_s,
+} satisfies Record<SortKey, unknown>;
+
+/** Property names = SQL column names (STYLE.md §5), so rows bind straight to @name parameters. */
+const RUN_COLUMNS = Object.keys(getTableColumns(runs));
+
+export function openIndex(opts: OpenIndexOptions): RunsIndex {
+  return new SqliteRunsIndex(opts.dbPath, openDatabase(opts.dbPath, opts.warn));
+}
+
+class SqliteRunsIndex implements RunsIndex {
+  private readonly sqlite: Sqlite;
+  private readOnly: Sqlite | undefined;
+  private statements: ReturnType<typeof prepareWriteStatements> | undefined;
+
+  constructor(readonly dbPath: string, private readonly opened: OpenedDatabase) {
+    this.sqlite = opened.sqlite;
+  }
+
+  private get db() {
+    return this.opened.db;
+  }
+
+  private writeStatements() {
+    this.statements ??= prepareWriteStatements(this.sqlite);
+    return this.statements;
+  }
+
+  storedStates() {
+    const rows = this.sqlite
+      .prepare(
+        `select s.*, r.status as status from index_state s left join runs r on r.id = s.run_id`,
+      )
+      .all() as (IndexStateRow & { status: string | null })[];
+    return new Map(rows.map((r) => [r.run_id, r]));
+  }
+
+  writeRuns(batch: RunWrite[]): WriteResult {
+    const st = this.writeStatements();
+    const result: WriteResult = { conflicts: [], metricRows: 0 };
+    const apply = this.sqlite.transaction(() => {
+      for (const w of batch) {
+        const id = w.row.id;
+        const stored = st.getState.get(id) as IndexStateRow | undefined;
+        if (w.expectedOffset !== null && (stored?.log_offset ?? 0) !== w.expectedOffset) {
+          result.conflicts.push(id);
+          continue;
+        }
+        let metricSeq = 0;
+        let checkpointSeq = 0;
+        if (w.reset || !stored) {
+          st.deleteMetrics.run(id, 0);
+          st.deleteCheckpoints.run(id, 0);
+        } else {
+          // Rows from a previously unfinished last line are re-derived from the log every time.
+          metricSeq = stored.committed_seq;
+          checkpointSeq = stored.committed_checkpoint_seq;
+          st.deleteMetrics.run(id, metricSeq);
+          st.deleteCheckpoints.run(id, checkpointSeq);
+        }
+        for (const r of w.records) {
+          if (r.kind === 'metric') {
+            st.insertMetric.run(
+              id, metricSeq++, r.segment, r.iter, r.split, r.loss, r.learning_rate, r.it_per_sec,
+              r.tokens_per_sec, r.trained_tokens, r.peak_mem_gb, r.val_time_s, r.test_ppl,
+            );
+            result.metricRows++;
+          } else {
+            st.insertCheckpoint.run(id, checkpointSeq++, r.segment, r.iter, r.file);
+          }
+        }
+        st.upsertRun.run(runParams(w.row));
+        if (w.params) {
+          st.deleteParams.run(id);
+          for (const [key, value] of w.params) st.insertParam.run(id, key, value);
+        }
+        st.upsertState.run({ ...w.state, run_id: id });
+      }
+    });
+    // IMMEDIATE: take the write lock up front, so two writers queue on busy_timeout instead of
+    // one failing with SQLITE_BUSY when it upgrades a read transaction.
+    apply.immediate();
+    return result;
+  }
+
+  removeRuns(ids: string[]): void {
+    const st = this.writeStatements();
+    this.sqlite
+      .transaction(() => {
+        for (const id of ids) {
+          st.deleteMetrics.run(id, 0);
+          st.deleteCheckpoints.run(id, 0);
+          st.deleteParams.run(id);
+          st.deleteRun.run(id);
+          st.deleteState.run(id);
+        }
+      })
+      .immediate();
+  }
+
+  clear(): void {
+    this.sqlite
+      .transaction(() => {
+        for (const t of ['metrics', 'checkpoints', 'params', 'runs', 'index_state']) {
+          this.sqlite.prepare(`delete from ${t}`).run();
+        }
+      })
+      .immediate();
+  }
+
+  runningRuns() {
+    return this.db.select({ id: runs.id, status: runs.status }).from(runs).where(eq(runs.status, 'running')).all();
+  }
+
+  refCandidates(): RefCandidate[] {
+    const rows = this.sqlite.prepare('select id, started_at from runs').all() as { id: string; started_at: string | null }[];
+    return rows.map((r) => ({ id: r.id, startedMs: r.started_at ? Date.parse(r.started_at) || 0 : 0 }));
+  }
+
+  listRuns(q: ListQuery): RunRow[] {
+    const column = SORT_COLUMNS[q.sort];
+    // Runs without a value sort last in both directions.
+    const order = [asc(sql`${column} is null`), q.descending ? desc(column) : asc(column), desc(runs.id)];
+    if (q.where !== undefined) return this.listWithWhere(q, order);
+    const filters: SQL[] = [];
+    if (q.status) filters.push(eq(runs.status, q.status));
+    const query = this.db.select().from(runs).where(filters.length ? and(...filters) : undefined).orderBy(...order);
+    return (q.limit ? query.limit(q.limit) : query).all();
+  }
+
+  /** --where is user SQL: it only ever runs on the read-only connection, after checks. */
+  private listWithWhere(q: ListQuery, order: SQL[]): RunRow[] {
+    const where = checkedWhere(q.where!);
+    const built = this.db
+      .select()
+      .from(runs)
+      .where(and(sql.raw(`(${where})`), q.status ? eq(runs.status, q.status) : undefined))
+      .orderBy(...order)
+      .limit(q.limit ?? -1)
+      .toSQL();
+    const ro = this.readOnlyConnection();
+    let stmt;
+    try {
+      stmt = ro.prepare(built.sql);
+    } catch (err) {
+      throw new WhereError(`--where "${q.where}" is not a valid filter: ${(err as Error).message}`);
+    }
+    if (!stmt.reader) throw new WhereError('--where must be a filter expression');
+    const rows = stmt.all(...(built.params as unknown[])) as Record<string, unknown>[];
+    return rows.map((r) => mapRunRow(r));
+  }
+
+  getRun(id: string) {
+    return this.db.select().from(runs).where(eq(runs.id, id)).get();
+  }
+
+  metricsOf(id: string) {
+    return this.db.select().from(metrics).where(eq(metrics.run_id, id)).orderBy(asc(metrics.seq)).all();
+  }
+
+  paramsOf(id: string) {
+    return this.db.select().from(params).where(eq(params.run_id, id)).orderBy(asc(params.key)).all();
+  }
+
+  checkpointsOf(id: string) {
+    return this.db.select().from(checkpoints).where(eq(checkpoints.run_id, id)).orderBy(asc(checkpoints.seq)).all();
+  }
+
+  query(text: string, limit: number): SqlResult {
+    return runReadOnlyQuery(this.readOnlyConnection(), text, limit);
+  }
+
+  private readOnlyConnection(): Sqlite {
+    this.readOnly ??= openReadOnly(this.dbPath);
+    return this.readOnly;
+  }
+
+  close(): void {
+    this.readOnly?.close();
+    this.readOnly = undefined;
+    if (this.sqlite.open) this.sqlite.close();
+  }
+}
+
+/** A bad --where: RunsError-like, but db/ must not depend on how commands report errors. */
+export class WhereError extends Error {
+  override name = 'WhereError';
+}
+
+/**
+ * A --where expression goes inside `where (…)`. Refuse what could close that parenthesis or start
+ * another statement or comment, so the text stays one expression over `runs`.
+ */
+function checkedWhere(expr: string): string {
+  let depth = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < expr.length; i++) {
+    const c = expr[i]!;
+    if (quote) {
+      if (c === quote) quote = null;
+      continue;
+    }
+    if (c === "'" || c === '"') quote = c;
+    else if (c === '(') depth++;
+    else if (c === ')') {
+      if (--depth < 0) throw new WhereError(`--where has an unmatched ")": write one filter expression, e.g. "lora_rank >= 16"`);
+    } else if (c === ';') throw new WhereError('--where takes one filter expression, not statements (";" is not allowed)');
+    else if ((c === '-' && expr[i + 1] === '-') || (c === '/' && expr[i + 1] === '*')) {
+      throw new WhereError('--where may not contain SQL comments');
+    }
+  }
+  if (quote) throw new WhereError('--where has an unterminated quote');
+  if (depth !== 0) throw new WhereError('--where has an unmatched "("');
+  if (expr.trim() === '') throw new WhereError('--where is empty');
+  return expr;
+}
+
+/** Raw rows of `select * from runs` → the drizzle row type (booleans). */
+function mapRunRow(r: Record<string, unknown>): RunRow {
+  return { ...(r as unknown as RunRow), git_dirty: r.git_dirty === null ? null : Boolean(r.git_dirty) };
+}
+
+function runParams(row: RunInsert): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of RUN_COLUMNS) {
+    const v = (row as Record<string, unknown>)[k];
+    out[k] = v === undefined ? null : typeof v === 'boolean' ? (v ? 1 : 0) : v;
+  }
+  return out;
+}
+
+function prepareWriteStatements(sqlite: Sqlite) {
+  const runCols = RUN_COLUMNS;
+  const stateCols = Object.keys(getTableColumns(indexState));
+  return {
+    getState: sqlite.prepare('select * from index_state where run_id = ?'),
+    deleteMetrics: sqlite.prepare('delete from metrics where run_id = ? and seq >= ?'),
+    deleteCheckpoints: sqlite.prepare('delete from checkpoints where run_id = ? and seq >= ?'),
+    deleteParams: sqlite.prepare('delete from params where run_id = ?'),
+    deleteRun: sqlite.prepare('delete from runs where id = ?'),
+    deleteState: sqlite.prepare('delete from index_state where run_id = ?'),
+    insertMetric: sqlite.prepare(
+      `insert into metrics (run_id, seq, segment, iter, split, loss, learning_rate, it_per_sec,
+        tokens_per_sec, trained_tokens, peak_mem_gb, val_time_s, test_ppl)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    insertCheckpoint: sqlite.prepare('insert into checkpoints (run_id, seq, segment, iter, file) values (?, ?, ?, ?, ?)'),
+    insertParam: sqlite.prepare('insert or replace into params (run_id, key, value) values (?, ?, ?)'),
+    upsertRun: sqlite.prepare(
+      `insert into runs (${runCols.join(', ')}) values (${runCols.map((c) => `@${c}`).join(', ')})
+       on conflict(id) do update set ${runCols.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ')}`,
+    ),
+    upsertState: sqlite.prepare(
+      `insert into index_state (${stateCols.join(', ')}) values (${stateCols.map((c) => `@${c}`).join(', ')})
+       on conflict(run_id) do update set ${stateCols.filter((c) => c !== 'run_id').map((c) => `${c} = excluded.${c}`).join(', ')}`,
+    ),
+  };
+}
