@@ -1,0 +1,108 @@
+// Incremental indexing on a real tree and a real SQLite file.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+import { addRun, completedManifest, fixtureBytes, makeTree, type Tree } from '../helpers/tree.js';
+
+const LONG = '15-mlxlm-0.31-long-1000-iters-lr-schedule-test.log';
+
+function dump(tree: Tree) {
+  const db = new Database(tree.db, { readonly: true });
+  try {
+    const drop = (rows: unknown[]) => rows.map((r) => ({ ...(r as object), indexed_at: undefined }));
+    return {
+      runs: drop(db.prepare('select * from runs order by id').all()),
+      metrics: db.prepare('select * from metrics order by run_id, seq').all(),
+      params: db.prepare('select * from params order by run_id, key').all(),
+      checkpoints: db.prepare('select * from checkpoints order by run_id, seq').all(),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+function count(tree: Tree, sql: string): number {
+  const db = new Database(tree.db, { readonly: true });
+  try {
+    return (db.prepare(sql).get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+describe('incremental index', () => {
+  it('reads only the appended part of a growing log', async () => {
+    const tree = makeTree();
+    const bytes = fixtureBytes(LONG);
+    // Cut in the middle of a line: the unfinished line must not become a wrong row.
+    const cut = bytes.indexOf('Iter 500: Train loss') + 'Iter 500: Train lo'.length;
+    const dir = addRun(tree, '2026-01-01_00-00-00', { log: bytes.subarray(0, cut), manifest: completedManifest('2026-01-01_00-00-00') });
+    expect((await runCli([...tree.flags, 'index'])).exitCode).toBe(0);
+    const before = count(tree, "select count(*) as n from metrics where split = 'train'");
+    expect(before).toBe(49);
+
+    fs.appendFileSync(path.join(dir, 'train.log'), bytes.subarray(cut));
+    const second = await runCli([...tree.flags, 'index']);
+    expect(second.exitCode).toBe(0);
+    expect(second.stderr).toMatch(/1 changed/);
+    expect(second.stderr).toMatch(/ 5\d metric rows/); // only the appended records were inserted
+    const fresh = makeTree();
+    addRun(fresh, '2026-01-01_00-00-00', { log: bytes, manifest: completedManifest('2026-01-01_00-00-00') });
+    await runCli([...fresh.flags, 'index']);
+    const a = dump(tree);
+    const b = dump(fresh);
+    expect(a.metrics).toEqual(b.metrics);
+    expect(a.checkpoints).toEqual(b.checkpoints);
+    expect(a.runs.map((r) => ({ ...r, path: undefined }))).toEqual(b.runs.map((r) => ({ ...r, path: undefined })));
+  });
+
+  it('costs only a stat when nothing changed', async () => {
+    const tree = makeTree();
+    addRun(tree, '2026-01-01_00-00-00', { log: LONG });
+    await runCli([...tree.flags, 'index']);
+    const again = await runCli([...tree.flags, 'index']);
+    expect(again.stderr).toMatch(/indexed 1 runs \(0 new, 0 changed, 1 unchanged, 0 removed\), 0 metric rows/);
+  });
+
+  it('drops a deleted run folder from the index', async () => {
+    const tree = makeTree();
+    addRun(tree, '2026-01-01_00-00-00', { log: LONG });
+    addRun(tree, '2026-01-01_00-00-01', { log: '13-mlxlm-0.29-resumed-fine-tuned-weights.log' });
+    await runCli([...tree.flags, 'index']);
+    fs.rmSync(path.join(tree.root, '2026-01-01_00-00-00'), { recursive: true });
+    const r = await runCli([...tree.flags, 'index']);
+    expect(r.stderr).toMatch(/1 removed/);
+    expect(count(tree, 'select count(*) as n from runs')).toBe(1);
+    expect(count(tree, "select count(*) as n from metrics where run_id = '2026-01-01_00-00-00'")).toBe(0);
+    expect(count(tree, "select count(*) as n from checkpoints where run_id = '2026-01-01_00-00-00'")).toBe(0);
+  });
+
+  it('--rebuild from an empty database gives the same rows', async () => {
+    const tree = makeTree();
+    addRun(tree, '2026-01-01_00-00-00', {
+      log: LONG,
+      manifest: completedManifest('2026-01-01_00-00-00', { tags: ['a'] }),
+      adapterConfig: { model: 'm', lora_parameters: { rank: 8, scale: 20, dropout: 0 }, iters: 1000 },
+      config: 'model: m\niters: 1000\n',
+    });
+    addRun(tree, '2026-01-01_00-00-01', { log: '10-rich-ui-ansi-truecolor-complete-with-test.log' });
+    await runCli([...tree.flags, 'index']);
+    const first = dump(tree);
+    for (const f of [tree.db, `${tree.db}-wal`, `${tree.db}-shm`]) fs.rmSync(f, { force: true });
+    expect((await runCli([...tree.flags, 'index'])).exitCode).toBe(0);
+    expect(dump(tree)).toEqual(first);
+    expect((await runCli([...tree.flags, 'index', '--rebuild'])).exitCode).toBe(0);
+    expect(dump(tree)).toEqual(first);
+  });
+
+  it('re-reads a log that was rewritten (not appended)', async () => {
+    const tree = makeTree();
+    const dir = addRun(tree, '2026-01-01_00-00-00', { log: LONG });
+    await runCli([...tree.flags, 'index']);
+    fs.writeFileSync(path.join(dir, 'train.log'), fixtureBytes('09-mlxlm-0.19-report-every-step-lr-decay-end-of-run.log'));
+    await runCli([...tree.flags, 'index']);
+    expect(count(tree, 'select count(*) as n from metrics')).toBe(13); // 12 train + 1 val of fixture 09
+  });
+});
