@@ -12,7 +12,7 @@ import { parseTags } from '../commands/run-json.js';
 import type { MetricDelta } from '../core/diff.js';
 import { renderChart, type Series } from './chart.js';
 import type { OutputFormat } from './options.js';
-import { displayValue, formatNumber, keyValueText, render, tableText, type Column } from './render.js';
+import { displaySetting, displayValue, formatNumber, keyValueText, render, tableText, type Column } from './render.js';
 
 function useColour(ctx: Context): boolean {
   return Boolean(ctx.io.stdout.isTTY) && ctx.env.NO_COLOR === undefined;
@@ -51,10 +51,11 @@ function formatDuration(seconds: number | null): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-const LIST_COLUMNS: Column<RunListItem>[] = [
+function listColumns(modelWidth: number): Column<RunListItem>[] {
+  return [
   { header: 'id', key: 'id', value: (r) => r.row.id },
   { header: 'status', key: 'status', value: (r) => r.row.status },
-  { header: 'model', key: 'model', value: (r) => r.row.model, display: (r) => shortModel(r.row.model) },
+  { header: 'model', key: 'model', value: (r) => r.row.model, display: (r) => shortModel(r.row.model, modelWidth) },
   {
     header: 'iters',
     key: 'iters',
@@ -69,6 +70,7 @@ const LIST_COLUMNS: Column<RunListItem>[] = [
     key: 'best_val_loss',
     value: (r) => r.row.best_val_loss,
     display: (r) => (r.row.best_val_loss === null ? '-' : `${formatNumber(r.row.best_val_loss)} (${r.row.best_val_iter ?? '?'})`),
+    align: 'left',
   },
   { header: 'final train', key: 'final_train_loss', value: (r) => r.row.final_train_loss, display: (r) => formatNumber(r.row.final_train_loss), align: 'right' },
   {
@@ -78,9 +80,12 @@ const LIST_COLUMNS: Column<RunListItem>[] = [
     display: (r) => (r.row.tokens_per_sec === null ? '-' : String(Math.round(r.row.tokens_per_sec))),
     align: 'right',
   },
-];
+  ];
+}
 
 export function printRunList(ctx: Context, items: RunListItem[], format: OutputFormat): void {
+  // The model column takes what the other columns (~76 wide) leave of the terminal (120 when not one).
+  const LIST_COLUMNS = listColumns(Math.max(12, Math.min(40, (ctx.io.stdout.columns ?? 120) - 76)));
   if (format === 'json') {
     render(items, LIST_COLUMNS, format, ctx.io.stdout, { json: (i) => i.json });
     return;
@@ -141,7 +146,7 @@ export function printRunDetails(ctx: Context, d: RunDetails, format: OutputForma
   ])}\n`);
   if (d.params.length) {
     section('config');
-    out.write(`${keyValueText(d.params.map(([k, v]) => [k, displayValue(v)]))}\n`);
+    out.write(`${keyValueText(d.params.map(([k, v]) => [k, displaySetting(v)]))}\n`);
   }
   section(`checkpoints (${d.checkpoints.length})`);
   if (d.checkpoints.length) {
@@ -180,11 +185,12 @@ export function printRunDiff(ctx: Context, d: RunDiff, format: OutputFormat): vo
   }
   for (const n of d.notes) ctx.notice(`note: ${n}`);
   const blocks: string[] = [];
-  const kv = d.config.length
-    ? tableText(['config', d.a.id, d.b.id], d.config.map((c) => [c.key, displayValue(c.a), displayValue(c.b)]))
-    : `config: no differences${d.config.length === 0 ? '' : ''}`;
-  blocks.push(kv);
-  if (d.metadata.length) blocks.push(tableText(['metadata', d.a.id, d.b.id], d.metadata.map((c) => [c.key, displayValue(c.a), displayValue(c.b)])));
+  blocks.push(
+    d.config.length
+      ? tableText(['config', d.a.id, d.b.id], d.config.map((c) => [c.key, displaySetting(c.a), displaySetting(c.b)]))
+      : 'config: no differences',
+  );
+  if (d.metadata.length) blocks.push(tableText(['metadata', d.a.id, d.b.id], d.metadata.map((c) => [c.key, displaySetting(c.a), displaySetting(c.b)])));
   const metricRows = [...d.metrics.filter((m) => m.a !== null || m.b !== null), ...d.valLoss];
   blocks.push(tableText(
     ['metric', 'a', 'b', 'delta'],

@@ -34,7 +34,8 @@ export function render<Row>(
   out.write(`${tableText(
     columns.map((c) => c.header),
     rows.map((row) => columns.map((c) => (c.display ? c.display(row) : displayValue(c.value(row))))),
-    columns.map((c) => c.align ?? 'left'),
+    // Numbers line up on the right unless a column says otherwise.
+    columns.map((c) => c.align ?? (isNumericColumn(rows, c) ? 'right' : 'left')),
   )}\n`);
 }
 
@@ -49,7 +50,7 @@ export function tableText(header: string[], body: string[][], aligns?: ('left' |
       right: '', 'right-mid': '', middle: '  ',
     },
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
-    colAligns: aligns,
+    colAligns: aligns ?? header.map(() => "left" as const),
     wordWrap: false,
   });
   for (const r of body) table.push(r);
@@ -74,6 +75,11 @@ export function displayValue(v: unknown): string {
   return String(v);
 }
 
+/** Config values print as stored (0.05 stays 0.05): they are settings, not measurements. */
+export function displaySetting(v: unknown): string {
+  return typeof v === 'number' ? String(v) : displayValue(v);
+}
+
 /** Losses print with 3 decimals (as the trainer prints them); big or tiny numbers stay readable. */
 export function formatNumber(v: number | null | undefined, digits = 3): string {
   if (v === null || v === undefined || Number.isNaN(v)) return '-';
@@ -81,6 +87,16 @@ export function formatNumber(v: number | null | undefined, digits = 3): string {
   const abs = Math.abs(v);
   if (abs !== 0 && (abs < 1e-3 || abs >= 1e7)) return v.toExponential(2);
   return v.toFixed(digits);
+}
+
+function isNumericColumn<Row>(rows: readonly Row[], c: Column<Row>): boolean {
+  let sawNumber = false;
+  for (const row of rows) {
+    const v = c.value(row);
+    if (typeof v === 'number') sawNumber = true;
+    else if (v !== null && v !== undefined) return false;
+  }
+  return sawNumber;
 }
 
 function csvCell(v: unknown): string {

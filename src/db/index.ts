@@ -7,7 +7,7 @@ import type { RefCandidate } from '../core/run-ref.js';
 import type { LogRecord } from '../core/records.js';
 import type { SortKey } from '../core/sort-keys.js';
 import { openDatabase, openReadOnly, type OpenedDatabase, type Sqlite } from './client.js';
-import { checkpoints, indexState, metrics, params, runs } from './schema.js';
+import { checkpoints, indexState, metrics, runs } from './schema.js';
 import type { CheckpointRow, IndexStateRow, MetricRow, ParamRow, RunInsert, RunRow } from './schema.js';
 import { runReadOnlyQuery, type SqlResult } from './read-only-sql.js';
 
@@ -240,8 +240,9 @@ class SqliteRunsIndex implements RunsIndex {
     return this.db.select().from(metrics).where(eq(metrics.run_id, id)).orderBy(asc(metrics.seq)).all();
   }
 
-  paramsOf(id: string) {
-    return this.db.select().from(params).where(eq(params.run_id, id)).orderBy(asc(params.key)).all();
+  paramsOf(id: string): ParamRow[] {
+    // Raw read: values keep their SQLite type (drizzle's numeric column would turn 8 into "8").
+    return this.sqlite.prepare('select run_id, key, value from params where run_id = ? order by key').all(id) as ParamRow[];
   }
 
   checkpointsOf(id: string) {

@@ -144,6 +144,7 @@ export const indexState = sqliteTable('index_state', {
 export type RunRow = typeof runs.$inferSelect;
 export type RunInsert = typeof runs.$inferInsert;
 export type MetricRow = typeof metrics.$inferSelect;
-export type ParamRow = typeof params.$inferSelect;
+/** `value` as stored: a number when it looks like one (NUMERIC affinity), else text. */
+export type ParamRow = Omit<typeof params.$inferSelect, 'value'> & { value: string | number | null };
 export type CheckpointRow = typeof checkpoints.$inferSelect;
 export type IndexStateRow = typeof indexState.$inferSelect;
