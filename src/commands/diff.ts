@@ -21,6 +21,12 @@ const CONFIG_COLUMNS = [
   'iters', 'batch_size', 'learning_rate', 'seed', 'max_seq_length',
 ] as const;
 
+/**
+ * Trainer arguments that name the run's own files (adapter_config.json records them): they differ
+ * for every pair of runs and say nothing about the experiment.
+ */
+const PER_RUN_KEYS = new Set(['adapter_path', 'config']);
+
 const METADATA_COLUMNS = ['status', 'started_at', 'duration_s', 'git_sha', 'git_dirty', 'host', 'log_format', 'note'] as const;
 
 const SUMMARY_METRICS: [keyof RunRow, string, 'lower' | 'higher' | 'none'][] = [
@@ -45,7 +51,7 @@ export async function diffRuns(ctx: Context, refA: string, refB: string, opts: {
   const configOf = (r: RunRow) => {
     const m = new Map<string, unknown>();
     for (const c of CONFIG_COLUMNS) m.set(c, r[c]);
-    for (const p of index.paramsOf(r.id)) if (!m.has(p.key)) m.set(p.key, p.value);
+    for (const p of index.paramsOf(r.id)) if (!m.has(p.key) && !PER_RUN_KEYS.has(p.key)) m.set(p.key, p.value);
     return m;
   };
   const metadataOf = (r: RunRow) => {

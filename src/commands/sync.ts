@@ -99,7 +99,13 @@ export async function syncAll(ctx: Context, mode: SyncMode): Promise<SyncReport>
 export async function syncOneRun(ctx: Context, id: string): Promise<void> {
   const index = await ctx.index();
   const { root } = ctx.locations();
-  const env: SyncEnv = { root, host: os.hostname(), nowMs: Date.now(), warn: (w) => ctx.notice(`warning: ${w}`) };
+  // Live indexing re-reads the run many times: say each problem once per process.
+  const warn = (w: string) => {
+    if (warnedOnce.has(w)) return;
+    warnedOnce.add(w);
+    ctx.notice(`warning: ${w}`);
+  };
+  const env: SyncEnv = { root, host: os.hostname(), nowMs: Date.now(), warn };
   for (let attempt = 0; attempt < 3; attempt++) {
     const writer = new BatchWriter(index);
     indexRun(env, id, index.storedStates().get(id), writer);
@@ -107,6 +113,8 @@ export async function syncOneRun(ctx: Context, id: string): Promise<void> {
     if (writer.conflicts.size === 0) return;
   }
 }
+
+const warnedOnce = new Set<string>();
 
 interface SyncEnv {
   root: string;
@@ -387,7 +395,8 @@ function readYamlObject(file: string, label: string, warn: (w: string) => void):
       warn(`${label} is not a readable config file; ignored`);
       return null;
     }
-    const v = parseYaml(fs.readFileSync(file, 'utf8')) as unknown;
+    // uniqueKeys: false, as PyYAML (what the trainer uses) keeps the last of a repeated key.
+    const v = parseYaml(fs.readFileSync(file, 'utf8'), { uniqueKeys: false }) as unknown;
     if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
     if (v !== null && v !== undefined) warn(`${label} is not a YAML mapping; ignored`);
   } catch (err) {

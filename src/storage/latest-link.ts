@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { compareRunIds } from '../core/run-id.js';
+import { compareRunIds, parseRunId } from '../core/run-id.js';
 import { LATEST_LINK } from './layout.js';
 
 /**
@@ -12,17 +12,39 @@ import { LATEST_LINK } from './layout.js';
  * tree can be moved or synced to another machine.
  */
 export function pointLatestAt(root: string, id: string): void {
-  const link = path.join(root, LATEST_LINK);
   const current = readLatest(root);
   if (current && current !== id && compareRunIds(current, id) > 0 && fs.existsSync(path.join(root, current))) return;
+  // The check above and the rename are not one atomic step: a run that started earlier can rename
+  // its (older) link over a newer one written in between. So after each rename, look at the run
+  // folders: if a newer one exists, point there and check again. Whoever renames last has then
+  // just seen that nothing newer exists, so the newest run always has the last word.
+  let target = id;
+  for (let i = 0; i < 100; i++) {
+    replaceLink(root, target);
+    const newest = newestRunFolder(root, target);
+    if (newest === target) return;
+    target = newest;
+  }
+}
+
+function replaceLink(root: string, id: string): void {
   const tmp = path.join(root, `.${LATEST_LINK}.${process.pid}.${randomBytes(4).toString('hex')}`);
   fs.symlinkSync(id, tmp);
   try {
-    fs.renameSync(tmp, link);
+    fs.renameSync(tmp, path.join(root, LATEST_LINK));
   } catch (err) {
     fs.rmSync(tmp, { force: true });
     throw err;
   }
+}
+
+/** The newest run-id-named directory under the root, or `floor` when none is newer. */
+function newestRunFolder(root: string, floor: string): string {
+  let best = floor;
+  for (const e of fs.readdirSync(root, { withFileTypes: true })) {
+    if (e.isDirectory() && parseRunId(e.name) && compareRunIds(e.name, best) > 0) best = e.name;
+  }
+  return best;
 }
 
 /** The run id `latest` names, or null (missing, not a link, or pointing outside the root). */

@@ -1,0 +1,329 @@
+// `runs train`: make the run folder, write run.json, start the trainer, record how it ended.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { ExitError, RunsError, UsageError } from '../core/errors.js';
+import { MANIFEST_SCHEMA_VERSION, type RunManifest, type RunStatus } from '../core/manifest.js';
+import { pointLatestAt } from '../storage/latest-link.js';
+import { writeManifestFile, updateManifestFile } from '../storage/manifest-file.js';
+import { createRunFolder } from '../storage/run-folder.js';
+import {
+  buildTrainerCommand,
+  exitCodeFor,
+  outcomeStatus,
+  settingsFromConfig,
+  splitCommandLine,
+} from '../trainer/command.js';
+import { gitInfo, holdStopSignals, runTrainer, type TrainerOutcome } from '../trainer/spawn.js';
+import type { Context } from './context.js';
+import { syncOneRun } from './sync.js';
+
+export interface TrainOptions {
+  config?: string;
+  trainer?: string;
+  tag?: string[];
+  note?: string;
+  trainerArgs?: string[];
+}
+
+export const DEFAULT_TRAINER = 'mlx_lm.lora';
+/** How often the recorder proves it is alive (the indexer tells `running` from `crashed` by it). */
+const HEARTBEAT_MS = 5000;
+/** Live indexing at most this often while the trainer prints. */
+const SYNC_THROTTLE_MS = 500;
+const DEFAULT_KILL_GRACE_S = 30;
+
+export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
+  // 1. Validate everything before a folder exists: a typo must not leave an empty run behind.
+  const config = opts.config !== undefined ? readConfig(ctx.cwd, opts.config) : null;
+  const trainerLine = opts.trainer ?? ctx.env.RUNS_TRAINER ?? DEFAULT_TRAINER;
+  const trainerWords = splitTrainer(trainerLine, opts.trainer !== undefined ? '--trainer' : 'RUNS_TRAINER');
+  const userArgs = opts.trainerArgs ?? [];
+  const { root } = ctx.locations();
+
+  // 2. The folder (a unique name, even with many runs in one second) and its fixed contents.
+  const startedAt = ctx.now();
+  const { id, paths } = createRunFolder(root, startedAt);
+  fs.mkdirSync(paths.adapters, { recursive: true });
+  if (config) {
+    // The bytes we parsed, unchanged: config.yaml is exactly what the trainer reads with -c.
+    fs.writeFileSync(paths.config, config.bytes);
+  }
+  const command = buildTrainerCommand({
+    trainer: trainerWords,
+    configPath: config ? paths.config : null,
+    adapterPath: paths.adapters,
+    userArgs,
+    config: config?.data ?? null,
+  });
+
+  // 3. run.json, `latest`, the heartbeat.
+  const manifest: RunManifest = {
+    schema_version: MANIFEST_SCHEMA_VERSION,
+    id,
+    uid: randomUUID(),
+    status: 'running',
+    started_at: startedAt.toISOString(),
+    finished_at: null,
+    exit_code: null,
+    signal: null,
+    command: [command.file, ...command.args],
+    trainer: trainerLine,
+    cwd: ctx.cwd,
+    host: os.hostname(),
+    pid: process.pid,
+    ...gitInfo(ctx.cwd),
+    tags: [...new Set(opts.tag ?? [])],
+    note: opts.note ?? null,
+    ...settingsFromConfig(config?.data ?? null, userArgs),
+  };
+  writeManifestFile(paths.manifest, manifest);
+  try {
+    pointLatestAt(root, id);
+  } catch (err) {
+    ctx.notice(`warning: could not point ${path.join(root, 'latest')} at ${id} (${(err as Error).message})`);
+  }
+  ctx.notice(`run ${id}  ->  ${displayPath(ctx.cwd, paths.dir)}`);
+  for (const w of command.warnings) ctx.notice(`warning: ${w}`);
+  const heartbeat = startHeartbeat(paths.heartbeat);
+  let trainerEnded = false;
+  const releaseSignals = holdStopSignals((sig) => {
+    if (trainerEnded) ctx.notice(`runs: ${sig}: the trainer has ended; saving the run's outcome first`);
+  });
+  try {
+    // 4. The trainer, with live indexing that can never hurt the run.
+    const sync = indexSyncer(ctx, id);
+    const outcome = await runTrainer({
+      file: command.file,
+      args: command.args,
+      cwd: ctx.cwd,
+      env: ctx.processEnv,
+      logPath: paths.log,
+      stdout: ctx.io.stdout,
+      stderr: ctx.io.stderr,
+      onOutput: sync.soon,
+      killGraceMs: (ctx.env.RUNS_KILL_GRACE ?? DEFAULT_KILL_GRACE_S) * 1000,
+      notice: (line) => ctx.notice(line),
+    });
+    trainerEnded = true;
+    await sync.settle();
+
+    // 5. The outcome, in run.json (unknown keys kept) and the index.
+    const status: RunStatus = outcome.spawnError !== null ? 'failed' : outcomeStatus(outcome);
+    const finishedAt = ctx.now();
+    try {
+      updateManifestFile(paths.manifest, (m) => ({
+        ...m,
+        status,
+        finished_at: finishedAt.toISOString(),
+        exit_code: outcome.exitCode,
+        signal: outcome.signal,
+        ...(outcome.logWriteError !== null
+          ? { warnings: [...(m.warnings ?? []), `train.log incomplete: ${outcome.logWriteError}`] }
+          : {}),
+      }));
+    } catch (err) {
+      ctx.notice(`warning: could not record the outcome in ${paths.manifest} (${(err as Error).message})`);
+    }
+    await sync.now();
+
+    // 6-7. Report, and leave with the trainer's code.
+    let code: number;
+    if (outcome.spawnError !== null) {
+      ctx.io.stderr.write(`Error: ${spawnErrorMessage(command.file, outcome)}\n`);
+      code = outcome.spawnErrorCode === 'ENOENT' ? 127 : 126;
+    } else {
+      code = exitCodeFor(outcome, os.constants.signals);
+    }
+    ctx.notice(`run ${id} ${status} in ${formatDuration(finishedAt.getTime() - startedAt.getTime())}${await resultSummary(ctx, id)}`);
+    if (code !== 0) throw new ExitError(code);
+  } finally {
+    heartbeat.stop();
+    releaseSignals();
+  }
+}
+
+/** `: best val loss 1.203 @ 500, final train loss 1.118` from the index ('' when it has nothing). */
+async function resultSummary(ctx: Context, id: string): Promise<string> {
+  try {
+    const run = (await ctx.index()).getRun(id);
+    if (!run) return '';
+    const parts: string[] = [];
+    if (run.best_val_loss !== null) parts.push(`best val loss ${run.best_val_loss.toFixed(3)} @ ${run.best_val_iter}`);
+    if (run.final_train_loss !== null) parts.push(`final train loss ${run.final_train_loss.toFixed(3)}`);
+    if (run.test_loss !== null) parts.push(`test loss ${run.test_loss.toFixed(3)}`);
+    return parts.length ? `: ${parts.join(', ')}` : '';
+  } catch {
+    return ''; // the index is a cache; the run itself is recorded
+  }
+}
+
+function splitTrainer(line: string, source: string): string[] {
+  let words: string[];
+  try {
+    words = splitCommandLine(line);
+  } catch (err) {
+    if (err instanceof UsageError) throw new UsageError(`${source}: ${err.message}; quote it as you would in a shell`);
+    throw err;
+  }
+  if (words.length === 0 || words[0] === '') {
+    throw new UsageError(`${source} ${JSON.stringify(line)} names no program; pass a trainer command such as --trainer "python -m mlx_lm lora"`);
+  }
+  return words;
+}
+
+interface LoadedConfig {
+  bytes: Buffer;
+  data: Record<string, unknown>;
+}
+
+function readConfig(cwd: string, given: string): LoadedConfig {
+  const file = path.resolve(cwd, given);
+  let bytes: Buffer;
+  try {
+    const st = fs.statSync(file);
+    if (!st.isFile()) throw new RunsError(`--config ${given} is not a file; pass the trainer's YAML config file`);
+    bytes = fs.readFileSync(file);
+  } catch (err) {
+    if (err instanceof RunsError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new RunsError(`--config ${given}: no such file (looked for ${file}); check the path`);
+    throw new RunsError(`--config ${given} cannot be read (${code ?? (err as Error).message}); check its permissions`);
+  }
+  let data: unknown;
+  try {
+    // uniqueKeys: false — PyYAML (what the trainer uses) accepts a repeated key and keeps the last.
+    data = parseYaml(bytes.toString('utf8'), { uniqueKeys: false });
+  } catch (err) {
+    if (err instanceof YAMLParseError) {
+      const pos = err.linePos?.[0];
+      const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
+      const reason = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      throw new RunsError(`--config ${given} is not valid YAML${where}: ${reason}; fix the file and try again`);
+    }
+    throw err;
+  }
+  if (data === null || data === undefined) data = {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new RunsError(`--config ${given} must be a YAML mapping of trainer options (key: value lines)`);
+  }
+  return { bytes, data: data as Record<string, unknown> };
+}
+
+/** Relative to the user's cwd when the run is inside it (shorter, clickable), else absolute. */
+function displayPath(cwd: string, dir: string): string {
+  const rel = path.relative(cwd, dir);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : dir;
+}
+
+function spawnErrorMessage(file: string, outcome: TrainerOutcome): string {
+  const how = outcome.spawnErrorCode === 'ENOENT' ? 'not found' : (outcome.spawnError ?? 'unknown error');
+  const fix =
+    outcome.spawnErrorCode === 'ENOENT'
+      ? 'install it with `pip install mlx-lm`, or pass --trainer / set RUNS_TRAINER'
+      : 'check that it is an executable program, or pass --trainer / set RUNS_TRAINER';
+  return `trainer "${file}" could not be started (${how}): ${fix}`;
+}
+
+/** `41m12s`, `2h03m05s`, `7s`. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const p = (n: number) => String(n).padStart(2, '0');
+  if (h > 0) return `${h}h${p(m)}m${p(s)}s`;
+  if (m > 0) return `${m}m${p(s)}s`;
+  return `${s}s`;
+}
+
+/**
+ * Touches `<run>/.heartbeat` now and every few seconds. A `running` run whose heartbeat is old has
+ * lost its recorder (a pid alone can be reused). Errors are ignored: the heartbeat is a hint.
+ */
+function startHeartbeat(file: string): { stop(): void } {
+  const beat = () => {
+    try {
+      const now = new Date();
+      fs.utimesSync(file, now, now);
+    } catch {
+      try {
+        fs.writeFileSync(file, `${process.pid}\n`);
+      } catch {
+        // a hint only
+      }
+    }
+  };
+  beat();
+  const timer = setInterval(beat, HEARTBEAT_MS);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      try {
+        fs.rmSync(file, { force: true });
+      } catch {
+        // a stale heartbeat only makes the indexer look at the pid too
+      }
+    },
+  };
+}
+
+/**
+ * Live indexing for one run. The index is a disposable cache: a failure prints ONE warning and
+ * never stops or fails the run (`runs index` catches up later). `soon()` runs at most every
+ * SYNC_THROTTLE_MS, with a trailing call so the last output is indexed too; calls never overlap.
+ */
+function indexSyncer(ctx: Context, id: string): { soon(): void; settle(): Promise<void>; now(): Promise<void> } {
+  let warned = false;
+  let last = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let closed = false;
+
+  const once = async () => {
+    try {
+      await syncOneRun(ctx, id);
+    } catch (err) {
+      if (!warned) {
+        warned = true;
+        ctx.notice(`warning: the index was not updated (${(err as Error)?.message ?? String(err)}); the run is recorded in its folder, \`runs index\` will catch up`);
+      }
+    }
+  };
+  const fire = () => {
+    timer = undefined;
+    if (closed) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    last = Date.now();
+    running = once().finally(() => {
+      running = null;
+      if (again) {
+        again = false;
+        soon();
+      }
+    });
+  };
+  const soon = () => {
+    if (closed || timer) return;
+    timer = setTimeout(fire, Math.max(0, last + SYNC_THROTTLE_MS - Date.now()));
+    timer.unref();
+  };
+  return {
+    soon,
+    /** Stops live syncing and waits for a sync in flight. */
+    async settle() {
+      closed = true;
+      clearTimeout(timer);
+      timer = undefined;
+      while (running) await running;
+    },
+    now: once,
+  };
+}
