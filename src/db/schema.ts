@@ -39,6 +39,10 @@ export const runs = sqliteTable(
     note: text('note'),
     /** JSON array: the trainer argv. */
     command: text('command'),
+    /** The trainer command line as given (--trainer / RUNS_TRAINER / the default). */
+    trainer: text('trainer'),
+    /** The directory the trainer ran in (relative --data paths resolve against it). */
+    cwd: text('cwd'),
     // Summary columns, folded from the log.
     last_iter: integer('last_iter'),
     best_val_loss: real('best_val_loss'),

@@ -119,6 +119,8 @@ export function toRunRow(f: RunFacts): RunInsert {
     tags: JSON.stringify(Array.isArray(m.tags) ? m.tags : []),
     note: str(m.note),
     command: Array.isArray(m.command) ? JSON.stringify(m.command) : null,
+    trainer: str(m.trainer),
+    cwd: str(m.cwd),
     last_iter: s.last_iter,
     best_val_loss: s.best_val_loss,
     best_val_iter: s.best_val_iter,

@@ -1,0 +1,87 @@
+// The committed migrations apply, and a database made by an older schema upgrades without loss.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { describe, expect, it } from 'vitest';
+import { migrationsFolder } from '../../src/db/client.js';
+import { openIndex } from '../../src/db/index.js';
+import { runCli } from '../helpers/run-cli.js';
+import { addRun, makeTree } from '../helpers/tree.js';
+
+const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder(), 'meta', '_journal.json'), 'utf8')) as {
+  entries: { tag: string }[];
+};
+
+function columns(db: Database.Database, table: string): string[] {
+  return (db.prepare(`pragma table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+}
+
+/** A copy of migrations/ that stops after the first `n` migrations: "the previous schema version". */
+function olderMigrations(n: number): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runs-old-migrations-'));
+  fs.cpSync(migrationsFolder(), dir, { recursive: true });
+  const j = JSON.parse(fs.readFileSync(path.join(dir, 'meta', '_journal.json'), 'utf8'));
+  j.entries = j.entries.slice(0, n);
+  fs.writeFileSync(path.join(dir, 'meta', '_journal.json'), JSON.stringify(j));
+  return dir;
+}
+
+describe('migrations', () => {
+  it('apply to an empty in-memory database and create the PRODUCT.md tables', () => {
+    const sqlite = new Database(':memory:');
+    migrate(drizzle(sqlite), { migrationsFolder: migrationsFolder() });
+    for (const t of ['runs', 'metrics', 'params', 'checkpoints']) expect(columns(sqlite, t).length).toBeGreaterThan(0);
+    expect(columns(sqlite, 'metrics')).toEqual(expect.arrayContaining(['run_id', 'iter', 'split', 'loss', 'learning_rate', 'it_per_sec', 'tokens_per_sec', 'trained_tokens', 'peak_mem_gb', 'val_time_s']));
+    expect(columns(sqlite, 'params')).toEqual(['run_id', 'key', 'value']);
+    sqlite.close();
+  });
+
+  it('there is more than one migration, so the upgrade test below means something', () => {
+    expect(journal.entries.length).toBeGreaterThan(1);
+  });
+
+  it('a database made by the previous schema version opens, migrates and keeps its rows', async () => {
+    const tree = makeTree();
+    addRun(tree, '2026-01-01_00-00-00', { log: '15-mlxlm-0.31-long-1000-iters-lr-schedule-test.log' });
+    // Build the old database the way an older `runs` did: older migrations, then an index pass.
+    const old = new Database(tree.db);
+    old.pragma('journal_mode = WAL');
+    migrate(drizzle(old), { migrationsFolder: olderMigrations(journal.entries.length - 1) });
+    expect(columns(old, 'runs')).not.toContain('trainer');
+    old.prepare(`insert into runs (id, path, status, source, indexed_at, best_val_loss, note) values
+      ('2026-01-01_00-00-00', '/x', 'completed', 'log', '2026-01-01T00:00:00Z', 1.071, 'kept')`).run();
+    old.prepare(`insert into metrics (run_id, seq, segment, iter, split, loss) values ('2026-01-01_00-00-00', 0, 0, 1, 'val', 2.612)`).run();
+    old.close();
+
+    const index = openIndex({ dbPath: tree.db, warn: () => {} });
+    index.close();
+    const db = new Database(tree.db, { readonly: true });
+    expect(columns(db, 'runs')).toContain('trainer');
+    expect(db.prepare('select note, best_val_loss from runs').get()).toEqual({ note: 'kept', best_val_loss: 1.071 });
+    expect(db.prepare('select count(*) as n from metrics').get()).toEqual({ n: 1 });
+    expect(db.prepare('select count(*) as n from __drizzle_migrations').get()).toEqual({ n: journal.entries.length });
+    db.close();
+
+    // And the upgraded index keeps working.
+    const r = await runCli([...tree.flags, 'index', '--rebuild']);
+    expect(r.exitCode).toBe(0);
+    const q = await runCli([...tree.flags, 'sql', 'select count(*) as n from metrics', '--csv']);
+    expect(q.stdout).toBe('n\n112\n');
+  });
+
+  it('two processes creating the database at once both succeed', async () => {
+    const tree = makeTree();
+    const { spawn } = await import('node:child_process');
+    const { BIN } = await import('../helpers/paths.js');
+    const runs = Array.from({ length: 4 }, () =>
+      new Promise<number>((resolve) => {
+        const child = spawn(process.execPath, [BIN, ...tree.flags, 'list', '--json'], { stdio: 'ignore' });
+        child.on('exit', (code) => resolve(code ?? -1));
+      }),
+    );
+    expect(await Promise.all(runs)).toEqual([0, 0, 0, 0]);
+  });
+});
