@@ -1,18 +1,24 @@
-// Bundles the CLI into one ESM file (dist/runs.mjs). Run by `npm run build` and by npm's
+// Bundles the CLI into ESM (dist/runs.mjs plus lazily loaded chunks). Run by `npm run build` and by npm's
 // `prepare` hook, so `npm ci` alone leaves `node dist/runs.mjs` working.
 // Why a bundle: one file loads in ~90 ms; tsc output (many files) costs ~60 ms more per command,
 // and tsx at run time 300-800 ms (../shared/TOOLCHAIN.md).
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 
 const outfile = 'dist/runs.mjs';
+rmSync('dist', { recursive: true, force: true });
 await build({
-  entryPoints: ['src/bin.ts'],
+  entryPoints: { runs: 'src/bin.ts' },
   bundle: true,
+  // Each command's `await import(...)` becomes its own chunk, so `runs list` never loads what only
+  // `runs train` needs (and vice versa): start-up is most of a quick command's time.
+  splitting: true,
+  outdir: 'dist',
+  chunkNames: 'chunks/[name]-[hash]',
+  outExtension: { '.js': '.mjs' },
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  outfile,
   // Native addon: must stay a real require() of the installed package.
   external: ['better-sqlite3'],
   // commander and other CommonJS deps call require(); an ESM bundle has none unless we define it.

@@ -6,7 +6,6 @@
 // table, in batches, one transaction per batch.
 import fs from 'node:fs';
 import os from 'node:os';
-import { parse as parseYaml } from 'yaml';
 import type { Context } from './context.js';
 import type { RunManifest, RunStatus } from '../core/manifest.js';
 import type { LogFacts, LogRecord, OutcomeHint } from '../core/records.js';
@@ -71,6 +70,7 @@ export async function syncAll(ctx: Context, mode: SyncMode): Promise<SyncReport>
   report.unchanged = mode === 'fresh' ? names.length - candidates.length : 0;
 
   const env: SyncEnv = { root, host: os.hostname(), nowMs: Date.now(), warn };
+  if (candidates.length > 0) await loadYaml();
   for (const id of candidates) {
     const outcome = indexRun(env, id, stored.get(id), writer);
     if (outcome === 'unchanged') report.unchanged++;
@@ -106,6 +106,7 @@ export async function syncOneRun(ctx: Context, id: string): Promise<void> {
     ctx.notice(`warning: ${w}`);
   };
   const env: SyncEnv = { root, host: os.hostname(), nowMs: Date.now(), warn };
+  await loadYaml();
   for (let attempt = 0; attempt < 3; attempt++) {
     const writer = new BatchWriter(index);
     indexRun(env, id, index.storedStates().get(id), writer);
@@ -115,6 +116,12 @@ export async function syncOneRun(ctx: Context, id: string): Promise<void> {
 }
 
 const warnedOnce = new Set<string>();
+
+/** The YAML parser, loaded only by a pass that has runs to read (a no-op pass never needs it). */
+let yaml: typeof import('yaml') | undefined;
+async function loadYaml(): Promise<void> {
+  yaml ??= await import('yaml');
+}
 
 interface SyncEnv {
   root: string;
@@ -396,7 +403,7 @@ function readYamlObject(file: string, label: string, warn: (w: string) => void):
       return null;
     }
     // uniqueKeys: false, as PyYAML (what the trainer uses) keeps the last of a repeated key.
-    const v = parseYaml(fs.readFileSync(file, 'utf8'), { uniqueKeys: false }) as unknown;
+    const v = yaml!.parse(fs.readFileSync(file, 'utf8'), { uniqueKeys: false }) as unknown;
     if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
     if (v !== null && v !== undefined) warn(`${label} is not a YAML mapping; ignored`);
   } catch (err) {

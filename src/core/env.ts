@@ -1,30 +1,46 @@
-// The environment variables `runs` reads, validated once.
-import { z } from 'zod';
+// The environment variables `runs` reads, validated once (zod/mini: see core/manifest.ts for why).
+import * as z from 'zod/mini';
 
-const optionalPath = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+const EnvText = z.optional(z.string());
 
-export const RunsEnv = z.object({
+export const RunsEnvInput = z.object({
   /** Runs root (default models/runs/mlx under the current directory). */
-  RUNS_ROOT: optionalPath,
+  RUNS_ROOT: EnvText,
   /** Index database (default <root>/runs.db). */
-  RUNS_DB: optionalPath,
+  RUNS_DB: EnvText,
   /** Trainer command line, split like a shell would (default `mlx_lm.lora`). */
-  RUNS_TRAINER: optionalPath,
+  RUNS_TRAINER: EnvText,
   /** Seconds the recorder waits after forwarding a stop signal before it kills the trainer. */
-  RUNS_KILL_GRACE: z.coerce.number().positive().optional().catch(undefined),
-  NO_COLOR: z.string().optional(),
+  RUNS_KILL_GRACE: EnvText,
+  NO_COLOR: EnvText,
 });
-export type RunsEnv = z.infer<typeof RunsEnv>;
+
+export interface RunsEnv {
+  RUNS_ROOT?: string;
+  RUNS_DB?: string;
+  RUNS_TRAINER?: string;
+  RUNS_KILL_GRACE?: number;
+  NO_COLOR?: string;
+}
+
+/** An empty variable counts as unset (`RUNS_ROOT= runs list`), as in most CLIs. */
+const nonEmpty = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v);
 
 export function readEnv(env: NodeJS.ProcessEnv): RunsEnv {
-  return RunsEnv.parse({
+  const raw = RunsEnvInput.parse({
     RUNS_ROOT: env.RUNS_ROOT,
     RUNS_DB: env.RUNS_DB,
     RUNS_TRAINER: env.RUNS_TRAINER,
     RUNS_KILL_GRACE: env.RUNS_KILL_GRACE,
     NO_COLOR: env.NO_COLOR,
   });
+  const grace = Number(nonEmpty(raw.RUNS_KILL_GRACE));
+  return {
+    RUNS_ROOT: nonEmpty(raw.RUNS_ROOT),
+    RUNS_DB: nonEmpty(raw.RUNS_DB),
+    RUNS_TRAINER: nonEmpty(raw.RUNS_TRAINER),
+    // A bad value falls back to the default grace rather than failing a training run.
+    RUNS_KILL_GRACE: Number.isFinite(grace) && grace > 0 ? grace : undefined,
+    NO_COLOR: raw.NO_COLOR,
+  };
 }
