@@ -13,7 +13,7 @@ import { parseRunId } from '../core/run-id.js';
 import { emptySummaryState, foldSummary } from '../core/summarize.js';
 import type { SummaryState } from '../core/summary.js';
 import { MlxLogParser, type ParserState } from '../parse/mlx-log-parser.js';
-import { toParams, toRunRow, type IndexStateRow, type RunWrite, type RunsIndex } from '../db/index.js';
+import { toParams, toRunRow, type RunWrite, type RunsIndex, type StoredState } from '../db/index.js';
 import { runPaths, type RunPaths } from '../storage/layout.js';
 import { readManifestFile, updateManifestFile } from '../storage/manifest-file.js';
 import { isRunFolder, listRunFolderNames, stampRunFolder, type FileStamp } from '../storage/scan.js';
@@ -40,10 +40,6 @@ export type SyncMode = 'fresh' | 'full' | 'rebuild';
 const BATCH_RECORDS = 50_000;
 const READ_CHUNK = 1 << 20;
 
-interface StoredState extends IndexStateRow {
-  status: string | null;
-}
-
 interface PersistedParse {
   parser: ParserState;
   summary: SummaryState;
@@ -69,7 +65,7 @@ export async function syncAll(ctx: Context, mode: SyncMode): Promise<SyncReport>
     : names;
   report.unchanged = mode === 'fresh' ? names.length - candidates.length : 0;
 
-  const env: SyncEnv = { root, host: os.hostname(), nowMs: Date.now(), warn };
+  const env: SyncEnv = { index, root, host: os.hostname(), nowMs: Date.now(), warn };
   if (candidates.length > 0) await loadYaml();
   for (const id of candidates) {
     const outcome = indexRun(env, id, stored.get(id), writer);
@@ -105,11 +101,11 @@ export async function syncOneRun(ctx: Context, id: string): Promise<void> {
     warnedOnce.add(w);
     ctx.notice(`warning: ${w}`);
   };
-  const env: SyncEnv = { root, host: os.hostname(), nowMs: Date.now(), warn };
+  const env: SyncEnv = { index, root, host: os.hostname(), nowMs: Date.now(), warn };
   await loadYaml();
   for (let attempt = 0; attempt < 3; attempt++) {
     const writer = new BatchWriter(index);
-    indexRun(env, id, index.storedStates().get(id), writer);
+    indexRun(env, id, index.storedState(id), writer);
     writer.flush();
     if (writer.conflicts.size === 0) return;
   }
@@ -124,6 +120,7 @@ async function loadYaml(): Promise<void> {
 }
 
 interface SyncEnv {
+  index: RunsIndex;
   root: string;
   host: string;
   nowMs: number;
@@ -254,12 +251,12 @@ function indexRun(env: SyncEnv, id: string, stored: StoredState | undefined, wri
     }
 
     // A log that only grew is read from where the last pass stopped; anything else is re-read.
-    const resume =
-      stored?.parse_state != null &&
+    const grown =
+      stored !== undefined &&
       stored.log_size !== null &&
-      (log.size > stored.log_size || (log.size === stored.log_size && log.mtimeMs === stored.log_mtime_ms))
-        ? stored
-        : undefined;
+      (log.size > stored.log_size || (log.size === stored.log_size && log.mtimeMs === stored.log_mtime_ms));
+    const parseState = grown ? env.index.parseStateOf(id) : null;
+    const resume = grown && parseState !== null ? { stored, parseState: JSON.parse(parseState) as PersistedParse } : undefined;
     readLogInPieces(paths.log, log, resume, writer, toWrite);
     return stored ? 'changed' : 'added';
   } catch (err) {
@@ -278,22 +275,22 @@ function indexRun(env: SyncEnv, id: string, stored: StoredState | undefined, wri
 function readLogInPieces(
   file: string,
   stamp: FileStamp,
-  resume: StoredState | undefined,
+  resume: { stored: StoredState; parseState: PersistedParse } | undefined,
   writer: BatchWriter,
   toWrite: (pass: LogPass, reset: boolean, expectedOffset: number | null) => RunWrite,
 ): void {
-  const persisted = resume ? (JSON.parse(resume.parse_state!) as PersistedParse) : null;
-  const startOffset = resume?.log_offset ?? 0;
-  const parser = new MlxLogParser(persisted?.parser);
-  let summary = persisted?.summary ?? emptySummaryState();
+  const startOffset = resume?.stored.log_offset ?? 0;
+  const parser = new MlxLogParser(resume?.parseState.parser);
+  let summary = resume?.parseState.summary ?? emptySummaryState();
   let committed = resume
-    ? { metric: resume.committed_seq, checkpoint: resume.committed_checkpoint_seq }
+    ? { metric: resume.stored.committed_seq, checkpoint: resume.stored.committed_checkpoint_seq }
     : { metric: 0, checkpoint: 0 };
   // Optimistic concurrency: this pass assumes the stored offset it started from.
-  let expected: number | null = resume ? resume.log_offset : null;
+  let expected: number | null = resume ? startOffset : null;
   let reset = !resume;
   let pending: LogRecord[] = [];
-  const parsedThrough = () => startOffset + parser.consumedBytes;
+  // The parser counts bytes from the start of the file, across resumes.
+  const parsedThrough = () => parser.consumedBytes;
 
   const emitPiece = () => {
     summary = foldSummary(summary, pending);

@@ -32,6 +32,9 @@ export interface RunWrite {
   records: LogRecord[];
 }
 
+/** What the index remembers of a run's files and how far its log was read. */
+export type StoredState = Omit<IndexStateRow, 'parse_state'> & { status: string | null };
+
 export interface WriteResult {
   conflicts: string[];
   metricRows: number;
@@ -48,8 +51,11 @@ export interface ListQuery {
 
 export interface RunsIndex {
   readonly dbPath: string;
-  /** Every run's bookkeeping row, for deciding what changed. */
-  storedStates(): Map<string, IndexStateRow & { status: string | null }>;
+  /** Every run's bookkeeping row (without the parser state), for deciding what changed. */
+  storedStates(): Map<string, StoredState>;
+  storedState(id: string): StoredState | undefined;
+  /** The saved parser state of one run (JSON), to resume reading its log. */
+  parseStateOf(id: string): string | null;
   writeRuns(batch: RunWrite[]): WriteResult;
   removeRuns(ids: string[]): void;
   /** Empties every table (runs index --rebuild). */
@@ -109,12 +115,32 @@ class SqliteRunsIndex implements RunsIndex {
   }
 
   storedStates() {
+    // Everything but parse_state (the bulk of the row): deciding what changed needs only stamps.
     const rows = this.sqlite
       .prepare(
-        `select s.*, r.status as status from index_state s left join runs r on r.id = s.run_id`,
+        `select s.run_id, s.manifest_stamp, s.adapter_config_stamp, s.config_stamp, s.log_size, s.log_mtime_ms,
+                s.log_offset, s.committed_seq, s.committed_checkpoint_seq, r.status as status
+         from index_state s left join runs r on r.id = s.run_id`,
       )
-      .all() as (IndexStateRow & { status: string | null })[];
+      .all() as StoredState[];
     return new Map(rows.map((r) => [r.run_id, r]));
+  }
+
+  storedState(id: string): StoredState | undefined {
+    return this.sqlite
+      .prepare(
+        `select s.run_id, s.manifest_stamp, s.adapter_config_stamp, s.config_stamp, s.log_size, s.log_mtime_ms,
+                s.log_offset, s.committed_seq, s.committed_checkpoint_seq, r.status as status
+         from index_state s left join runs r on r.id = s.run_id where s.run_id = ?`,
+      )
+      .get(id) as StoredState | undefined;
+  }
+
+  parseStateOf(id: string): string | null {
+    const row = this.sqlite.prepare('select parse_state from index_state where run_id = ?').get(id) as
+      | { parse_state: string | null }
+      | undefined;
+    return row?.parse_state ?? null;
   }
 
   writeRuns(batch: RunWrite[]): WriteResult {

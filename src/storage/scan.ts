@@ -31,12 +31,15 @@ export interface FileStamp {
 }
 
 export function stampOf(file: string): FileStamp | null {
+  let st: fs.Stats | undefined;
   try {
-    const st = fs.statSync(file);
-    return { size: st.size, mtimeMs: Math.trunc(st.mtimeMs), notFile: st.isFile() ? undefined : true };
+    // throwIfNoEntry: a missing config.yaml is the common case; building an Error for it is not free.
+    st = fs.statSync(file, { throwIfNoEntry: false });
   } catch {
-    return null;
+    return null; // EACCES, ENOTDIR (the run folder was replaced by a file), …
   }
+  if (!st) return null;
+  return { size: st.size, mtimeMs: Math.trunc(st.mtimeMs), notFile: st.isFile() ? undefined : true };
 }
 
 export interface RunFolderStamps {

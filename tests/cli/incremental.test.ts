@@ -58,6 +58,30 @@ describe('incremental index', () => {
     expect(a.runs.map((r) => ({ ...r, path: undefined }))).toEqual(b.runs.map((r) => ({ ...r, path: undefined })));
   });
 
+  it('keeps up with a log that grows over many passes', async () => {
+    const tree = makeTree();
+    const bytes = fixtureBytes(LONG);
+    const dir = addRun(tree, '2026-01-01_00-00-00', { log: Buffer.alloc(0) });
+    const log = path.join(dir, 'train.log');
+    // Seven appends of uneven sizes, some ending mid-line, with an index pass after each.
+    const cuts = [1000, 1001, 4000, 4100, 9000, 13000, bytes.length];
+    let from = 0;
+    for (const cut of cuts) {
+      fs.appendFileSync(log, bytes.subarray(from, cut));
+      from = cut;
+      expect((await runCli([...tree.flags, 'index'])).exitCode).toBe(0);
+      const lines = bytes.subarray(0, cut).toString('utf8').split('\n');
+      const complete = lines.slice(0, -1).filter((l) => l.includes(': Train loss ')).length;
+      const train = count(tree, "select count(*) as n from metrics where split = 'train'");
+      // Every complete train line is in; a cut-off last line may add one (it is re-derived later).
+      expect(train - complete).toBeGreaterThanOrEqual(0);
+      expect(train - complete).toBeLessThanOrEqual(1);
+    }
+    expect(count(tree, "select count(*) as n from metrics where split = 'train'")).toBe(100);
+    expect(count(tree, 'select count(*) as n from metrics')).toBe(112);
+    expect(count(tree, 'select count(*) as n from checkpoints')).toBe(10);
+  });
+
   it('costs only a stat when nothing changed', async () => {
     const tree = makeTree();
     addRun(tree, '2026-01-01_00-00-00', { log: LONG });

@@ -1,0 +1,465 @@
+// Streaming parser for a whole trainer log: bytes in (any chunking), LogRecords out, plus the
+// header facts (era, outcome hint, iters, params, resume source, world size). `runs train` feeds
+// it live and `runs index` feeds it files, so both read a log the same way.
+// Memory: only the current partial line is kept (as byte chunks); the state is small and
+// JSON-serialisable so an indexer can resume a growing log from `consumedBytes`.
+import type { LogFacts, LogFormat, LogRecord, OutcomeHint } from '../core/records.js';
+import { LineHint, looksCutOff, parseCleanSegment, type ParsedLine } from './mlx-line.js';
+
+/** What was seen that tells the eras apart (fixtures README rule 13). */
+export interface EraEvidence {
+  richUi: boolean;
+  grpo: boolean;
+  orpo: boolean;
+  instructlab: boolean;
+  /** A line only mlx_lm 0.19+ prints (`Saved final weights`, `Loading fine-tuned weights`, `Node r of w`, …). */
+  v019: boolean;
+  finalAdapterSafetensors: boolean;
+  finalAdapterNpz: boolean;
+  safetensorsSave: boolean;
+  npzCheckpoints: boolean;
+  /** Any classic `Iter N: Saved adapter weights to` line. */
+  saveLine: boolean;
+  peakMem: boolean;
+  learningRate: boolean;
+  trainedTokens: boolean;
+  /** lora.py's `Iter N: Train loss X, It/sec Y, Tokens/sec Z` (nothing else). */
+  threeFieldTrain: boolean;
+  startLine: boolean;
+  /** `Trainable parameters: P% (aM/bM)` (mlx_lm 0.4+). */
+  percentParams: boolean;
+  /** `Total parameters bM` / `Trainable parameters aM` (lora.py, mlx_lm < 0.4). */
+  millionParams: boolean;
+  /** `Loading pretrained adapters from` (lora.py 2024+, mlx_lm ≤ 0.18). */
+  pretrainedAdapters: boolean;
+  /** Same iteration printed Val then Train (mlx_lm 0.14.2+) / Train then Val (older, lora.py). */
+  valBeforeTrain: boolean;
+  trainBeforeVal: boolean;
+}
+
+export interface ParserState {
+  version: 1;
+  /** Input bytes through the last `\n` processed (a leading BOM included). */
+  consumedBytes: number;
+  /** Current run inside the log: +1 each time the iteration counter goes back (appended resume). */
+  segment: number;
+  /** Iteration of the last train/val/checkpoint record. */
+  lastIter: number | null;
+  /** Split and iteration of the last train/val record (Val-before-Train evidence). */
+  lastMetricSplit: 'train' | 'val' | null;
+  lastMetricIter: number | null;
+  /** Last emitted test result, cleared by any train/val/checkpoint record (rank dedupe). */
+  lastTest: { loss: number | null; ppl: number | null } | null;
+  /** Valued tail fields of the previous classic train line (a shorter last one is truncated). */
+  lastTrainFields: number | null;
+  /** Whether the last non-blank segment seen stops mid-line. */
+  lastLineCut: boolean;
+  sawKeyboardInterrupt: boolean;
+  sawCrash: boolean;
+  sawEndMarker: boolean;
+  evidence: EraEvidence;
+  start_iters: number | null;
+  trainable_params_m: number | null;
+  total_params_m: number | null;
+  resumed_from: string | null;
+  world_size: number | null;
+}
+
+export function initialParserState(): ParserState {
+  return {
+    version: 1,
+    consumedBytes: 0,
+    segment: 0,
+    lastIter: null,
+    lastMetricSplit: null,
+    lastMetricIter: null,
+    lastTest: null,
+    lastTrainFields: null,
+    lastLineCut: false,
+    sawKeyboardInterrupt: false,
+    sawCrash: false,
+    sawEndMarker: false,
+    evidence: {
+      richUi: false,
+      grpo: false,
+      orpo: false,
+      instructlab: false,
+      v019: false,
+      finalAdapterSafetensors: false,
+      finalAdapterNpz: false,
+      safetensorsSave: false,
+      npzCheckpoints: false,
+      saveLine: false,
+      peakMem: false,
+      learningRate: false,
+      trainedTokens: false,
+      threeFieldTrain: false,
+      startLine: false,
+      percentParams: false,
+      millionParams: false,
+      pretrainedAdapters: false,
+      valBeforeTrain: false,
+      trainBeforeVal: false,
+    },
+    start_iters: null,
+    trainable_params_m: null,
+    total_params_m: null,
+    resumed_from: null,
+    world_size: null,
+  };
+}
+
+// `ignoreBOM: true`: decode() runs once per chunk, and a BOM must only be dropped at byte 0 of the
+// log, which the parser decides itself. Splitting at 0x0A before decoding never cuts a UTF-8
+// sequence (0x0A is never inside one), so per-chunk decoding equals decoding the whole file.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
+
+export class MlxLogParser {
+  #state: ParserState;
+  #pending: Uint8Array[] = [];
+  #pendingLength = 0;
+  /** Last non-blank segment whose cut-off check is deferred (only the final one matters). */
+  #uncheckedLast: string | null = null;
+  /** State before flush(), so snapshot() stays consistent with consumedBytes. */
+  #beforeFlush: ParserState | null = null;
+
+  constructor(state?: ParserState) {
+    if (state !== undefined && state.version !== 1) {
+      throw new Error(`unsupported MlxLogParser state version ${String(state.version)}`);
+    }
+    this.#state = state === undefined ? initialParserState() : structuredClone(state);
+  }
+
+  /** Bytes in; the records of every complete line (ended by `\n`) out. */
+  push(chunk: Uint8Array): LogRecord[] {
+    const out: LogRecord[] = [];
+    this.#beforeFlush = null;
+    const n = chunk.length;
+    if (n === 0) return out;
+    const lastNl = chunk.lastIndexOf(10);
+    if (lastNl < 0) {
+      // Copy: callers may reuse their read buffer.
+      this.#pending.push(chunk.slice());
+      this.#pendingLength += n;
+      return out;
+    }
+    let start = 0;
+    if (this.#pendingLength > 0) {
+      const firstNl = chunk.indexOf(10);
+      const bytes = concatBytes(this.#pending, this.#pendingLength, chunk.subarray(0, firstNl));
+      this.#pending = [];
+      this.#pendingLength = 0;
+      this.#text(decoder.decode(bytes), out);
+      this.#state.consumedBytes += bytes.length + 1;
+      start = firstNl + 1;
+    }
+    if (start <= lastNl) {
+      // One decode for all complete lines of the chunk, without the final `\n`.
+      this.#text(decoder.decode(chunk.subarray(start, lastNl)), out);
+      this.#state.consumedBytes += lastNl + 1 - start;
+    }
+    if (lastNl + 1 < n) {
+      this.#pending.push(chunk.slice(lastNl + 1));
+      this.#pendingLength = n - lastNl - 1;
+    }
+    return out;
+  }
+
+  /** Parses the pending partial last line as a final, possibly cut-off line. Call at end of input. */
+  flush(): LogRecord[] {
+    const out: LogRecord[] = [];
+    if (this.#pendingLength === 0) return out;
+    this.#resolveLastLine();
+    this.#beforeFlush = structuredClone(this.#state);
+    const bytes = concatBytes(this.#pending, this.#pendingLength, null);
+    this.#pending = [];
+    this.#pendingLength = 0;
+    this.#text(decoder.decode(bytes), out);
+    return out;
+  }
+
+  /** Input bytes through the last `\n` processed by push() (the partial tail excluded). */
+  get consumedBytes(): number {
+    return (this.#beforeFlush ?? this.#state).consumedBytes;
+  }
+
+  /**
+   * State after the complete lines only: a parser built from it and fed the input from
+   * `consumedBytes` on emits what this one emits from there. After flush() it is the state before it.
+   */
+  snapshot(): ParserState {
+    this.#resolveLastLine();
+    return structuredClone(this.#beforeFlush ?? this.#state);
+  }
+
+  get facts(): LogFacts {
+    this.#resolveLastLine();
+    const st = this.#state;
+    return {
+      log_format: decideLogFormat(st.evidence),
+      outcome_hint: decideOutcome(st),
+      start_iters: st.start_iters,
+      trainable_params_m: st.trainable_params_m,
+      total_params_m: st.total_params_m,
+      resumed_from: st.resumed_from,
+      world_size: st.world_size,
+    };
+  }
+
+  #resolveLastLine(): void {
+    if (this.#uncheckedLast !== null) {
+      this.#state.lastLineCut = looksCutOff(this.#uncheckedLast);
+      this.#uncheckedLast = null;
+    }
+  }
+
+  /** Complete lines joined by `\n` (no trailing `\n`). */
+  #text(text: string, out: LogRecord[]): void {
+    let p = 0;
+    // A BOM is dropped only at byte 0 of the log (fixtures README rule 1).
+    if (this.#state.consumedBytes === 0 && text.charCodeAt(0) === 0xfeff) p = 1;
+    const n = text.length;
+    // Positions of the next `\r` / ESC, recomputed only when passed: searching from every line
+    // start to the end of the chunk would be quadratic on a chunk without any.
+    let nextCr = text.indexOf('\r', p);
+    let nextEsc = text.indexOf('\x1b', p);
+    for (;;) {
+      const nl = text.indexOf('\n', p);
+      const end = nl < 0 ? n : nl;
+      if (nextCr >= 0 && nextCr < p) nextCr = text.indexOf('\r', p);
+      if (nextEsc >= 0 && nextEsc < p) nextEsc = text.indexOf('\x1b', p);
+      let b = end;
+      if (nextCr >= 0 && nextCr < end) {
+        if (text.charCodeAt(b - 1) === 13) b--; // CRLF
+        let line = text.slice(p, b);
+        if (nextEsc >= 0 && nextEsc < end) line = line.replace(ANSI, '');
+        if (line.indexOf('\r') < 0) this.#segment(line, out);
+        else for (const seg of line.split('\r')) this.#segment(seg, out);
+      } else {
+        let line = text.slice(p, b);
+        if (nextEsc >= 0 && nextEsc < end) line = line.replace(ANSI, '');
+        this.#segment(line, out);
+      }
+      if (nl < 0) break;
+      p = nl + 1;
+    }
+  }
+
+  #segment(s: string, out: LogRecord[]): void {
+    const parsed = parseCleanSegment(s);
+    if (parsed === null) {
+      if (!isBlank(s)) this.#uncheckedLast = s;
+      return;
+    }
+    this.#apply(parsed, s, out);
+  }
+
+  #apply(p: ParsedLine, s: string, out: LogRecord[]): void {
+    const st = this.#state;
+    const ev = st.evidence;
+    switch (p.type) {
+      case 'metric': {
+        const r = p.record;
+        this.#uncheckedLast = null;
+        if (r.split === 'test') {
+          st.sawEndMarker = true;
+          st.lastLineCut = false;
+          const prev = st.lastTest;
+          // Distributed runs: every rank may print the same test line; keep one.
+          if (prev !== null && prev.loss === r.loss && prev.ppl === r.test_ppl) return;
+          st.lastTest = { loss: r.loss, ppl: r.test_ppl };
+          r.segment = st.segment;
+          out.push(r);
+          return;
+        }
+        const iter = r.iter ?? 0;
+        this.#iteration(iter);
+        if (st.lastMetricIter === iter && st.lastMetricSplit !== r.split) {
+          if (r.split === 'train') ev.valBeforeTrain = true;
+          else ev.trainBeforeVal = true;
+        }
+        st.lastMetricSplit = r.split;
+        st.lastMetricIter = iter;
+        this.#hints(p.hints);
+        let cut = p.cut;
+        if (r.split === 'train' && (p.hints & LineHint.RICH_UI) === 0) {
+          if (st.lastTrainFields !== null && p.fields < st.lastTrainFields) cut = true;
+          st.lastTrainFields = p.fields;
+          const h = p.hints;
+          if (
+            (h & LineHint.IT_PER_SEC) !== 0 &&
+            (h & (LineHint.LEARNING_RATE | LineHint.TRAINED_TOKENS | LineHint.PEAK_MEM)) === 0 &&
+            (h & (LineHint.ORPO_FIELDS | LineHint.GRPO_FIELDS)) === 0
+          ) {
+            ev.threeFieldTrain = true;
+          }
+        }
+        st.lastLineCut = cut;
+        r.segment = st.segment;
+        out.push(r);
+        return;
+      }
+      case 'checkpoint': {
+        this.#uncheckedLast = null;
+        this.#iteration(p.record.iter);
+        this.#hints(p.hints);
+        if ((p.hints & LineHint.RICH_UI) === 0) {
+          ev.saveLine = true;
+          if ((p.hints & LineHint.SAFETENSORS) !== 0) ev.safetensorsSave = true;
+        }
+        st.lastLineCut = p.cut;
+        p.record.segment = st.segment;
+        out.push(p.record);
+        return;
+      }
+      case 'final_save':
+        this.#uncheckedLast = null;
+        st.sawEndMarker = true;
+        st.lastLineCut = p.cut;
+        if (!p.adapter) ev.v019 = true;
+        else if ((p.hints & LineHint.SAFETENSORS) !== 0) ev.finalAdapterSafetensors = true;
+        else if ((p.hints & LineHint.NPZ) !== 0) ev.finalAdapterNpz = true;
+        return;
+      case 'start':
+        this.#uncheckedLast = s;
+        st.start_iters = p.iters;
+        ev.startLine = true;
+        if (p.trainer !== null) {
+          const t = p.trainer.toUpperCase();
+          if (t === 'GRPO') ev.grpo = true;
+          // DPO branches print the same chosen/rejected fields; no era of their own.
+          else if (t === 'ORPO' || t === 'DPO') ev.orpo = true;
+        }
+        return;
+      case 'params':
+        this.#uncheckedLast = s;
+        if (p.trainable_m !== null) st.trainable_params_m = p.trainable_m;
+        if (p.total_m !== null) st.total_params_m = p.total_m;
+        if (p.percent) ev.percentParams = true;
+        else ev.millionParams = true;
+        return;
+      case 'resume':
+        this.#uncheckedLast = s;
+        st.resumed_from = p.file;
+        if (p.fine_tuned) ev.v019 = true;
+        else ev.pretrainedAdapters = true;
+        return;
+      case 'node':
+        this.#uncheckedLast = s;
+        st.world_size = p.world_size;
+        ev.v019 = true;
+        return;
+      case 'rich_header':
+        this.#uncheckedLast = s;
+        ev.richUi = true;
+        if (p.iters !== null) st.start_iters = p.iters;
+        return;
+      case 'rich_bar':
+        this.#uncheckedLast = s;
+        ev.richUi = true;
+        if (p.percent === 100 && p.done === p.total && p.total > 0) st.sawEndMarker = true;
+        return;
+      case 'traceback':
+      case 'abort':
+        this.#uncheckedLast = s;
+        st.sawCrash = true;
+        return;
+      case 'keyboard_interrupt':
+        this.#uncheckedLast = s;
+        st.sawKeyboardInterrupt = true;
+        return;
+      case 'era_hint':
+        this.#uncheckedLast = s;
+        if (p.format === 'mlx_lm-0.19+') ev.v019 = true;
+        else if (p.format === 'fork-orpo') ev.orpo = true;
+        return;
+    }
+  }
+
+  #iteration(iter: number): void {
+    const st = this.#state;
+    // A resumed run appended to the same log restarts at Iter 1. Same iteration (Train then Val,
+    // then the save) is not a restart.
+    if (st.lastIter !== null && iter < st.lastIter) st.segment++;
+    st.lastIter = iter;
+    st.lastTest = null;
+  }
+
+  #hints(h: number): void {
+    if (h === 0) return;
+    const ev = this.#state.evidence;
+    if ((h & LineHint.RICH_UI) !== 0) ev.richUi = true;
+    if ((h & LineHint.GRPO_FIELDS) !== 0) ev.grpo = true;
+    if ((h & LineHint.ORPO_FIELDS) !== 0) ev.orpo = true;
+    if ((h & (LineHint.EPOCH_PREFIX | LineHint.ZERO_PADDED)) !== 0) ev.instructlab = true;
+    if ((h & LineHint.PEAK_MEM) !== 0) ev.peakMem = true;
+    if ((h & LineHint.LEARNING_RATE) !== 0) ev.learningRate = true;
+    if ((h & LineHint.TRAINED_TOKENS) !== 0) ev.trainedTokens = true;
+    if ((h & LineHint.NPZ_CHECKPOINT_DIR) !== 0) ev.npzCheckpoints = true;
+  }
+}
+
+/** Parses a whole log held in memory: push() + flush(). */
+export function parseLogText(bytes: Uint8Array): { records: LogRecord[]; facts: LogFacts } {
+  const parser = new MlxLogParser();
+  const records = parser.push(bytes);
+  for (const r of parser.flush()) records.push(r);
+  return { records, facts: parser.facts };
+}
+
+/**
+ * Names the era from the evidence of the whole log (fixtures README rule 13); null without any.
+ * Where the text cannot tell two eras apart, the more common one wins: e.g. a safetensors log
+ * without end marker is 0.6–0.18, unless its evals print Val before Train (0.14.2+, and most
+ * releases printing that are 0.19+).
+ */
+export function decideLogFormat(ev: EraEvidence): LogFormat | null {
+  if (ev.richUi) return 'mlx_lm-rich-ui';
+  if (ev.grpo) return 'fork-grpo';
+  if (ev.orpo) return 'fork-orpo';
+  if (ev.instructlab) return 'fork-instructlab';
+  if (ev.v019) return 'mlx_lm-0.19+';
+  if (ev.finalAdapterSafetensors) return 'mlx_lm-0.6-0.18';
+  if (ev.safetensorsSave) return ev.valBeforeTrain && !ev.trainBeforeVal ? 'mlx_lm-0.19+' : 'mlx_lm-0.6-0.18';
+  if (ev.peakMem) {
+    if (ev.npzCheckpoints || ev.finalAdapterNpz) return 'mlx_lm-0.3-0.5';
+    return ev.trainBeforeVal ? 'mlx_lm-0.6-0.18' : 'mlx_lm-0.19+';
+  }
+  if (ev.learningRate || ev.trainedTokens || ev.startLine || ev.finalAdapterNpz || ev.npzCheckpoints) {
+    return 'mlx_lm-0.0.x';
+  }
+  if (ev.percentParams) return 'mlx_lm-0.19+';
+  if (ev.saveLine || ev.pretrainedAdapters) return 'lora.py-2024+';
+  if (ev.threeFieldTrain || ev.millionParams) return 'lora.py-2023';
+  return null;
+}
+
+/** README rule 12: the first rule that applies wins. */
+export function decideOutcome(st: ParserState): OutcomeHint {
+  if (st.sawKeyboardInterrupt) return 'interrupted';
+  if (st.sawCrash) return 'crashed';
+  if (st.sawEndMarker) return 'completed';
+  if (st.lastLineCut) return 'truncated';
+  return 'unknown';
+}
+
+function concatBytes(parts: readonly Uint8Array[], length: number, tail: Uint8Array | null): Uint8Array {
+  const out = new Uint8Array(length + (tail === null ? 0 : tail.length));
+  let o = 0;
+  for (const part of parts) {
+    out.set(part, o);
+    o += part.length;
+  }
+  if (tail !== null) out.set(tail, o);
+  return out;
+}
+
+function isBlank(s: string): boolean {
+  // Fast exit: most lines start with a visible character.
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 11 && c !== 12) return false;
+  }
+  return true;
+}
