@@ -3,10 +3,9 @@
 // Why a bundle: one file loads in ~90 ms; tsc output (many files) costs ~60 ms more per command,
 // and tsx at run time 300-800 ms (../shared/TOOLCHAIN.md).
 import { build } from 'esbuild';
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync } from 'node:fs';
 
 const outfile = 'dist/runs.mjs';
-rmSync('dist', { recursive: true, force: true });
 await build({
   entryPoints: { runs: 'src/bin.ts' },
   bundle: true,
@@ -14,6 +13,8 @@ await build({
   // `runs train` needs (and vice versa): start-up is most of a quick command's time.
   splitting: true,
   outdir: 'dist',
+  // Content-hashed names, and no clean step: a rebuild never removes a chunk that a running
+  // `runs` (a long `runs train`) may still import.
   chunkNames: 'chunks/[name]-[hash]',
   outExtension: { '.js': '.mjs' },
   platform: 'node',

@@ -13,7 +13,7 @@ import { parseRunId } from '../core/run-id.js';
 import { emptySummaryState, foldSummary } from '../core/summarize.js';
 import type { SummaryState } from '../core/summary.js';
 import { MlxLogParser, type ParserState } from '../parse/mlx-log-parser.js';
-import { toParams, toRunRow, type RunWrite, type RunsIndex, type StoredState } from '../db/index.js';
+import { toRunRow, type RunWrite, type RunsIndex, type StoredState } from '../db/index.js';
 import { runPaths, type RunPaths } from '../storage/layout.js';
 import { readManifestFile, updateManifestFile } from '../storage/manifest-file.js';
 import { isRunFolder, listRunFolderNames, stampRunFolder, type FileStamp } from '../storage/scan.js';
@@ -206,7 +206,6 @@ function indexRun(env: SyncEnv, id: string, stored: StoredState | undefined, wri
       adapter_config_stamp: stampKey(stamps.adapterConfig),
       config_stamp: stampKey(stamps.config),
     };
-    const params = toParams(meta);
     const toWrite = (pass: LogPass, reset: boolean, expectedOffset: number | null): RunWrite => ({
       row: toRunRow({
         id,
@@ -221,7 +220,6 @@ function indexRun(env: SyncEnv, id: string, stored: StoredState | undefined, wri
         warnings,
         indexedAt: new Date(env.nowMs).toISOString(),
       }),
-      params,
       state: {
         ...fileStamps,
         log_size: pass.logStamp?.size ?? null,

@@ -17,8 +17,6 @@ export { toParams, toRunRow, type RunFacts } from './to-row.js';
 /** One run's changes, written in one transaction together with other runs of the same batch. */
 export interface RunWrite {
   row: RunInsert;
-  /** Replace the run's params with these (null: leave them). */
-  params: [string, string | number | null][] | null;
   state: Omit<IndexStateRow, 'run_id'>;
   /**
    * Optimistic concurrency: the log_offset this write was computed from (null for a full
@@ -149,14 +147,16 @@ class SqliteRunsIndex implements RunsIndex {
     const apply = this.sqlite.transaction(() => {
       for (const w of batch) {
         const id = w.row.id;
-        const stored = st.getState.get(id) as IndexStateRow | undefined;
+        const stored = st.getState.get(id) as Pick<IndexStateRow, 'log_offset' | 'committed_seq' | 'committed_checkpoint_seq'> | undefined;
         if (w.expectedOffset !== null && (stored?.log_offset ?? 0) !== w.expectedOffset) {
           result.conflicts.push(id);
           continue;
         }
         let metricSeq = 0;
         let checkpointSeq = 0;
-        if (w.reset || !stored) {
+        if (!stored) {
+          // A run the index has never seen has no rows (index_state and rows change together).
+        } else if (w.reset) {
           st.deleteMetrics.run(id, 0);
           st.deleteCheckpoints.run(id, 0);
         } else {
@@ -178,10 +178,6 @@ class SqliteRunsIndex implements RunsIndex {
           }
         }
         st.upsertRun.run(runParams(w.row));
-        if (w.params) {
-          st.deleteParams.run(id);
-          for (const [key, value] of w.params) st.insertParam.run(id, key, value);
-        }
         st.upsertState.run({ ...w.state, run_id: id });
       }
     });
@@ -198,7 +194,6 @@ class SqliteRunsIndex implements RunsIndex {
         for (const id of ids) {
           st.deleteMetrics.run(id, 0);
           st.deleteCheckpoints.run(id, 0);
-          st.deleteParams.run(id);
           st.deleteRun.run(id);
           st.deleteState.run(id);
         }
@@ -209,7 +204,7 @@ class SqliteRunsIndex implements RunsIndex {
   clear(): void {
     this.sqlite
       .transaction(() => {
-        for (const t of ['metrics', 'checkpoints', 'params', 'runs', 'index_state']) {
+        for (const t of ['metrics', 'checkpoints', 'runs', 'index_state']) {
           this.sqlite.prepare(`delete from ${t}`).run();
         }
       })
@@ -267,7 +262,7 @@ class SqliteRunsIndex implements RunsIndex {
   }
 
   paramsOf(id: string): ParamRow[] {
-    // Raw read: values keep their SQLite type (drizzle's numeric column would turn 8 into "8").
+    // Raw read of the view: values keep their SQLite type (drizzle's numeric would turn 8 into "8").
     return this.sqlite.prepare('select run_id, key, value from params where run_id = ? order by key').all(id) as ParamRow[];
   }
 
@@ -342,10 +337,9 @@ function prepareWriteStatements(sqlite: Sqlite) {
   const runCols = RUN_COLUMNS;
   const stateCols = Object.keys(getTableColumns(indexState));
   return {
-    getState: sqlite.prepare('select * from index_state where run_id = ?'),
+    getState: sqlite.prepare('select log_offset, committed_seq, committed_checkpoint_seq from index_state where run_id = ?'),
     deleteMetrics: sqlite.prepare('delete from metrics where run_id = ? and seq >= ?'),
     deleteCheckpoints: sqlite.prepare('delete from checkpoints where run_id = ? and seq >= ?'),
-    deleteParams: sqlite.prepare('delete from params where run_id = ?'),
     deleteRun: sqlite.prepare('delete from runs where id = ?'),
     deleteState: sqlite.prepare('delete from index_state where run_id = ?'),
     insertMetric: sqlite.prepare(
@@ -354,7 +348,6 @@ function prepareWriteStatements(sqlite: Sqlite) {
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertCheckpoint: sqlite.prepare('insert into checkpoints (run_id, seq, segment, iter, file) values (?, ?, ?, ?, ?)'),
-    insertParam: sqlite.prepare('insert or replace into params (run_id, key, value) values (?, ?, ?)'),
     upsertRun: sqlite.prepare(
       `insert into runs (${runCols.join(', ')}) values (${runCols.map((c) => `@${c}`).join(', ')})
        on conflict(id) do update set ${runCols.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ')}`,

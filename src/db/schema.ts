@@ -1,7 +1,8 @@
 // The index schema. Table and column names of `runs`, `metrics`, `params` and `checkpoints` are a
 // public contract (PRODUCT.md "SQL surface"): users query them with `runs sql` and sqlite3.
 // Change it here, then `npm run db:generate` and commit the new migration (never edit old ones).
-import { index, integer, numeric, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+import { index, integer, numeric, primaryKey, real, sqliteTable, sqliteView, text } from 'drizzle-orm/sqlite-core';
 
 export const runs = sqliteTable(
   'runs',
@@ -39,6 +40,12 @@ export const runs = sqliteTable(
     note: text('note'),
     /** JSON array: the trainer argv. */
     command: text('command'),
+    /**
+     * The effective config flattened to dotted keys, as one JSON object ({"lora_parameters.rank": 8}).
+     * Users read it through the `params` view; one column instead of ~40 rows per run keeps
+     * indexing fast.
+     */
+    config_json: text('config_json'),
     /** The trainer command line as given (--trainer / RUNS_TRAINER / the default). */
     trainer: text('trainer'),
     /** The directory the trainer ran in (relative --data paths resolve against it). */
@@ -100,17 +107,15 @@ export const metrics = sqliteTable(
   (t) => [primaryKey({ columns: [t.run_id, t.seq] })],
 );
 
-export const params = sqliteTable(
-  'params',
-  {
-    run_id: text('run_id').notNull(),
-    /** Dotted path into the config, e.g. lora_parameters.rank. */
-    key: text('key').notNull(),
-    /** Numbers stay numbers (NUMERIC affinity); lists and objects are JSON text. */
-    value: numeric('value'),
-  },
-  (t) => [primaryKey({ columns: [t.run_id, t.key] })],
-);
+/**
+ * `params`: run_id, key, value — the run's config flattened to dotted keys (`lora_parameters.rank`).
+ * A view over runs.config_json: numbers stay numbers, lists are JSON text.
+ */
+export const params = sqliteView('params', {
+  run_id: text('run_id').notNull(),
+  key: text('key').notNull(),
+  value: numeric('value'),
+}).as(sql`select r.id as run_id, j.key as key, j.value as value from runs r, json_each(r.config_json) j`);
 
 export const checkpoints = sqliteTable(
   'checkpoints',

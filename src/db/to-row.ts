@@ -119,6 +119,7 @@ export function toRunRow(f: RunFacts): RunInsert {
     tags: JSON.stringify(Array.isArray(m.tags) ? m.tags : []),
     note: str(m.note),
     command: Array.isArray(m.command) ? JSON.stringify(m.command) : null,
+    config_json: JSON.stringify(Object.fromEntries(toParams(f))),
     trainer: str(m.trainer),
     cwd: str(m.cwd),
     last_iter: s.last_iter,
@@ -151,7 +152,7 @@ const MANIFEST_CONFIG_KEYS = [
   'iters', 'batch_size', 'learning_rate', 'seed', 'max_seq_length',
 ] as const;
 
-/** `params` rows: the effective config flattened to dotted keys (lora_parameters.rank). */
+/** The `params` view's rows: the effective config flattened to dotted keys (lora_parameters.rank). */
 export function toParams(
   f: Pick<RunFacts, 'manifest' | 'adapterConfig' | 'config'>,
 ): [string, string | number | null][] {

@@ -1,7 +1,7 @@
 // One console line of `mlx_lm.lora` (every era), `lora.py` and the look-alike fork trainers → a
 // typed value, or null for anything else. Pure and allocation-light: the indexer runs it on
-// millions of lines, so every branch starts with a cheap indexOf/charCode test and the classic
-// metric lines are scanned by hand instead of by one big regex.
+// millions of lines, so every branch starts with a cheap indexOf test, the upstream metric tails
+// go through one sticky regex each, and numbers are scanned by hand (Number() is slower here).
 // Formats: ../../../shared/mlx-lm-formats.md §3; counting rules: shared/fixtures/mlx-logs/README.md.
 import type { CheckpointRecord, LogFormat, MetricRecord } from '../core/records.js';
 
@@ -627,7 +627,7 @@ function parseFinalSave(s: string): ParsedLine | null {
   if (m === null) return null;
   const adapter = m[1] !== undefined;
   const rest = (m[2] ?? '').trim();
-  const complete = rest.length > 1 && rest.endsWith('.');
+  const complete = rest.length > 1 && rest.endsWith('.') && completeFileName(rest.slice(0, -1));
   let hints = 0;
   if (rest.indexOf('.safetensors') >= 0) hints |= LineHint.SAFETENSORS;
   if (rest.indexOf('.npz') >= 0) hints |= LineHint.NPZ;
@@ -638,7 +638,7 @@ const FINAL = /Saved final (adapter )?weights to(.*)$/;
 const START = /Starting (?:(\w+) )?training(?: with \d+ reward functions)?\.\.\., iters: (\d{1,15})/;
 const PARAMS_PERCENT = /Trainable parameters: ([\d.]+)% \(([\d.]+)M\/([\d.]+)M\)/;
 const LORAPY_PARAMS = /(Total|Trainable) parameters ([\d.]+)M/;
-const RESUME = /Loading (pretrained adapters|fine-tuned weights) from (.*?)\s*$/;
+const RESUME = /Loading (pretrained adapters|fine-tuned weights) from (\S.*?)\s*$/;
 const NODE = /(?:^|\s)Node (\d{1,9}) of (\d{1,9})\s*$/;
 const KEYBOARD_INTERRUPT = /^\s*(?:\^C)?KeyboardInterrupt\s*$/;
 const SHELL_DEATH =

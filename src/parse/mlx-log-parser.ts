@@ -113,12 +113,28 @@ export function initialParserState(): ParserState {
 // log, which the parser decides itself. Splitting at 0x0A before decoding never cuts a UTF-8
 // sequence (0x0A is never inside one), so per-chunk decoding equals decoding the whole file.
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+const BLOCK_BYTES = 8 << 20;
+/**
+ * Longer single lines are examined by their first and last LONG_LINE_WINDOW bytes only: a string
+ * cannot grow past ~512M characters, and no record is anywhere near that long.
+ */
+const LONG_LINE_BYTES = 64 << 20;
+const LONG_LINE_WINDOW = 1 << 20;
+
+function decodeLines(bytes: Uint8Array): string {
+  if (bytes.length <= LONG_LINE_BYTES || bytes.lastIndexOf(10) >= 0) return decoder.decode(bytes);
+  const head = decoder.decode(bytes.subarray(0, LONG_LINE_WINDOW));
+  return `${head} ${decoder.decode(bytes.subarray(bytes.length - LONG_LINE_WINDOW))}`;
+}
+
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 
 export class MlxLogParser {
   #state: ParserState;
   #pending: Uint8Array[] = [];
+  /** Bytes held in #pending; #pendingInput: input bytes they stand for (more once compacted). */
   #pendingLength = 0;
+  #pendingInput = 0;
   /** Last non-blank segment whose cut-off check is deferred (only the final one matters). */
   #uncheckedLast: string | null = null;
   /** State before flush(), so snapshot() stays consistent with consumedBytes. */
@@ -139,43 +155,72 @@ export class MlxLogParser {
     if (n === 0) return out;
     const lastNl = chunk.lastIndexOf(10);
     if (lastNl < 0) {
-      // Copy: callers may reuse their read buffer.
-      this.#pending.push(chunk.slice());
-      this.#pendingLength += n;
+      this.#appendPending(chunk);
       return out;
     }
     let start = 0;
-    if (this.#pendingLength > 0) {
+    if (this.#pendingInput > 0) {
       const firstNl = chunk.indexOf(10);
-      const bytes = concatBytes(this.#pending, this.#pendingLength, chunk.subarray(0, firstNl));
-      this.#pending = [];
-      this.#pendingLength = 0;
-      this.#text(decoder.decode(bytes), out);
-      this.#state.consumedBytes += bytes.length + 1;
+      this.#appendPending(chunk.subarray(0, firstNl));
+      const input = this.#pendingInput;
+      this.#text(decodeLines(this.#takePending()), out);
+      this.#state.consumedBytes += input + 1;
       start = firstNl + 1;
     }
-    if (start <= lastNl) {
-      // One decode for all complete lines of the chunk, without the final `\n`.
-      this.#text(decoder.decode(chunk.subarray(start, lastNl)), out);
-      this.#state.consumedBytes += lastNl + 1 - start;
+    while (start <= lastNl) {
+      // One decode for many complete lines (without their last `\n`), in blocks of at most
+      // BLOCK_BYTES so that a huge chunk never becomes one huge string.
+      let stop = lastNl;
+      if (stop - start > BLOCK_BYTES) {
+        stop = chunk.lastIndexOf(10, start + BLOCK_BYTES);
+        if (stop < start) stop = chunk.indexOf(10, start + BLOCK_BYTES); // one line longer than a block
+      }
+      this.#text(decodeLines(chunk.subarray(start, stop)), out);
+      this.#state.consumedBytes += stop + 1 - start;
+      start = stop + 1;
     }
-    if (lastNl + 1 < n) {
-      this.#pending.push(chunk.slice(lastNl + 1));
-      this.#pendingLength = n - lastNl - 1;
-    }
+    if (lastNl + 1 < n) this.#appendPending(chunk.subarray(lastNl + 1));
     return out;
   }
 
-  /** Parses the pending partial last line as a final, possibly cut-off line. Call at end of input. */
-  flush(): LogRecord[] {
-    const out: LogRecord[] = [];
-    if (this.#pendingLength === 0) return out;
-    this.#resolveLastLine();
-    this.#beforeFlush = structuredClone(this.#state);
+  /** Keeps a piece of the partial last line (a copy: callers may reuse their read buffer). */
+  #appendPending(part: Uint8Array): void {
+    if (part.length === 0) return;
+    this.#pending.push(part.slice());
+    this.#pendingLength += part.length;
+    this.#pendingInput += part.length;
+    if (this.#pendingLength > LONG_LINE_BYTES) {
+      // A pathological line (a binary file, a dump without newlines): keep its head and tail only,
+      // so memory stays bounded however long it grows.
+      const all = concatBytes(this.#pending, this.#pendingLength, null);
+      const head = all.slice(0, LONG_LINE_WINDOW);
+      const tail = all.slice(all.length - LONG_LINE_WINDOW);
+      this.#pending = [head, Uint8Array.of(32), tail];
+      this.#pendingLength = head.length + 1 + tail.length;
+    }
+  }
+
+  #takePending(): Uint8Array {
     const bytes = concatBytes(this.#pending, this.#pendingLength, null);
     this.#pending = [];
     this.#pendingLength = 0;
-    this.#text(decoder.decode(bytes), out);
+    this.#pendingInput = 0;
+    return bytes;
+  }
+
+  /**
+   * Parses the pending partial last line as a final, possibly cut-off line, and clears it. Call at
+   * the end of the input; facts then judge that line. consumedBytes and snapshot() keep describing
+   * the state through the last `\n` (a later push() continues after the flushed bytes).
+   */
+  flush(): LogRecord[] {
+    const out: LogRecord[] = [];
+    if (this.#pendingInput === 0) return out;
+    this.#resolveLastLine();
+    this.#beforeFlush = structuredClone(this.#state);
+    const input = this.#pendingInput;
+    this.#text(decodeLines(this.#takePending()), out);
+    this.#state.consumedBytes += input;
     return out;
   }
 

@@ -50,18 +50,28 @@ describe('migrations', () => {
     const old = new Database(tree.db);
     old.pragma('journal_mode = WAL');
     migrate(drizzle(old), { migrationsFolder: olderMigrations(journal.entries.length - 1) });
-    expect(columns(old, 'runs')).not.toContain('trainer');
+    expect(columns(old, 'runs')).not.toContain('config_json');
     old.prepare(`insert into runs (id, path, status, source, indexed_at, best_val_loss, note) values
       ('2026-01-01_00-00-00', '/x', 'completed', 'log', '2026-01-01T00:00:00Z', 1.071, 'kept')`).run();
     old.prepare(`insert into metrics (run_id, seq, segment, iter, split, loss) values ('2026-01-01_00-00-00', 0, 0, 1, 'val', 2.612)`).run();
+    const oldParams = old.prepare(`insert into params (run_id, key, value) values ('2026-01-01_00-00-00', ?, ?)`);
+    oldParams.run('lora_parameters.rank', 16);
+    oldParams.run('model', 'mlx-community/Qwen3-4B-Instruct-2507-4bit');
+    oldParams.run('lora_parameters.keys', '["self_attn.q_proj"]');
     old.close();
 
     const index = openIndex({ dbPath: tree.db, warn: () => {} });
     index.close();
     const db = new Database(tree.db, { readonly: true });
-    expect(columns(db, 'runs')).toContain('trainer');
+    expect(columns(db, 'runs')).toEqual(expect.arrayContaining(['trainer', 'cwd', 'config_json']));
     expect(db.prepare('select note, best_val_loss from runs').get()).toEqual({ note: 'kept', best_val_loss: 1.071 });
     expect(db.prepare('select count(*) as n from metrics').get()).toEqual({ n: 1 });
+    // params moved from a table to a view over runs.config_json: the values came along, typed.
+    expect(db.prepare('select key, value from params order by key').all()).toEqual([
+      { key: 'lora_parameters.keys', value: '["self_attn.q_proj"]' },
+      { key: 'lora_parameters.rank', value: 16 },
+      { key: 'model', value: 'mlx-community/Qwen3-4B-Instruct-2507-4bit' },
+    ]);
     expect(db.prepare('select count(*) as n from __drizzle_migrations').get()).toEqual({ n: journal.entries.length });
     db.close();
 
