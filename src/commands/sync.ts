@@ -36,8 +36,8 @@ export interface SyncReport {
  */
 export type SyncMode = 'fresh' | 'full' | 'rebuild';
 
-/** Rows per transaction in bulk indexing; also the size of one piece of a huge log. */
-const BATCH_RECORDS = 50_000;
+/** Rows per transaction in bulk indexing (~40 MB of records); also the size of one piece of a huge log. */
+const BATCH_RECORDS = 200_000;
 const READ_CHUNK = 1 << 20;
 
 interface PersistedParse {
