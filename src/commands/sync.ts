@@ -4,6 +4,7 @@
 // Cost model: an unchanged run costs a few stats; a grown train.log is read from where the last
 // pass stopped (parser state saved in the index); rows go in through one prepared statement per
 // table, in batches, one transaction per batch.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import type { Context } from './context.js';
@@ -36,8 +37,8 @@ export interface SyncReport {
  */
 export type SyncMode = 'fresh' | 'full' | 'rebuild';
 
-/** Rows per transaction in bulk indexing (~40 MB of records); also the size of one piece of a huge log. */
-const BATCH_RECORDS = 200_000;
+/** Rows per transaction in bulk indexing (~10 MB of records); also the size of one piece of a huge log. */
+const BATCH_RECORDS = 50_000;
 const READ_CHUNK = 1 << 20;
 
 interface PersistedParse {
@@ -55,36 +56,48 @@ export async function syncAll(ctx: Context, mode: SyncMode): Promise<SyncReport>
   const report: SyncReport = { total: 0, added: 0, changed: 0, unchanged: 0, removed: 0, metricRows: 0, warnings: [], seconds: 0 };
   const warn = (w: string) => report.warnings.push(w);
 
-  const stored = index.storedStates();
   const names = listRunFolderNames(root);
   const onDisk = new Set(names);
-  const removed = [...stored.keys()].filter((id) => !onDisk.has(id));
+  // The folder listing last seen complete in the index. When it is unchanged, a fresh pass only
+  // has to look at runs still `running` (the common case for every read command).
+  const listing = listingFingerprint(root, names);
+  const sameListing = mode === 'fresh' && index.getMeta(LISTING_KEY) === listing;
 
-  const candidates = mode === 'fresh'
-    ? names.filter((id) => !stored.has(id) || stored.get(id)!.status === 'running')
-    : names;
-  report.unchanged = mode === 'fresh' ? names.length - candidates.length : 0;
+  // fresh: ids and statuses only (cheap at 10k runs); full: every run's stamps.
+  const known = mode !== 'fresh' ? null : sameListing ? new Map(index.runningRuns().map((r) => [r.id, r.status])) : index.knownRuns();
+  const stored = known ? null : index.storedStates();
+  const isKnown = (id: string) => (known ? sameListing || known.has(id) : stored!.has(id));
+  const storedOf = (id: string) => (stored ? stored.get(id) : isKnown(id) ? index.storedState(id) : undefined);
+
+  const removed = sameListing ? [] : [...(known ?? stored!).keys()].filter((id) => !onDisk.has(id));
+  const candidates = sameListing
+    ? [...known!.keys()].filter((id) => onDisk.has(id))
+    : known
+      ? names.filter((id) => !known.has(id) || known.get(id) === 'running')
+      : names;
+  report.unchanged = names.length - candidates.length;
 
   const env: SyncEnv = { index, root, host: os.hostname(), nowMs: Date.now(), warn };
   if (candidates.length > 0) await loadYaml();
   for (const id of candidates) {
-    const outcome = indexRun(env, id, stored.get(id), writer);
+    const outcome = indexRun(env, id, storedOf(id), writer);
     if (outcome === 'unchanged') report.unchanged++;
     else if (outcome === 'added') report.added++;
     else if (outcome === 'changed') report.changed++;
-    else if (outcome === 'gone' && stored.has(id)) removed.push(id);
+    else if (outcome === 'gone' && isKnown(id)) removed.push(id);
   }
   writer.flush();
   // Runs another writer moved on while we read them: redo them from the state it left.
   for (let attempt = 0; attempt < 3 && writer.conflicts.size > 0; attempt++) {
     const again = [...writer.conflicts];
     writer.conflicts.clear();
-    const fresh = index.storedStates();
-    for (const id of again) indexRun(env, id, fresh.get(id), writer);
+    for (const id of again) indexRun(env, id, index.storedState(id), writer);
     writer.flush();
   }
   if (removed.length) index.removeRuns(removed);
   report.removed = removed.length;
+  // Remember the listing only when every folder in it made it into the index.
+  if (report.warnings.length === 0 && writer.conflicts.size === 0 && !sameListing) index.setMeta(LISTING_KEY, listing);
   report.total = report.added + report.changed + report.unchanged;
   report.metricRows = writer.metricRows;
   report.seconds = (performance.now() - started) / 1000;
@@ -109,6 +122,13 @@ export async function syncOneRun(ctx: Context, id: string): Promise<void> {
     writer.flush();
     if (writer.conflicts.size === 0) return;
   }
+}
+
+const LISTING_KEY = 'root_listing';
+
+/** Root path + a hash of the sorted folder names: equal means no folder was added or removed. */
+function listingFingerprint(root: string, names: readonly string[]): string {
+  return `${root}\n${createHash('sha1').update(names.join('\n')).digest('hex')}`;
 }
 
 const warnedOnce = new Set<string>();

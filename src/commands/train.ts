@@ -1,5 +1,5 @@
 // `runs train`: make the run folder, write run.json, start the trainer, record how it ended.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,11 +45,22 @@ export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
 
   // 2. The folder (a unique name, even with many runs in one second) and its fixed contents.
   const startedAt = ctx.now();
-  const { id, paths } = createRunFolder(root, startedAt);
-  fs.mkdirSync(paths.adapters, { recursive: true });
-  if (config) {
-    // The bytes we parsed, unchanged: config.yaml is exactly what the trainer reads with -c.
-    fs.writeFileSync(paths.config, config.bytes);
+  let created: ReturnType<typeof createRunFolder>;
+  try {
+    created = createRunFolder(root, startedAt);
+  } catch (err) {
+    throw setupError(err, root);
+  }
+  const { id, paths } = created;
+  try {
+    fs.mkdirSync(paths.adapters, { recursive: true });
+    if (config) {
+      // The bytes we parsed, unchanged: config.yaml is exactly what the trainer reads with -c.
+      fs.writeFileSync(paths.config, config.bytes);
+    }
+  } catch (err) {
+    abandonRunFolder(paths.dir);
+    throw setupError(err, paths.dir);
   }
   const command = buildTrainerCommand({
     trainer: trainerWords,
@@ -79,7 +90,13 @@ export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
     note: opts.note ?? null,
     ...settingsFromConfig(config?.data ?? null, userArgs),
   };
-  writeManifestFile(paths.manifest, manifest);
+  try {
+    writeManifestFile(paths.manifest, manifest);
+  } catch (err) {
+    // No run.json, no run: leave nothing behind that looks like one (the trainer never started).
+    abandonRunFolder(paths.dir);
+    throw setupError(err, paths.dir);
+  }
   try {
     pointLatestAt(root, id);
   } catch (err) {
@@ -88,6 +105,7 @@ export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
   ctx.notice(`run ${id}  ->  ${displayPath(ctx.cwd, paths.dir)}`);
   for (const w of command.warnings) ctx.notice(`warning: ${w}`);
   const heartbeat = startHeartbeat(paths.heartbeat);
+  const reserve = reserveSpace(paths.reserve);
   let trainerEnded = false;
   const releaseSignals = holdStopSignals((sig) => {
     if (trainerEnded) ctx.notice(`runs: ${sig}: the trainer has ended; saving the run's outcome first`);
@@ -110,9 +128,11 @@ export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
     trainerEnded = true;
     await sync.settle();
 
-    // 5. The outcome, in run.json (unknown keys kept) and the index.
+    // 5. The outcome, in run.json (unknown keys kept) and the index. The reserve goes first: on a
+    // disk the trainer's output filled, its space is what lets run.json's atomic rewrite land.
     const status: RunStatus = outcome.spawnError !== null ? 'failed' : outcomeStatus(outcome);
     const finishedAt = ctx.now();
+    reserve.release();
     try {
       updateManifestFile(paths.manifest, (m) => ({
         ...m,
@@ -125,7 +145,10 @@ export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
           : {}),
       }));
     } catch (err) {
-      ctx.notice(`warning: could not record the outcome in ${paths.manifest} (${(err as Error).message})`);
+      ctx.notice(
+        `warning: could not record the outcome (${status}) in ${paths.manifest} (${(err as Error).message}): ` +
+          'it still says "running", so runs will show this run as crashed; free some space and set its "status" by hand to keep the record right',
+      );
     }
     await sync.now();
 
@@ -140,9 +163,68 @@ export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
     ctx.notice(`run ${id} ${status} in ${formatDuration(finishedAt.getTime() - startedAt.getTime())}${await resultSummary(ctx, id)}`);
     if (code !== 0) throw new ExitError(code);
   } finally {
+    reserve.release();
     heartbeat.stop();
     releaseSignals();
   }
+}
+
+/** A file-system error while making the run folder, as a RunsError that says what to do. */
+function setupError(err: unknown, where: string): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (typeof e?.code !== 'string' || !e.code.startsWith('E')) return err;
+  const fix =
+    e.code === 'ENOSPC' || e.code === 'EDQUOT'
+      ? 'free some disk space and try again'
+      : e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS'
+        ? 'check that you can write there, or pass another --root'
+        : 'check the runs root (--root / RUNS_ROOT) and try again';
+  return new RunsError(`cannot create the run in ${where} (${e.message}); the trainer was not started: ${fix}`);
+}
+
+/** Removes a run folder this process just made and nothing has used yet. */
+function abandonRunFolder(dir: string): void {
+  try {
+    fs.rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // left behind: an empty folder without run.json or train.log is not indexed as a run
+  }
+}
+
+/** Bytes held back in `<run>/.reserve` while the trainer runs: enough for run.json's temp copy. */
+const RESERVE_BYTES = 64 * 1024;
+
+/**
+ * Holds back a little disk space for the end of the run. A trainer can fill the disk with its
+ * output (train.log) or checkpoints; run.json's final rewrite (a temp copy renamed over it) then
+ * needs space that is gone, and the run would stay `running` and look crashed. Releasing this
+ * file just before that rewrite gives the space back. Best effort: on a disk already full at the
+ * start there is nothing to hold back.
+ */
+function reserveSpace(file: string): { release(): void } {
+  let held = false;
+  try {
+    // Random bytes, not zeros: a compressing file system (ZFS, btrfs) would store zeros in no space.
+    fs.writeFileSync(file, randomBytes(RESERVE_BYTES));
+    held = true;
+  } catch {
+    try {
+      fs.rmSync(file, { force: true }); // a partly written reserve holds what it got; give it back
+    } catch {
+      // best effort
+    }
+  }
+  return {
+    release() {
+      if (!held) return;
+      held = false;
+      try {
+        fs.rmSync(file, { force: true });
+      } catch {
+        // nothing was gained, nothing is lost
+      }
+    },
+  };
 }
 
 /** `: best val loss 1.203 @ 500, final train loss 1.118` from the index ('' when it has nothing). */

@@ -53,6 +53,10 @@ export interface RunsIndex {
   /** Every run's bookkeeping row (without the parser state), for deciding what changed. */
   storedStates(): Map<string, StoredState>;
   storedState(id: string): StoredState | undefined;
+  /** Every indexed run's id and status: what the freshness check of read commands needs. */
+  knownRuns(): Map<string, string>;
+  getMeta(key: string): string | null;
+  setMeta(key: string, value: string): void;
   /** The saved parser state of one run (JSON), to resume reading its log. */
   parseStateOf(id: string): string | null;
   writeRuns(batch: RunWrite[]): WriteResult;
@@ -123,6 +127,20 @@ class SqliteRunsIndex implements RunsIndex {
       )
       .all() as StoredState[];
     return new Map(rows.map((r) => [r.run_id, r]));
+  }
+
+  getMeta(key: string): string | null {
+    const row = this.sqlite.prepare('select value from index_meta where key = ?').get(key) as { value: string | null } | undefined;
+    return row?.value ?? null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.sqlite.prepare('insert into index_meta (key, value) values (?, ?) on conflict(key) do update set value = excluded.value').run(key, value);
+  }
+
+  knownRuns(): Map<string, string> {
+    const rows = this.sqlite.prepare('select id, status from runs').raw().all() as [string, string][];
+    return new Map(rows);
   }
 
   storedState(id: string): StoredState | undefined {
@@ -212,7 +230,7 @@ class SqliteRunsIndex implements RunsIndex {
   clear(): void {
     this.sqlite
       .transaction(() => {
-        for (const t of ['metrics', 'checkpoints', 'runs', 'index_state']) {
+        for (const t of ['metrics', 'checkpoints', 'runs', 'index_state', 'index_meta']) {
           this.sqlite.prepare(`delete from ${t}`).run();
         }
       })

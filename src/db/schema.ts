@@ -157,3 +157,9 @@ export type MetricRow = typeof metrics.$inferSelect;
 export type ParamRow = Omit<typeof params.$inferSelect, 'value'> & { value: string | number | null };
 export type CheckpointRow = typeof checkpoints.$inferSelect;
 export type IndexStateRow = typeof indexState.$inferSelect;
+
+/** Small facts about the index itself (not part of the public SQL surface). */
+export const indexMeta = sqliteTable('index_meta', {
+  key: text('key').primaryKey(),
+  value: text('value'),
+});

@@ -11,6 +11,8 @@ export const LATEST_LINK = 'latest';
 export const DB_FILE = 'runs.db';
 /** Touched by the recorder every few seconds: tells a live `running` run from one whose pid was reused. */
 export const HEARTBEAT_FILE = '.heartbeat';
+/** Space `runs train` holds back while the trainer runs, so a full disk cannot keep the outcome out of run.json. */
+export const RESERVE_FILE = '.reserve';
 
 export interface RunPaths {
   dir: string;
@@ -20,6 +22,7 @@ export interface RunPaths {
   adapters: string;
   adapterConfig: string;
   heartbeat: string;
+  reserve: string;
 }
 
 export function runPaths(root: string, id: string): RunPaths {
@@ -32,6 +35,7 @@ export function runPaths(root: string, id: string): RunPaths {
     adapters: path.join(dir, ADAPTERS_DIR),
     adapterConfig: path.join(dir, ADAPTERS_DIR, ADAPTER_CONFIG_FILE),
     heartbeat: path.join(dir, HEARTBEAT_FILE),
+    reserve: path.join(dir, RESERVE_FILE),
   };
 }
 

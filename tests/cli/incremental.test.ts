@@ -82,6 +82,31 @@ describe('incremental index', () => {
     expect(count(tree, 'select count(*) as n from checkpoints')).toBe(10);
   });
 
+  it('runs list alone notices folders added, removed and renamed', async () => {
+    const tree = makeTree();
+    const ids = async () => (JSON.parse((await runCli([...tree.flags, 'list', '--json'])).stdout) as { id: string }[]).map((r) => r.id);
+    addRun(tree, '2026-01-01_00-00-00', { log: LONG });
+    expect(await ids()).toEqual(['2026-01-01_00-00-00']);
+    expect(await ids()).toEqual(['2026-01-01_00-00-00']); // unchanged listing: the cheap path
+    addRun(tree, '2026-01-01_00-00-01', { log: '09-mlxlm-0.19-report-every-step-lr-decay-end-of-run.log' });
+    expect(await ids()).toEqual(['2026-01-01_00-00-01', '2026-01-01_00-00-00']);
+    fs.renameSync(path.join(tree.root, '2026-01-01_00-00-00'), path.join(tree.root, '2026-01-01_00-00-02'));
+    expect(await ids()).toEqual(['2026-01-01_00-00-02', '2026-01-01_00-00-01']);
+    fs.rmSync(path.join(tree.root, '2026-01-01_00-00-01'), { recursive: true });
+    expect(await ids()).toEqual(['2026-01-01_00-00-02']);
+  });
+
+  it('a hand edit of a finished run is picked up by runs index (runs list only looks for new folders)', async () => {
+    const tree = makeTree();
+    const dir = addRun(tree, '2026-01-01_00-00-00', { log: LONG, manifest: completedManifest('2026-01-01_00-00-00') });
+    const note = async () => (JSON.parse((await runCli([...tree.flags, 'list', '--json'])).stdout) as { note: string | null }[])[0]?.note;
+    expect(await note()).toBeNull();
+    fs.writeFileSync(path.join(dir, 'run.json'), JSON.stringify(completedManifest('2026-01-01_00-00-00', { note: 'fixed by hand' })));
+    expect(await note()).toBeNull(); // PRODUCT.md "Freshness": list does not re-check finished runs' files
+    expect((await runCli([...tree.flags, 'index'])).stderr).toMatch(/1 changed/);
+    expect(await note()).toBe('fixed by hand');
+  });
+
   it('costs only a stat when nothing changed', async () => {
     const tree = makeTree();
     addRun(tree, '2026-01-01_00-00-00', { log: LONG });

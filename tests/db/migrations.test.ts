@@ -49,7 +49,10 @@ describe('migrations', () => {
     // Build the old database the way an older `runs` did: older migrations, then an index pass.
     const old = new Database(tree.db);
     old.pragma('journal_mode = WAL');
-    migrate(drizzle(old), { migrationsFolder: olderMigrations(journal.entries.length - 1) });
+    // 0001 is the last version with a `params` table (0002 turned it into a view).
+    const upTo0001 = journal.entries.findIndex((e) => e.tag.startsWith('0001_')) + 1;
+    expect(upTo0001).toBe(2);
+    migrate(drizzle(old), { migrationsFolder: olderMigrations(upTo0001) });
     expect(columns(old, 'runs')).not.toContain('config_json');
     old.prepare(`insert into runs (id, path, status, source, indexed_at, best_val_loss, note) values
       ('2026-01-01_00-00-00', '/x', 'completed', 'log', '2026-01-01T00:00:00Z', 1.071, 'kept')`).run();
