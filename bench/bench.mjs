@@ -1,0 +1,446 @@
+// `npm run bench`: measures the shipped CLI (dist/runs.mjs) against minimal "floor" scripts on a
+// synthetic run tree, by spawning real processes, alternating ours and the floor.
+//
+//   node bench/bench.mjs [--runs N] [--repeat K] [--big-log-mb M] [--big-log-repeat K] [--json FILE]
+//
+//   --runs N          tree size (default 10000)
+//   --repeat K        repetitions per timed figure; the median is reported (default 3)
+//   --big-log-mb M    size of the one-run huge-log tree (default 1024; 0 skips that figure)
+//   --big-log-repeat  repetitions for the huge log (default 1: it takes a while)
+//   --json FILE       where to write the numbers (default bench/results.json)
+//
+// Builds nothing: `npm ci` / `npm run build` must have made dist/runs.mjs. Trees are generated
+// once and cached (bench/generate.mjs; RUNS_BENCH_CACHE overrides the cache dir). Progress goes to
+// stderr, the table to stdout. Exits 0 even when a target is missed (it is a measurement); exits 1
+// when something could not be measured (e.g. the CLI failed).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  appendTrainLines,
+  cacheRoot,
+  ensureBigLogTree,
+  ensureTree,
+  runId,
+  writeRun,
+} from './generate.mjs';
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+const PROJECT = path.resolve(BENCH_DIR, '..');
+const BIN = path.join(PROJECT, 'dist', 'runs.mjs');
+const TIME = '/usr/bin/time';
+const MB = 1024 * 1024;
+
+// ---------------------------------------------------------------------------------------------
+// Options.
+
+function usage() {
+  return 'usage: node bench/bench.mjs [--runs N] [--repeat K] [--big-log-mb M] [--big-log-repeat K] [--json FILE]\n';
+}
+
+function parseArgs(argv) {
+  const o = { runs: 10_000, repeat: 3, bigLogMb: 1024, bigLogRepeat: 1, json: path.join(BENCH_DIR, 'results.json') };
+  for (let k = 0; k < argv.length; k++) {
+    const a = argv[k];
+    const [name, inline] = a.startsWith('--') && a.includes('=') ? a.split(/=(.*)/s) : [a, undefined];
+    const val = () => {
+      const v = inline ?? argv[++k];
+      if (v === undefined) throw new Error(`${name} needs a value`);
+      return v;
+    };
+    const int = (min) => {
+      const v = val();
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got ${v}`);
+      return n;
+    };
+    if (name === '--runs') o.runs = int(1);
+    else if (name === '--repeat') o.repeat = int(1);
+    else if (name === '--big-log-mb') o.bigLogMb = int(0);
+    else if (name === '--big-log-repeat') o.bigLogRepeat = int(1);
+    else if (name === '--json') o.json = path.resolve(val());
+    else if (name === '-h' || name === '--help') {
+      process.stdout.write(usage());
+      process.exit(0);
+    } else throw new Error(`unknown option ${a}`);
+  }
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers.
+
+const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
+/** Sanity-check failures: logged as they happen and repeated under the table. */
+const warnings = [];
+const warn = (msg) => {
+  warnings.push(msg);
+  log(`WARNING: ${msg}`);
+};
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function rmDb(db) {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(db + suffix, { force: true });
+}
+
+const haveTime = fs.existsSync(TIME);
+
+/**
+ * Spawns `node ...args` from the project root and returns wall time (ms, measured around the
+ * spawn) and peak RSS (KiB: /usr/bin/time %M, else the child's own resourceUsage via a preload).
+ */
+function measure(label, args, work) {
+  const rssFile = path.join(work, 'rss.txt');
+  fs.rmSync(rssFile, { force: true });
+  let cmd;
+  let argv;
+  const env = { ...process.env };
+  if (haveTime) {
+    cmd = TIME;
+    argv = ['-f', '%M', '-o', rssFile, process.execPath, ...args];
+  } else {
+    cmd = process.execPath;
+    argv = ['--require', path.join(BENCH_DIR, 'rss-preload.cjs'), ...args];
+    env.BENCH_RSS_FILE = rssFile;
+  }
+  const t0 = performance.now();
+  const r = spawnSync(cmd, argv, { cwd: PROJECT, env, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * MB });
+  const ms = performance.now() - t0;
+  if (r.error) throw new Error(`${label}: could not start: ${r.error.message}`);
+  if (r.status !== 0) {
+    const err = String(r.stderr).trim().split('\n').slice(-5).join('\n');
+    throw new Error(`${label} failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ''}):\n  node ${args.join(' ')}\n${err}`);
+  }
+  let rssKb = NaN;
+  try {
+    const lines = fs.readFileSync(rssFile, 'utf8').trim().split('\n');
+    rssKb = Number(lines[lines.length - 1]);
+  } catch {
+    // left NaN: reported as missing
+  }
+  return { ms, rssKb, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+/** SELECT on a finished database (for sanity checks, not timed). */
+async function query(db, sql) {
+  const { default: Database } = await import('better-sqlite3');
+  const h = new Database(db, { readonly: true, fileMustExist: true });
+  try {
+    return h.prepare(sql).all();
+  } finally {
+    h.close();
+  }
+}
+
+const fmtS = (ms) => `${(ms / 1000).toFixed(3)} s`;
+const fmtMB = (kb) => (Number.isFinite(kb) ? `${(kb / 1024).toFixed(0)} MB` : 'n/a');
+
+// ---------------------------------------------------------------------------------------------
+// Main.
+
+async function main() {
+  const wallStart = performance.now();
+  let opts;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`bench: ${err.message}\n${usage()}`);
+    return 2;
+  }
+  if (!fs.existsSync(BIN)) {
+    process.stderr.write(`bench: ${path.relative(PROJECT, BIN)} is missing: run \`npm ci\` (or \`npm run build\`) first.\n`);
+    return 1;
+  }
+  try {
+    await import('better-sqlite3');
+  } catch (err) {
+    process.stderr.write(`bench: better-sqlite3 cannot be loaded (${err.message}): run \`npm ci\` first.\n`);
+    return 1;
+  }
+  if (!haveTime) log(`${TIME} not found: peak RSS comes from the child's process.resourceUsage() (preload)`);
+
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'runs-bench-work-'));
+  const K = opts.repeat;
+  const figures = [];
+  const checks = {};
+  const node = (...a) => a;
+  const ours = (root, db, ...cmd) => node(BIN, '--root', root, '--db', db, ...cmd);
+  const floor = (script, root, db) => node(path.join(BENCH_DIR, script), '--root', root, ...(db ? ['--db', db] : []));
+
+  try {
+    // --- the tree ------------------------------------------------------------------------------
+    log(`tree: ${opts.runs} runs (cache ${cacheRoot()})`);
+    const tree = ensureTree({ runs: opts.runs });
+    restoreIfDirty(tree);
+    log(tree.generated ? `generated in ${tree.seconds.toFixed(1)} s: ${tree.root}` : `reused ${tree.root}`);
+
+    const oursDb = path.join(work, 'ours.db');
+    const floorDb = path.join(work, 'floor.db');
+
+    // Warm-up (untimed): the page cache holds the tree and the bundle for every measured rep.
+    log('warm-up');
+    rmDb(floorDb);
+    measure('warm-up floor-index', floor('floor-index.mjs', tree.root, floorDb), work);
+    measure('warm-up --version', node(BIN, '--version'), work);
+
+    // --- full index into an empty db --------------------------------------------------------------
+    const full = { ours: [], floor: [], oursRss: [], floorRss: [] };
+    for (let k = 1; k <= K; k++) {
+      rmDb(oursDb);
+      const a = measure('runs index (full)', ours(tree.root, oursDb, 'index'), work);
+      rmDb(floorDb);
+      const b = measure('floor-index', floor('floor-index.mjs', tree.root, floorDb), work);
+      full.ours.push(a.ms);
+      full.floor.push(b.ms);
+      full.oursRss.push(a.rssKb);
+      full.floorRss.push(b.rssKb);
+      log(`full index ${k}/${K}: ours ${fmtS(a.ms)} (${fmtMB(a.rssKb)}), floor ${fmtS(b.ms)} (${fmtMB(b.rssKb)})`);
+    }
+    figures.push(timeFigure('full_index', `full index, ${opts.runs} runs (empty db)`, full, { maxRatio: 1.5 }));
+
+    // Same rows? (train + val metric rows; ours also stores test rows, params, checkpoints.)
+    const [oc] = await query(oursDb, "select count(*) n from metrics where split in ('train','val')");
+    const [fc] = await query(floorDb, 'select count(*) n from metrics');
+    const [rc] = await query(oursDb, 'select count(*) n from runs');
+    checks.full_index = { ours_train_val_rows: oc.n, floor_rows: fc.n, ours_runs: rc.n, expected_runs: opts.runs };
+    if (oc.n !== fc.n || rc.n !== opts.runs) {
+      warn(`ours indexed ${rc.n} runs / ${oc.n} train+val rows, floor ${fc.n} rows (expected ${opts.runs} runs)`);
+    }
+
+    // --- no-op index -------------------------------------------------------------------------------
+    const noop = { ours: [], floor: [] };
+    for (let k = 1; k <= K; k++) {
+      const a = measure('runs index (no-op)', ours(tree.root, oursDb, 'index'), work);
+      const b = measure('floor-stat', floor('floor-stat.mjs', tree.root), work);
+      noop.ours.push(a.ms);
+      noop.floor.push(b.ms);
+      log(`no-op index ${k}/${K}: ours ${fmtS(a.ms)}, floor ${fmtS(b.ms)}`);
+    }
+    figures.push(timeFigure('noop_index', 'no-op index (nothing changed)', noop, { maxRatio: 3, maxOursMs: 500 }));
+
+    // --- list ----------------------------------------------------------------------------------------
+    const list = { ours: [], floor: [] };
+    for (let k = 1; k <= K; k++) {
+      const a = measure('runs list', ours(tree.root, oursDb, 'list', '--sort', 'val_loss', '--limit', '20', '--json'), work);
+      const b = measure('floor-list', floor('floor-list.mjs', tree.root, oursDb), work);
+      list.ours.push(a.ms);
+      list.floor.push(b.ms);
+      if (k === 1) {
+        // Same answer? Compare the sorted values (ties in best_val_loss may come in any id order).
+        const oursRows = JSON.parse(a.stdout);
+        const floorRows = JSON.parse(b.stdout);
+        const vals = (rows) => JSON.stringify(rows.map((r) => r.best_val_loss));
+        checks.list = { same_values: vals(oursRows) === vals(floorRows), rows: oursRows.length };
+        if (!checks.list.same_values) warn('runs list and floor-list returned different best_val_loss sequences');
+      }
+      log(`list ${k}/${K}: ours ${fmtS(a.ms)}, floor ${fmtS(b.ms)}`);
+    }
+    figures.push(timeFigure('list', 'list --sort val_loss --limit 20 --json', list, { maxRatio: 1.5 }));
+
+    // --- growing log -------------------------------------------------------------------------------
+    // One run's train.log gains 100 train lines, then `runs index` on the whole tree. `runs index`
+    // checks every run's files (PRODUCT.md), so the pass also pays a no-op scan of the other 9,999
+    // runs: the figure with a target is what the append itself costs (grown pass minus a no-op pass
+    // measured right after), compared with indexing that one run alone (a one-run tree, empty db).
+    // The whole pass is reported too, as information. The cached tree is restored after.
+    const gi = Math.floor(opts.runs / 2);
+    const gid = runId(gi);
+    const oneRoot = path.join(work, 'one', 'runs');
+    fs.cpSync(path.join(tree.root, gid), path.join(oneRoot, gid), { recursive: true });
+    const oneDb = path.join(work, 'one.db');
+    const grow = { ours: [], floor: [] };
+    const growTotal = { ours: [], floor: [] };
+    fs.writeFileSync(path.join(tree.dir, '.dirty'), `${gi}\n`);
+    try {
+      for (let k = 1; k <= K; k++) {
+        const added = appendTrainLines(path.join(tree.root, gid, 'train.log'), 100, k);
+        const a = measure('runs index (grown log)', ours(tree.root, oursDb, 'index'), work);
+        const c = measure('runs index (no-op after the growth)', ours(tree.root, oursDb, 'index'), work);
+        rmDb(oneDb);
+        const b = measure('runs index (one run)', ours(oneRoot, oneDb, 'index'), work);
+        grow.ours.push(Math.max(0, a.ms - c.ms));
+        grow.floor.push(b.ms);
+        growTotal.ours.push(a.ms);
+        growTotal.floor.push(b.ms);
+        log(`growing log ${k}/${K} (iters ${added.firstIter}-${added.lastIter}): ours ${fmtS(a.ms)} (no-op ${fmtS(c.ms)}), one-run index ${fmtS(b.ms)}`);
+      }
+      const [g] = await query(oursDb, `select max(iter) last, count(*) n from metrics where run_id = '${gid}' and split = 'train'`);
+      checks.growing_log = { run: gid, train_rows: g.n, expected_train_rows: 100 + 100 * K, last_iter: g.last };
+      if (g.n !== 100 + 100 * K) warn(`grown run has ${g.n} train rows, expected ${100 + 100 * K}`);
+    } finally {
+      writeRun(tree.root, gi); // deterministic: the same files as before the appends
+      fs.rmSync(path.join(tree.dir, '.dirty'), { force: true });
+    }
+    figures.push({
+      ...timeFigure('growing_log', 'growing log: cost of +100 lines (grown - no-op index)', grow, { maxRatio: 2 }),
+      floor_is: 'runs index of a tree holding only that run, empty db',
+    });
+    figures.push({
+      ...timeFigure('growing_log_total', 'growing log: whole index pass (info)', growTotal, {}),
+      floor_is: 'runs index of a tree holding only that run, empty db',
+    });
+
+    // --- peak memory -------------------------------------------------------------------------------
+    figures.push(rssFigure('rss_full_index', `peak RSS, full index of ${opts.runs} runs`, Math.max(...full.oursRss), Math.max(...full.floorRss), full));
+
+    if (opts.bigLogMb > 0) {
+      log(`big log: ${opts.bigLogMb} MiB`);
+      const big = ensureBigLogTree({ mb: opts.bigLogMb });
+      log(big.generated ? `generated in ${big.seconds.toFixed(1)} s: ${big.log}` : `reused ${big.log}`);
+      const bigDb = path.join(work, 'big.db');
+      const bigFloorDb = path.join(work, 'big-floor.db');
+      const b = { ours: [], floor: [], oursRss: [], floorRss: [] };
+      for (let k = 1; k <= opts.bigLogRepeat; k++) {
+        rmDb(bigDb);
+        const x = measure('runs index (big log)', ours(big.root, bigDb, 'index'), work);
+        rmDb(bigDb);
+        rmDb(bigFloorDb);
+        const y = measure('floor-index (big log)', floor('floor-index.mjs', big.root, bigFloorDb), work);
+        rmDb(bigFloorDb);
+        b.ours.push(x.ms);
+        b.floor.push(y.ms);
+        b.oursRss.push(x.rssKb);
+        b.floorRss.push(y.rssKb);
+        log(`big log ${k}/${opts.bigLogRepeat}: ours ${fmtS(x.ms)} (${fmtMB(x.rssKb)}), floor ${fmtS(y.ms)} (${fmtMB(y.rssKb)})`);
+      }
+      const label = `${(big.bytes / 2 ** 30).toFixed(2)} GiB log`;
+      figures.push(rssFigure('rss_big_log', `peak RSS, index of one ${label}`, Math.max(...b.oursRss), Math.max(...b.floorRss), b));
+      figures.push({ ...timeFigure('big_log_index', `index time, one ${label} (info)`, b, {}), info: true });
+    } else {
+      log('big log skipped (--big-log-mb 0)');
+    }
+
+    // --- report ------------------------------------------------------------------------------------
+    const wallSeconds = (performance.now() - wallStart) / 1000;
+    process.stdout.write(table(figures));
+    const missed = figures.filter((f) => f.met === false);
+    process.stdout.write(
+      missed.length
+        ? `\nmissed: ${missed.map((f) => f.key).join(', ')}\n`
+        : '\nall targets met\n',
+    );
+    for (const w of warnings) process.stdout.write(`check failed: ${w}\n`);
+    process.stdout.write(`bench wall time: ${wallSeconds.toFixed(1)} s\n`);
+
+    const result = {
+      date: new Date().toISOString(),
+      machine: {
+        node: process.version,
+        platform: `${os.platform()} ${os.release()}`,
+        arch: os.arch(),
+        cpus: os.cpus().length,
+        cpu_model: os.cpus()[0]?.model ?? null,
+        total_mem_mb: Math.round(os.totalmem() / MB),
+        loadavg_end: os.loadavg(),
+        rss_source: haveTime ? '/usr/bin/time -f %M' : 'process.resourceUsage().maxRSS (preload)',
+      },
+      options: { runs: opts.runs, repeat: K, big_log_mb: opts.bigLogMb, big_log_repeat: opts.bigLogRepeat },
+      tree: { root: tree.root, generated: tree.generated, generate_seconds: tree.seconds },
+      figures,
+      checks,
+      missed: missed.map((f) => f.key),
+      warnings,
+      wall_seconds: wallSeconds,
+    };
+    fs.mkdirSync(path.dirname(opts.json), { recursive: true });
+    fs.writeFileSync(opts.json, `${JSON.stringify(result, null, 2)}\n`);
+    log(`wrote ${opts.json}`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`bench: ${err.message}\n`);
+    return 1;
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** A tree left dirty by an interrupted growing-log step gets its run rewritten. */
+function restoreIfDirty(tree) {
+  const marker = path.join(tree.dir, '.dirty');
+  if (!fs.existsSync(marker)) return;
+  const i = Number(fs.readFileSync(marker, 'utf8').trim());
+  if (Number.isInteger(i) && i >= 0) {
+    log(`restoring run ${runId(i)} (left modified by an interrupted bench)`);
+    writeRun(tree.root, i);
+  }
+  fs.rmSync(marker, { force: true });
+}
+
+/** Median wall times; ratio = ours / floor; met when ratio (and absolute limit, if any) hold. */
+function timeFigure(key, figure, s, { maxRatio, maxOursMs }) {
+  const ours = median(s.ours);
+  const floor = median(s.floor);
+  const ratio = ours / floor;
+  const parts = [];
+  let met = null;
+  if (maxRatio !== undefined) {
+    parts.push(`<= ${maxRatio}x`);
+    met = ratio <= maxRatio;
+  }
+  if (maxOursMs !== undefined) {
+    parts.push(`< ${maxOursMs / 1000} s`);
+    met = met !== false && ours < maxOursMs;
+  }
+  return {
+    key,
+    figure,
+    unit: 'ms',
+    ours: round(ours),
+    floor: round(floor),
+    ratio: round(ratio, 3),
+    target: parts.join(' and ') || null,
+    met,
+    samples: { ours: s.ours.map((x) => round(x)), floor: s.floor.map((x) => round(x)) },
+  };
+}
+
+/** Peak RSS in MB; the target is absolute (<= 300 MB); the floor is the floor script's RSS. */
+function rssFigure(key, figure, oursKb, floorKb, s) {
+  const ours = oursKb / 1024;
+  const floor = floorKb / 1024;
+  return {
+    key,
+    figure,
+    unit: 'MB',
+    ours: round(ours, 1),
+    floor: round(floor, 1),
+    ratio: round(ours / floor, 3),
+    target: '<= 300 MB',
+    met: Number.isFinite(ours) ? ours <= 300 : null,
+    samples: { ours: s.oursRss.map((k) => round(k / 1024, 1)), floor: s.floorRss.map((k) => round(k / 1024, 1)) },
+  };
+}
+
+function round(x, digits = 1) {
+  if (!Number.isFinite(x)) return null;
+  const p = 10 ** digits;
+  return Math.round(x * p) / p;
+}
+
+function table(figures) {
+  const fmt = (f, v) => (v === null ? 'n/a' : f.unit === 'ms' ? fmtS(v) : `${v.toFixed(0)} MB`);
+  const rows = [['figure', 'ours', 'floor', 'ratio', 'target', 'met?']];
+  for (const f of figures) {
+    rows.push([
+      f.figure,
+      fmt(f, f.ours),
+      fmt(f, f.floor),
+      f.ratio === null ? 'n/a' : `${f.ratio.toFixed(2)}x`,
+      f.target ?? '-',
+      f.met === null ? '-' : f.met ? 'yes' : 'NO',
+    ]);
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const line = (r) => `| ${r.map((cell, c) => (c === 0 || c >= 4 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' | ')} |`;
+  const sep = `|${widths.map((w, c) => (c === 0 || c >= 4 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+  return `${[line(rows[0]), sep, ...rows.slice(1).map(line)].join('\n')}\n`;
+}
+
+process.exitCode = await main();

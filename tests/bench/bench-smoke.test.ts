@@ -1,0 +1,63 @@
+// Smoke test of `npm run bench`: a tiny tree, one repetition, no huge log. Checks that the
+// script runs end to end and reports every figure; never asserts on timings (2 shared cores).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../helpers/paths.js';
+
+const FIGURES = ['full_index', 'noop_index', 'list', 'growing_log', 'growing_log_total', 'rss_full_index'];
+/** Figures reported for information, without a target. */
+const INFO = new Set(['growing_log_total']);
+
+interface Figure {
+  key: string;
+  ours: unknown;
+  floor: unknown;
+  ratio: unknown;
+  met: unknown;
+}
+
+describe('bench/bench.mjs', () => {
+  it('measures every figure on a 20-run tree and writes them as JSON', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runs-bench-smoke-'));
+    try {
+      const json = path.join(tmp, 'results.json');
+      const stdout = execFileSync(
+        process.execPath,
+        ['bench/bench.mjs', '--runs', '20', '--repeat', '1', '--big-log-mb', '0', '--json', json],
+        {
+          cwd: PROJECT_ROOT,
+          env: { ...process.env, RUNS_BENCH_CACHE: path.join(tmp, 'cache') },
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+          timeout: 150_000,
+        },
+      ); // throws on a non-zero exit
+
+      expect(stdout).toMatch(/\|\s*figure\s*\|\s*ours\s*\|\s*floor\s*\|\s*ratio\s*\|\s*target\s*\|\s*met\?\s*\|/);
+      const result = JSON.parse(fs.readFileSync(json, 'utf8')) as {
+        figures: Figure[];
+        machine: { node: string; cpus: number };
+        date: string;
+      };
+      expect(result.machine.node).toBe(process.version);
+      expect(result.machine.cpus).toBeGreaterThan(0);
+      expect(Number.isNaN(Date.parse(result.date))).toBe(false);
+      expect(result.figures.map((f) => f.key).sort()).toEqual([...FIGURES].sort());
+      for (const f of result.figures) {
+        expect(typeof f.ours, f.key).toBe('number');
+        expect(typeof f.floor, f.key).toBe('number');
+        // growing_log is a difference of two timings: on a 20-run tree it can round to 0.
+        expect(f.ours as number, f.key).toBeGreaterThanOrEqual(0);
+        expect(f.floor as number, f.key).toBeGreaterThan(0);
+        expect(typeof f.met, f.key).toBe(INFO.has(f.key) ? 'object' : 'boolean');
+      }
+      // The generated tree landed in the override cache, not in the shared one.
+      expect(fs.existsSync(path.join(tmp, 'cache', 'v1-20', '.complete'))).toBe(true);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
