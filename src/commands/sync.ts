@@ -41,6 +41,13 @@ export type SyncMode = 'fresh' | 'full' | 'rebuild';
 const BATCH_RECORDS = 50_000;
 const READ_CHUNK = 1 << 20;
 
+/** One read buffer for every log of a pass (the parser copies what it keeps). */
+let sharedReadBuffer: Buffer | undefined;
+function readBuffer(): Buffer {
+  sharedReadBuffer ??= Buffer.allocUnsafe(READ_CHUNK);
+  return sharedReadBuffer;
+}
+
 interface PersistedParse {
   parser: ParserState;
   summary: SummaryState;
@@ -326,7 +333,7 @@ function readLogInPieces(
 
   const fd = fs.openSync(file, 'r');
   try {
-    const buf = Buffer.allocUnsafe(READ_CHUNK);
+    const buf = readBuffer();
     // Read up to the size seen at stat time; a log still growing is picked up by the next pass.
     for (let pos = startOffset; pos < stamp.size; ) {
       const n = fs.readSync(fd, buf, 0, Math.min(READ_CHUNK, stamp.size - pos), pos);
