@@ -83,7 +83,7 @@ function listColumns(modelWidth: number): Column<RunListItem>[] {
   ];
 }
 
-export function printRunList(ctx: Context, items: RunListItem[], format: OutputFormat): void {
+export function printRunList(ctx: Context, items: RunListItem[], format: OutputFormat, filtered = false): void {
   // The model column takes what the other columns (~76 wide) leave of the terminal (120 when not one).
   const LIST_COLUMNS = listColumns(Math.max(12, Math.min(40, (ctx.io.stdout.columns ?? 120) - 76)));
   if (format === 'json') {
@@ -97,7 +97,11 @@ export function printRunList(ctx: Context, items: RunListItem[], format: OutputF
     return;
   }
   if (items.length === 0) {
-    ctx.notice('no runs yet: record one with `runs train` (or `runs index` to pick up existing folders)');
+    ctx.notice(
+      filtered
+        ? 'no runs match (drop --status / --where to see them all)'
+        : 'no runs yet: record one with `runs train` (or `runs index` to pick up existing folders)',
+    );
     return;
   }
   render(items, LIST_COLUMNS, format, ctx.io.stdout);

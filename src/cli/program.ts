@@ -92,7 +92,7 @@ runs list --status completed --where "lora_rank >= 16" --json`),
     .action(async (opts) => {
       const { listRuns } = await import('../commands/list.js');
       const { printRunList } = await import('./print.js');
-      printRunList(ctx, await listRuns(ctx, opts), outputFormat(opts));
+      printRunList(ctx, await listRuns(ctx, opts), outputFormat(opts), opts.status !== undefined || opts.where !== undefined);
     });
 
   withOutputOptions(

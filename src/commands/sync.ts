@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import type { Context } from './context.js';
 import type { RunManifest, RunStatus } from '../core/manifest.js';
 import type { LogFacts, LogRecord, OutcomeHint } from '../core/records.js';
@@ -15,7 +16,7 @@ import { emptySummaryState, foldSummary } from '../core/summarize.js';
 import type { SummaryState } from '../core/summary.js';
 import { MlxLogParser, type ParserState } from '../parse/mlx-log-parser.js';
 import { toRunRow, type RunWrite, type RunsIndex, type StoredState } from '../db/index.js';
-import { runPaths, type RunPaths } from '../storage/layout.js';
+import { LATEST_LINK, runPaths, type RunPaths } from '../storage/layout.js';
 import { readManifestFile, updateManifestFile } from '../storage/manifest-file.js';
 import { isRunFolder, listRunFolderNames, stampRunFolder, type FileStamp } from '../storage/scan.js';
 import { isRecorderAlive } from '../storage/liveness.js';
@@ -65,6 +66,7 @@ export async function syncAll(ctx: Context, mode: SyncMode): Promise<SyncReport>
 
   const names = listRunFolderNames(root);
   const onDisk = new Set(names);
+  if (mode !== 'fresh') checkLatestLink(root, onDisk, warn);
   // The folder listing last seen complete in the index. When it is unchanged, a fresh pass only
   // has to look at runs still `running` (the common case for every read command).
   const listing = listingFingerprint(root, names);
@@ -128,6 +130,22 @@ export async function syncOneRun(ctx: Context, id: string): Promise<void> {
     indexRun(env, id, index.storedState(id), writer);
     writer.flush();
     if (writer.conflicts.size === 0) return;
+  }
+}
+
+/** `latest` naming a folder that is gone: said once per `runs index`; the link is left alone. */
+function checkLatestLink(root: string, onDisk: ReadonlySet<string>, warn: (w: string) => void): void {
+  let target: string;
+  try {
+    target = fs.readlinkSync(path.join(root, LATEST_LINK));
+  } catch {
+    return; // no link (or not a link): nothing to say
+  }
+  if (!onDisk.has(target)) {
+    warn(
+      `${LATEST_LINK} points at ${target}, which is not a run folder under the root; the next \`runs train\` ` +
+        `repoints it, or remove the link (\`latest\` as a run reference still means the newest indexed run)`,
+    );
   }
 }
 
@@ -260,6 +278,13 @@ function indexRun(env: SyncEnv, id: string, stored: StoredState | undefined, wri
       reset,
       records: pass.records,
     });
+
+    // The folder may be renamed or deleted while we read it: if which files exist changed, what
+    // we read is a mix of two states. Say 'gone' (a later pass sees the folder as it is now).
+    const now = stampRunFolder(env.root, id);
+    if (!isRunFolder(now) || (now.manifest === null) !== (stamps.manifest === null) || (now.log === null) !== (stamps.log === null)) {
+      return 'gone';
+    }
 
     let log = stamps.log;
     if (log?.notFile) {
@@ -400,19 +425,19 @@ function readJsonObject(file: string, label: string, warn: (w: string) => void):
   try {
     const st = fs.statSync(file);
     if (!st.isFile()) {
-      warn(`${label} is not a regular file; ignored`);
+      warn(`${label} is not a regular file; ignored (move it aside, or replace it with the trainer's file)`);
       return null;
     }
     if (st.size > 4 * 1024 * 1024) {
-      warn(`${label} is too large (${st.size} bytes); ignored`);
+      warn(`${label} is too large (${st.size} bytes); ignored (move it aside if it is not the trainer's file)`);
       return null;
     }
     const v = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
     if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
-    warn(`${label} is not a JSON object; ignored`);
+    warn(`${label} is not a JSON object; ignored (fix the file or move it aside)`);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    warn(`${label} could not be read (${(err as Error).message.split('\n')[0]}); ignored`);
+    warn(`${label} could not be read (${(err as Error).message.split('\n')[0]}); ignored (fix the file or move it aside)`);
   }
   return null;
 }
@@ -421,16 +446,16 @@ function readYamlObject(file: string, label: string, warn: (w: string) => void):
   try {
     const st = fs.statSync(file);
     if (!st.isFile() || st.size > 4 * 1024 * 1024) {
-      warn(`${label} is not a readable config file; ignored`);
+      warn(`${label} is not a readable config file; ignored (fix the file or move it aside)`);
       return null;
     }
     // uniqueKeys: false, as PyYAML (what the trainer uses) keeps the last of a repeated key.
     const v = yaml!.parse(fs.readFileSync(file, 'utf8'), { uniqueKeys: false }) as unknown;
     if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
-    if (v !== null && v !== undefined) warn(`${label} is not a YAML mapping; ignored`);
+    if (v !== null && v !== undefined) warn(`${label} is not a YAML mapping; ignored (fix the file or move it aside)`);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    warn(`${label} could not be parsed (${(err as Error).message.split('\n')[0]}); ignored`);
+    warn(`${label} could not be parsed (${(err as Error).message.split('\n')[0]}); ignored (fix the file or move it aside)`);
   }
   return null;
 }

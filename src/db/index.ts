@@ -275,7 +275,13 @@ class SqliteRunsIndex implements RunsIndex {
       throw new WhereError(`--where "${q.where}" is not a valid filter: ${(err as Error).message}`);
     }
     if (!stmt.reader) throw new WhereError('--where must be a filter expression');
-    const rows = stmt.all(...(built.params as unknown[])) as Record<string, unknown>[];
+    let rows: Record<string, unknown>[];
+    try {
+      rows = stmt.all(...(built.params as unknown[])) as Record<string, unknown>[];
+    } catch (err) {
+      // Raised while running, e.g. load_extension() refused by SQLite or an oversized randomblob().
+      throw new WhereError(`--where "${q.where}" failed: ${(err as Error).message}`);
+    }
     return rows.map((r) => mapRunRow(r));
   }
 

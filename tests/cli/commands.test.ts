@@ -101,6 +101,16 @@ describe('runs list', () => {
     db.close();
   });
 
+  it('an empty result says whether the filter or the tree is empty', async () => {
+    const none = await cli('list', '--status', 'crashed');
+    expect(none).toEqual({ exitCode: 0, stdout: '', stderr: 'no runs match (drop --status / --where to see them all)\n' });
+    const empty = makeTree();
+    const r = await runCli([...empty.flags, 'list']);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^no runs yet: record one with `runs train`/);
+    expect((await runCli([...empty.flags, 'list', '--json'])).stdout).toBe('[]\n');
+  });
+
   it('a bad --sort key is a usage error (exit 2)', async () => {
     const r = await cli('list', '--sort', 'bogus');
     expect(r.exitCode).toBe(2);
