@@ -27,15 +27,18 @@ export interface RunPaths {
 
 export function runPaths(root: string, id: string): RunPaths {
   const dir = path.join(root, id);
+  // Plain concatenation below: `dir` is already normalised and the names are fixed, and this runs
+  // for every run on every index pass (path.join was ~130 ms of a 10k-run no-op pass).
+  const sep = path.sep;
   return {
     dir,
-    manifest: path.join(dir, MANIFEST_FILE),
-    config: path.join(dir, CONFIG_FILE),
-    log: path.join(dir, LOG_FILE),
-    adapters: path.join(dir, ADAPTERS_DIR),
-    adapterConfig: path.join(dir, ADAPTERS_DIR, ADAPTER_CONFIG_FILE),
-    heartbeat: path.join(dir, HEARTBEAT_FILE),
-    reserve: path.join(dir, RESERVE_FILE),
+    manifest: dir + sep + MANIFEST_FILE,
+    config: dir + sep + CONFIG_FILE,
+    log: dir + sep + LOG_FILE,
+    adapters: dir + sep + ADAPTERS_DIR,
+    adapterConfig: dir + sep + ADAPTERS_DIR + sep + ADAPTER_CONFIG_FILE,
+    heartbeat: dir + sep + HEARTBEAT_FILE,
+    reserve: dir + sep + RESERVE_FILE,
   };
 }
 
