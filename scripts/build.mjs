@@ -7,7 +7,8 @@ import { chmodSync } from 'node:fs';
 
 const outfile = 'dist/runs.mjs';
 await build({
-  entryPoints: { runs: 'src/bin.ts' },
+  // write-worker: the index writer thread of bulk passes (src/db/write-worker.ts).
+  entryPoints: { runs: 'src/bin.ts', 'write-worker': 'src/db/write-worker.ts' },
   bundle: true,
   // Each command's `await import(...)` becomes its own chunk, so `runs list` never loads what only
   // `runs train` needs (and vice versa): start-up is most of a quick command's time.

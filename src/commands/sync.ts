@@ -15,7 +15,7 @@ import { parseRunId } from '../core/run-id.js';
 import { emptySummaryState, foldSummary } from '../core/summarize.js';
 import type { SummaryState } from '../core/summary.js';
 import { MlxLogParser, type ParserState } from '../parse/mlx-log-parser.js';
-import { toRunRow, type RunWrite, type RunsIndex, type StoredState } from '../db/index.js';
+import { toRunRow, type RunWrite, type RunsIndex, type StoredState, type WriteResult } from '../db/index.js';
 import { LATEST_LINK, runPaths, type RunPaths } from '../storage/layout.js';
 import { readManifestFile, updateManifestFile } from '../storage/manifest-file.js';
 import { isRunFolder, listRunFolderNames, stampRunFolder, type FileStamp } from '../storage/scan.js';
@@ -39,8 +39,10 @@ export interface SyncReport {
 export type SyncMode = 'fresh' | 'full' | 'rebuild';
 
 /** Rows per transaction in bulk indexing (~10 MB of records); also the size of one piece of a huge log. */
-const BATCH_RECORDS = 50_000;
+const BATCH_RECORDS = 25_000;
 const READ_CHUNK = 1 << 20;
+/** From this many runs to read, a pass writes on a worker thread (starting one costs ~50 ms). */
+const BULK_RUNS = 200;
 
 /** One read buffer for every log of a pass (the parser copies what it keeps). */
 let sharedReadBuffer: Buffer | undefined;
@@ -60,7 +62,6 @@ export async function syncAll(ctx: Context, mode: SyncMode): Promise<SyncReport>
   const index = await ctx.index();
   const { root } = ctx.locations();
   if (mode === 'rebuild') index.clear();
-  const writer = new BatchWriter(index);
   const report: SyncReport = { total: 0, added: 0, changed: 0, unchanged: 0, removed: 0, metricRows: 0, warnings: [], seconds: 0 };
   const warn = (w: string) => report.warnings.push(w);
 
@@ -88,20 +89,28 @@ export async function syncAll(ctx: Context, mode: SyncMode): Promise<SyncReport>
 
   const env: SyncEnv = { index, root, host: os.hostname(), nowMs: Date.now(), warn };
   if (candidates.length > 0) await loadYaml();
-  for (const id of candidates) {
-    const outcome = indexRun(env, id, storedOf(id), writer);
-    if (outcome === 'unchanged') report.unchanged++;
-    else if (outcome === 'added') report.added++;
-    else if (outcome === 'changed') report.changed++;
-    else if (outcome === 'gone' && isKnown(id)) removed.push(id);
+  // Many runs to read: insert on the writer thread while this one parses the next logs.
+  const bulk = candidates.length >= BULK_RUNS ? index.openBulkWriter() : null;
+  const writer = new BatchWriter(bulk ? (batch) => bulk.write(batch) : (batch) => index.writeRuns(batch));
+  try {
+    for (const id of candidates) {
+      const outcome = indexRun(env, id, storedOf(id), writer);
+      if (outcome === 'unchanged') report.unchanged++;
+      else if (outcome === 'added') report.added++;
+      else if (outcome === 'changed') report.changed++;
+      else if (outcome === 'gone' && isKnown(id)) removed.push(id);
+      await writer.throttle();
+    }
+    await writer.flush();
+  } finally {
+    await bulk?.close();
   }
-  writer.flush();
   // Runs another writer moved on while we read them: redo them from the state it left.
   for (let attempt = 0; attempt < 3 && writer.conflicts.size > 0; attempt++) {
     const again = [...writer.conflicts];
     writer.conflicts.clear();
     for (const id of again) indexRun(env, id, index.storedState(id), writer);
-    writer.flush();
+    await writer.flush();
   }
   if (removed.length) index.removeRuns(removed);
   report.removed = removed.length;
@@ -126,9 +135,9 @@ export async function syncOneRun(ctx: Context, id: string): Promise<void> {
   const env: SyncEnv = { index, root, host: os.hostname(), nowMs: Date.now(), warn };
   await loadYaml();
   for (let attempt = 0; attempt < 3; attempt++) {
-    const writer = new BatchWriter(index);
+    const writer = new BatchWriter((batch) => index.writeRuns(batch));
     indexRun(env, id, index.storedState(id), writer);
-    writer.flush();
+    await writer.flush();
     if (writer.conflicts.size === 0) return;
   }
 }
@@ -172,28 +181,59 @@ interface SyncEnv {
   warn: (message: string) => void;
 }
 
-/** Collects RunWrites and writes them in one transaction per ~BATCH_RECORDS rows. */
+/**
+ * Collects RunWrites and writes them in one transaction per ~BATCH_RECORDS rows. With a bulk sink
+ * (a writer thread) a batch is written while the next one is parsed; at most two are in flight.
+ */
 class BatchWriter {
   private batch: RunWrite[] = [];
   private pending = 0;
+  private inFlight: Promise<void>[] = [];
+  private failure: unknown = null;
   metricRows = 0;
   readonly conflicts = new Set<string>();
 
-  constructor(private readonly index: RunsIndex) {}
+  constructor(private readonly sink: (batch: RunWrite[]) => WriteResult | Promise<WriteResult>) {}
 
   add(write: RunWrite): void {
     this.batch.push(write);
     this.pending += write.records.length + 1;
-    if (this.pending >= BATCH_RECORDS) this.flush();
+    if (this.pending >= BATCH_RECORDS) this.send();
   }
 
-  flush(): void {
+  private send(): void {
     if (this.batch.length === 0) return;
-    const result = this.index.writeRuns(this.batch);
-    this.metricRows += result.metricRows;
-    for (const id of result.conflicts) this.conflicts.add(id);
+    const batch = this.batch;
     this.batch = [];
     this.pending = 0;
+    // Chained: batches land in the order they were made (pieces of one log depend on it).
+    const previous = this.inFlight.at(-1) ?? Promise.resolve();
+    const done = previous
+      .then(() => (this.failure ? undefined : this.sink(batch)))
+      .then((result) => {
+        if (!result) return;
+        this.metricRows += result.metricRows;
+        for (const id of result.conflicts) this.conflicts.add(id);
+      })
+      .catch((err: unknown) => {
+        this.failure ??= err; // kept, and thrown by the next throttle()/flush()
+      })
+      .finally(() => {
+        this.inFlight = this.inFlight.filter((p) => p !== done);
+      });
+    this.inFlight.push(done);
+  }
+
+  /** Backpressure, called between runs: never more than two batches waiting. */
+  async throttle(): Promise<void> {
+    while (this.inFlight.length > 1) await this.inFlight[0];
+    if (this.failure) throw this.failure;
+  }
+
+  async flush(): Promise<void> {
+    this.send();
+    while (this.inFlight.length > 0) await this.inFlight.at(-1);
+    if (this.failure) throw this.failure;
   }
 }
 

@@ -6,8 +6,12 @@ import { and, asc, desc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm'
 import type { RefCandidate } from '../core/run-ref.js';
 import type { LogRecord } from '../core/records.js';
 import type { SortKey } from '../core/sort-keys.js';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
-import { openDatabase, openReadOnly, type OpenedDatabase, type Sqlite } from './client.js';
+import { encodeBatch, METRIC_WIDTH, orNull, SPLITS, type EncodedBatch } from './batch-codec.js';
+import { openDatabase, openReadOnly, useBulkCache, type OpenedDatabase, type Sqlite } from './client.js';
 import { checkpoints, indexState, metrics, runs } from './schema.js';
 import type { CheckpointRow, IndexStateRow, MetricRow, ParamRow, RunInsert, RunRow } from './schema.js';
 import { runReadOnlyQuery, type SqlResult } from './read-only-sql.js';
@@ -39,6 +43,12 @@ export interface WriteResult {
   metricRows: number;
 }
 
+/** Writes batches for one bulk pass, possibly on another thread; results come back in order. */
+export interface BulkWriter {
+  write(batch: RunWrite[]): Promise<WriteResult>;
+  close(): Promise<void>;
+}
+
 export interface ListQuery {
   sort: SortKey;
   descending: boolean;
@@ -60,6 +70,12 @@ export interface RunsIndex {
   /** The saved parser state of one run (JSON), to resume reading its log. */
   parseStateOf(id: string): string | null;
   writeRuns(batch: RunWrite[]): WriteResult;
+  /**
+   * For passes over many runs: a writer whose SQLite work runs on a worker thread, so parsing the
+   * next logs overlaps with inserting the last ones. Falls back to writing in this thread when the
+   * worker script is not there (running from source, as the in-process tests do).
+   */
+  openBulkWriter(): BulkWriter;
   removeRuns(ids: string[]): void;
   /** Empties every table (runs index --rebuild). */
   clear(): void;
@@ -96,16 +112,88 @@ const SORT_COLUMNS = {
 const RUN_COLUMNS = Object.keys(getTableColumns(runs));
 
 export function openIndex(opts: OpenIndexOptions): RunsIndex {
-  return new SqliteRunsIndex(opts.dbPath, openDatabase(opts.dbPath, opts.warn));
+  return openSqliteIndex(opts);
 }
 
-class SqliteRunsIndex implements RunsIndex {
+/** The SQLite index with its internals (the writer thread uses writeEncoded). */
+export function openSqliteIndex(opts: OpenIndexOptions): SqliteRunsIndex {
+  return new SqliteRunsIndex(opts.dbPath, openDatabase(opts.dbPath, opts.warn), opts.warn);
+}
+
+/** dist/write-worker.mjs next to the bundle; absent when running from source. */
+function writerScript(): URL | null {
+  for (const rel of ['../write-worker.mjs', './write-worker.mjs']) {
+    const url = new URL(rel, import.meta.url);
+    if (fs.existsSync(fileURLToPath(url))) return url;
+  }
+  return null;
+}
+
+class WorkerBulkWriter implements BulkWriter {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<number, { resolve(r: WriteResult): void; reject(e: Error): void }>();
+  private nextId = 0;
+  private failure: Error | null = null;
+  private readonly exited: Promise<void>;
+
+  constructor(script: URL, dbPath: string, warn: (m: string) => void) {
+    // A small heap: the writer holds at most two batches, and a tight limit keeps its garbage
+    // (and so the process's peak RSS) down.
+    this.worker = new Worker(script, { workerData: { dbPath }, resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 } });
+    this.worker.on('message', (msg: { type: string; id?: number; result?: WriteResult; message?: string; error?: { message: string; code?: string } }) => {
+      if (msg.type === 'warn') return warn(msg.message!);
+      const waiter = this.waiting.get(msg.id!);
+      this.waiting.delete(msg.id!);
+      if (msg.type === 'done') waiter?.resolve(msg.result!);
+      else waiter?.reject(Object.assign(new Error(msg.error!.message), { code: msg.error!.code }));
+    });
+    this.worker.on('error', (err) => this.fail(err));
+    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    for (const w of this.waiting.values()) w.reject(err);
+    this.waiting.clear();
+  }
+
+  write(batch: RunWrite[]): Promise<WriteResult> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    const encoded = encodeBatch(batch);
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage({ type: 'write', id, batch: encoded }, [encoded.metrics.buffer as ArrayBuffer]);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.worker.postMessage({ type: 'close' });
+    await this.exited;
+  }
+}
+
+export class SqliteRunsIndex implements RunsIndex {
   private readonly sqlite: Sqlite;
   private readOnly: Sqlite | undefined;
   private statements: ReturnType<typeof prepareWriteStatements> | undefined;
 
-  constructor(readonly dbPath: string, private readonly opened: OpenedDatabase) {
+  constructor(
+    readonly dbPath: string,
+    private readonly opened: OpenedDatabase,
+    private readonly warn: (message: string) => void,
+  ) {
     this.sqlite = opened.sqlite;
+  }
+
+  useBulkCache(): void {
+    useBulkCache(this.sqlite);
+  }
+
+  openBulkWriter(): BulkWriter {
+    const script = writerScript();
+    if (script) return new WorkerBulkWriter(script, this.dbPath, this.warn);
+    return { write: async (batch) => this.writeRuns(batch), close: async () => {} };
   }
 
   private get db() {
@@ -161,11 +249,20 @@ class SqliteRunsIndex implements RunsIndex {
   }
 
   writeRuns(batch: RunWrite[]): WriteResult {
+    return this.writeEncoded(encodeBatch(batch));
+  }
+
+  /** The writer itself; takes the encoded form so the writer thread never rebuilds objects. */
+  writeEncoded(batch: EncodedBatch): WriteResult {
     const st = this.writeStatements();
     const result: WriteResult = { conflicts: [], metricRows: 0 };
+    const m = batch.metrics;
     const apply = this.sqlite.transaction(() => {
-      for (const w of batch) {
+      let o = 0;
+      for (const w of batch.writes) {
         const id = w.row.id;
+        const rowsAt = o;
+        o += w.metricCount * METRIC_WIDTH;
         const stored = st.getState.get(id) as Pick<IndexStateRow, 'log_offset' | 'committed_seq' | 'committed_checkpoint_seq'> | undefined;
         if (w.expectedOffset !== null && (stored?.log_offset ?? 0) !== w.expectedOffset) {
           result.conflicts.push(id);
@@ -185,17 +282,14 @@ class SqliteRunsIndex implements RunsIndex {
           st.deleteMetrics.run(id, metricSeq);
           st.deleteCheckpoints.run(id, checkpointSeq);
         } // else: a run the index has never seen has no rows (index_state and rows change together).
-        for (const r of w.records) {
-          if (r.kind === 'metric') {
-            st.metricRows.add(
-              id, metricSeq++, r.segment, r.iter, r.split, r.loss, r.learning_rate, r.it_per_sec,
-              r.tokens_per_sec, r.trained_tokens, r.peak_mem_gb, r.val_time_s, r.test_ppl,
-            );
-            result.metricRows++;
-          } else {
-            st.checkpointRows.add(id, checkpointSeq++, r.segment, r.iter, r.file);
-          }
+        for (let i = 0, p = rowsAt; i < w.metricCount; i++, p += METRIC_WIDTH) {
+          st.metricRows.add(
+            id, metricSeq++, m[p]!, orNull(m[p + 1]!), SPLITS[m[p + 2]!], orNull(m[p + 3]!), orNull(m[p + 4]!),
+            orNull(m[p + 5]!), orNull(m[p + 6]!), orNull(m[p + 7]!), orNull(m[p + 8]!), orNull(m[p + 9]!), orNull(m[p + 10]!),
+          );
         }
+        result.metricRows += w.metricCount;
+        for (const c of w.checkpoints) st.checkpointRows.add(id, checkpointSeq++, c.segment, c.iter, c.file);
         st.upsertRun.run(runParams(w.row));
         st.upsertState.run({ ...w.state, run_id: id });
       }

@@ -1,0 +1,25 @@
+// The index writer thread for bulk passes: SQLite inserts run here while the main thread reads
+// and parses the next logs (2 cores: the two halves of `runs index` overlap).
+import { parentPort, workerData } from 'node:worker_threads';
+import type { EncodedBatch } from './batch-codec.js';
+import { openSqliteIndex } from './index.js';
+
+const { dbPath } = workerData as { dbPath: string };
+const port = parentPort!;
+const index = openSqliteIndex({ dbPath, warn: (message) => port.postMessage({ type: 'warn', message }) });
+index.useBulkCache();
+
+port.on('message', (msg: { type: 'write'; id: number; batch: EncodedBatch } | { type: 'close' }) => {
+  if (msg.type === 'close') {
+    index.close();
+    port.close();
+    return;
+  }
+  try {
+    const result = index.writeEncoded(msg.batch);
+    port.postMessage({ type: 'done', id: msg.id, result });
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    port.postMessage({ type: 'failed', id: msg.id, error: { message: e.message, code: e.code, name: e.name } });
+  }
+});
