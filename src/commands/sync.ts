@@ -15,7 +15,7 @@ import { parseRunId } from '../core/run-id.js';
 import { emptySummaryState, foldSummary } from '../core/summarize.js';
 import type { SummaryState } from '../core/summary.js';
 import { MlxLogParser, type ParserState } from '../parse/mlx-log-parser.js';
-import { toRunRow, type RunWrite, type RunsIndex, type StoredState, type WriteResult } from '../db/index.js';
+import { BATCH_RECORDS, toRunRow, type IndexWriter, type RunWrite, type RunsIndex, type StoredState } from '../db/index.js';
 import { LATEST_LINK, runPaths, type RunPaths } from '../storage/layout.js';
 import { readManifestFile, updateManifestFile } from '../storage/manifest-file.js';
 import { isRunFolder, listRunFolderNames, stampRunFolder, type FileStamp } from '../storage/scan.js';
@@ -38,8 +38,6 @@ export interface SyncReport {
  */
 export type SyncMode = 'fresh' | 'full' | 'rebuild';
 
-/** Rows per transaction in bulk indexing (~10 MB of records); also the size of one piece of a huge log. */
-const BATCH_RECORDS = 25_000;
 const READ_CHUNK = 1 << 20;
 /** From this many runs to read, a pass writes on a worker thread (starting one costs ~50 ms). */
 const BULK_RUNS = 200;
@@ -90,11 +88,10 @@ export async function syncAll(ctx: Context, mode: SyncMode): Promise<SyncReport>
   const env: SyncEnv = { index, root, host: os.hostname(), nowMs: Date.now(), warn };
   if (candidates.length > 0) await loadYaml();
   // Many runs to read: insert on the writer thread while this one parses the next logs.
-  const bulk = candidates.length >= BULK_RUNS ? index.openBulkWriter() : null;
-  const writer = new BatchWriter(bulk ? (batch) => bulk.write(batch) : (batch) => index.writeRuns(batch));
+  const writer = index.openWriter({ bulk: candidates.length >= BULK_RUNS });
   try {
     for (const id of candidates) {
-      const outcome = indexRun(env, id, storedOf(id), writer);
+      const outcome = await indexRun(env, id, storedOf(id), writer);
       if (outcome === 'unchanged') report.unchanged++;
       else if (outcome === 'added') report.added++;
       else if (outcome === 'changed') report.changed++;
@@ -102,15 +99,15 @@ export async function syncAll(ctx: Context, mode: SyncMode): Promise<SyncReport>
       await writer.throttle();
     }
     await writer.flush();
+    // Runs another writer moved on while we read them: redo them from the state it left.
+    for (let attempt = 0; attempt < 3 && writer.conflicts.size > 0; attempt++) {
+      const again = [...writer.conflicts];
+      writer.conflicts.clear();
+      for (const id of again) await indexRun(env, id, index.storedState(id), writer);
+      await writer.flush();
+    }
   } finally {
-    await bulk?.close();
-  }
-  // Runs another writer moved on while we read them: redo them from the state it left.
-  for (let attempt = 0; attempt < 3 && writer.conflicts.size > 0; attempt++) {
-    const again = [...writer.conflicts];
-    writer.conflicts.clear();
-    for (const id of again) indexRun(env, id, index.storedState(id), writer);
-    await writer.flush();
+    await writer.close();
   }
   if (removed.length) index.removeRuns(removed);
   report.removed = removed.length;
@@ -135,9 +132,9 @@ export async function syncOneRun(ctx: Context, id: string): Promise<void> {
   const env: SyncEnv = { index, root, host: os.hostname(), nowMs: Date.now(), warn };
   await loadYaml();
   for (let attempt = 0; attempt < 3; attempt++) {
-    const writer = new BatchWriter((batch) => index.writeRuns(batch));
-    indexRun(env, id, index.storedState(id), writer);
-    await writer.flush();
+    const writer = index.openWriter({ bulk: false });
+    await indexRun(env, id, index.storedState(id), writer);
+    await writer.close();
     if (writer.conflicts.size === 0) return;
   }
 }
@@ -181,62 +178,6 @@ interface SyncEnv {
   warn: (message: string) => void;
 }
 
-/**
- * Collects RunWrites and writes them in one transaction per ~BATCH_RECORDS rows. With a bulk sink
- * (a writer thread) a batch is written while the next one is parsed; at most two are in flight.
- */
-class BatchWriter {
-  private batch: RunWrite[] = [];
-  private pending = 0;
-  private inFlight: Promise<void>[] = [];
-  private failure: unknown = null;
-  metricRows = 0;
-  readonly conflicts = new Set<string>();
-
-  constructor(private readonly sink: (batch: RunWrite[]) => WriteResult | Promise<WriteResult>) {}
-
-  add(write: RunWrite): void {
-    this.batch.push(write);
-    this.pending += write.records.length + 1;
-    if (this.pending >= BATCH_RECORDS) this.send();
-  }
-
-  private send(): void {
-    if (this.batch.length === 0) return;
-    const batch = this.batch;
-    this.batch = [];
-    this.pending = 0;
-    // Chained: batches land in the order they were made (pieces of one log depend on it).
-    const previous = this.inFlight.at(-1) ?? Promise.resolve();
-    const done = previous
-      .then(() => (this.failure ? undefined : this.sink(batch)))
-      .then((result) => {
-        if (!result) return;
-        this.metricRows += result.metricRows;
-        for (const id of result.conflicts) this.conflicts.add(id);
-      })
-      .catch((err: unknown) => {
-        this.failure ??= err; // kept, and thrown by the next throttle()/flush()
-      })
-      .finally(() => {
-        this.inFlight = this.inFlight.filter((p) => p !== done);
-      });
-    this.inFlight.push(done);
-  }
-
-  /** Backpressure, called between runs: never more than two batches waiting. */
-  async throttle(): Promise<void> {
-    while (this.inFlight.length > 1) await this.inFlight[0];
-    if (this.failure) throw this.failure;
-  }
-
-  async flush(): Promise<void> {
-    this.send();
-    while (this.inFlight.length > 0) await this.inFlight.at(-1);
-    if (this.failure) throw this.failure;
-  }
-}
-
 function stampKey(s: FileStamp | null): string | null {
   return s ? `${s.size}:${s.mtimeMs}` : null;
 }
@@ -257,7 +198,7 @@ interface LogPass {
 }
 
 /** Indexes one folder (or finds it unchanged). Never throws for bad input: warns and goes on. */
-function indexRun(env: SyncEnv, id: string, stored: StoredState | undefined, writer: BatchWriter): RunOutcome {
+async function indexRun(env: SyncEnv, id: string, stored: StoredState | undefined, writer: IndexWriter): Promise<RunOutcome> {
   const paths = runPaths(env.root, id);
   let stamps = stampRunFolder(env.root, id);
   if (!isRunFolder(stamps)) return 'gone';
@@ -347,7 +288,7 @@ function indexRun(env: SyncEnv, id: string, stored: StoredState | undefined, wri
       (log.size > stored.log_size || (log.size === stored.log_size && log.mtimeMs === stored.log_mtime_ms));
     const parseState = grown ? env.index.parseStateOf(id) : null;
     const resume = grown && parseState !== null ? { stored, parseState: JSON.parse(parseState) as PersistedParse } : undefined;
-    readLogInPieces(paths.log, log, resume, writer, toWrite);
+    await readLogInPieces(paths.log, log, resume, writer, toWrite);
     return stored ? 'changed' : 'added';
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -362,13 +303,13 @@ function indexRun(env: SyncEnv, id: string, stored: StoredState | undefined, wri
  * write (so a 1 GB log neither fills memory nor makes one giant transaction); the last write also
  * carries the records of an unfinished last line, which the next pass re-derives.
  */
-function readLogInPieces(
+async function readLogInPieces(
   file: string,
   stamp: FileStamp,
   resume: { stored: StoredState; parseState: PersistedParse } | undefined,
-  writer: BatchWriter,
+  writer: IndexWriter,
   toWrite: (pass: LogPass, reset: boolean, expectedOffset: number | null) => RunWrite,
-): void {
+): Promise<void> {
   const startOffset = resume?.stored.log_offset ?? 0;
   const parser = new MlxLogParser(resume?.parseState.parser);
   let summary = resume?.parseState.summary ?? emptySummaryState();
@@ -405,7 +346,10 @@ function readLogInPieces(
       if (n === 0) break;
       pos += n;
       for (const r of parser.push(buf.subarray(0, n))) pending.push(r);
-      if (pending.length >= BATCH_RECORDS) emitPiece();
+      if (pending.length >= BATCH_RECORDS) {
+        emitPiece();
+        await writer.throttle(); // a 1 GB log must not queue up in memory ahead of the writer
+      }
     }
   } finally {
     fs.closeSync(fd);

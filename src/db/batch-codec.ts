@@ -1,6 +1,7 @@
 // RunWrite batches in a form that crosses to the writer thread cheaply: metric values in one
-// transferable Float64Array (structured-cloning 50k small objects would cost more than writing
-// them), everything else as plain objects.
+// transferable Float64Array (structured-cloning 25k small objects would cost more than writing
+// them), everything else as plain objects. Records are encoded as each run is added, so the
+// parser's record objects die young (cheap to collect) instead of piling up until a batch is full.
 import type { CheckpointRecord, Split } from '../core/records.js';
 import type { RunWrite } from './index.js';
 
@@ -17,33 +18,66 @@ export interface EncodedBatch {
 const enc = (v: number | null) => (v === null ? NaN : v);
 export const orNull = (v: number) => (Number.isNaN(v) ? null : v);
 
-export function encodeBatch(batch: readonly RunWrite[]): EncodedBatch {
-  let total = 0;
-  for (const w of batch) for (const r of w.records) if (r.kind === 'metric') total++;
-  const metrics = new Float64Array(total * METRIC_WIDTH);
-  let o = 0;
-  const writes = batch.map(({ records, ...rest }) => {
+export class BatchEncoder {
+  private writes: EncodedBatch['writes'] = [];
+  private metrics: Float64Array;
+  private used = 0;
+
+  constructor(private readonly expectedRecords: number) {
+    this.metrics = new Float64Array(expectedRecords * METRIC_WIDTH);
+  }
+
+  /** Records (metrics + checkpoints) and runs held so far. */
+  get size(): number {
+    return this.used / METRIC_WIDTH + this.writes.length;
+  }
+
+  add({ records, ...rest }: RunWrite): void {
     const checkpoints: CheckpointRecord[] = [];
     let metricCount = 0;
+    for (const r of records) if (r.kind === 'metric') metricCount++;
+    this.reserve(metricCount * METRIC_WIDTH);
+    const m = this.metrics;
+    let o = this.used;
     for (const r of records) {
       if (r.kind === 'checkpoint') {
         checkpoints.push(r);
         continue;
       }
-      metricCount++;
-      metrics[o++] = r.segment;
-      metrics[o++] = enc(r.iter);
-      metrics[o++] = r.split === 'train' ? 0 : r.split === 'val' ? 1 : 2;
-      metrics[o++] = enc(r.loss);
-      metrics[o++] = enc(r.learning_rate);
-      metrics[o++] = enc(r.it_per_sec);
-      metrics[o++] = enc(r.tokens_per_sec);
-      metrics[o++] = enc(r.trained_tokens);
-      metrics[o++] = enc(r.peak_mem_gb);
-      metrics[o++] = enc(r.val_time_s);
-      metrics[o++] = enc(r.test_ppl);
+      m[o++] = r.segment;
+      m[o++] = enc(r.iter);
+      m[o++] = r.split === 'train' ? 0 : r.split === 'val' ? 1 : 2;
+      m[o++] = enc(r.loss);
+      m[o++] = enc(r.learning_rate);
+      m[o++] = enc(r.it_per_sec);
+      m[o++] = enc(r.tokens_per_sec);
+      m[o++] = enc(r.trained_tokens);
+      m[o++] = enc(r.peak_mem_gb);
+      m[o++] = enc(r.val_time_s);
+      m[o++] = enc(r.test_ppl);
     }
-    return { ...rest, metricCount, checkpoints };
-  });
-  return { writes, metrics };
+    this.used = o;
+    this.writes.push({ ...rest, metricCount, checkpoints });
+  }
+
+  /** The batch so far; the encoder starts empty again. */
+  take(): EncodedBatch {
+    const batch = { writes: this.writes, metrics: this.metrics.subarray(0, this.used).slice() };
+    this.writes = [];
+    this.used = 0;
+    return batch;
+  }
+
+  private reserve(n: number): void {
+    if (this.used + n <= this.metrics.length) return;
+    const bigger = new Float64Array(Math.max(this.metrics.length * 2, this.used + n, this.expectedRecords * METRIC_WIDTH));
+    bigger.set(this.metrics.subarray(0, this.used));
+    this.metrics = bigger;
+  }
+}
+
+export function encodeBatch(batch: readonly RunWrite[]): EncodedBatch {
+  const encoder = new BatchEncoder(batch.reduce((n, w) => n + w.records.length, 0));
+  for (const w of batch) encoder.add(w);
+  return encoder.take();
 }

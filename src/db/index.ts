@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { encodeBatch, METRIC_WIDTH, orNull, SPLITS, type EncodedBatch } from './batch-codec.js';
+import { BatchingWriter, type IndexWriter } from './index-writer.js';
+export { BATCH_RECORDS, type IndexWriter } from './index-writer.js';
 import { openDatabase, openReadOnly, useBulkCache, type OpenedDatabase, type Sqlite } from './client.js';
 import { checkpoints, indexState, metrics, runs } from './schema.js';
 import type { CheckpointRow, IndexStateRow, MetricRow, ParamRow, RunInsert, RunRow } from './schema.js';
@@ -43,12 +45,6 @@ export interface WriteResult {
   metricRows: number;
 }
 
-/** Writes batches for one bulk pass, possibly on another thread; results come back in order. */
-export interface BulkWriter {
-  write(batch: RunWrite[]): Promise<WriteResult>;
-  close(): Promise<void>;
-}
-
 export interface ListQuery {
   sort: SortKey;
   descending: boolean;
@@ -69,13 +65,12 @@ export interface RunsIndex {
   setMeta(key: string, value: string): void;
   /** The saved parser state of one run (JSON), to resume reading its log. */
   parseStateOf(id: string): string | null;
-  writeRuns(batch: RunWrite[]): WriteResult;
   /**
-   * For passes over many runs: a writer whose SQLite work runs on a worker thread, so parsing the
-   * next logs overlaps with inserting the last ones. Falls back to writing in this thread when the
-   * worker script is not there (running from source, as the in-process tests do).
+   * A batching writer. `bulk`: for passes over many runs, the SQLite work runs on a worker thread
+   * so parsing the next logs overlaps with inserting the last ones (in this thread when the worker
+   * script is not there: running from source, as the in-process tests do).
    */
-  openBulkWriter(): BulkWriter;
+  openWriter(opts: { bulk: boolean }): IndexWriter;
   removeRuns(ids: string[]): void;
   /** Empties every table (runs index --rebuild). */
   clear(): void;
@@ -129,7 +124,8 @@ function writerScript(): URL | null {
   return null;
 }
 
-class WorkerBulkWriter implements BulkWriter {
+/** The writer thread (dist/write-worker.mjs) and its request/answer bookkeeping. */
+class WriterThread {
   private readonly worker: Worker;
   private readonly waiting = new Map<number, { resolve(r: WriteResult): void; reject(e: Error): void }>();
   private nextId = 0;
@@ -157,13 +153,12 @@ class WorkerBulkWriter implements BulkWriter {
     this.waiting.clear();
   }
 
-  write(batch: RunWrite[]): Promise<WriteResult> {
+  write(batch: EncodedBatch): Promise<WriteResult> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
-    const encoded = encodeBatch(batch);
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ type: 'write', id, batch: encoded }, [encoded.metrics.buffer as ArrayBuffer]);
+      this.worker.postMessage({ type: 'write', id, batch }, [batch.metrics.buffer as ArrayBuffer]);
     });
   }
 
@@ -190,10 +185,11 @@ export class SqliteRunsIndex implements RunsIndex {
     useBulkCache(this.sqlite);
   }
 
-  openBulkWriter(): BulkWriter {
-    const script = writerScript();
-    if (script) return new WorkerBulkWriter(script, this.dbPath, this.warn);
-    return { write: async (batch) => this.writeRuns(batch), close: async () => {} };
+  openWriter(opts: { bulk: boolean }): IndexWriter {
+    const script = opts.bulk ? writerScript() : null;
+    if (!script) return new BatchingWriter((batch) => this.writeEncoded(batch));
+    const thread = new WriterThread(script, this.dbPath, this.warn);
+    return new BatchingWriter((batch) => thread.write(batch), () => thread.close());
   }
 
   private get db() {
@@ -248,6 +244,7 @@ export class SqliteRunsIndex implements RunsIndex {
     return row?.parse_state ?? null;
   }
 
+  /** Writes a batch in this thread (tests; callers normally go through openWriter). */
   writeRuns(batch: RunWrite[]): WriteResult {
     return this.writeEncoded(encodeBatch(batch));
   }
