@@ -9,6 +9,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/paths.js';
+import { dumpIndex } from '../helpers/index-dump.js';
 import { runCli } from '../helpers/run-cli.js';
 import { addRun, completedManifest, fixtureBytes, makeTree, type Tree } from '../helpers/tree.js';
 
@@ -79,20 +80,7 @@ function metricCounts(tree: Tree): Record<string, number> {
   return Object.fromEntries(rows.map((r) => [r.id, r.n]));
 }
 
-/** The index tables PRODUCT.md names, without the time of indexing. */
-function dump(tree: Tree) {
-  const db = new Database(tree.db, { readonly: true, fileMustExist: true });
-  try {
-    return {
-      runs: db.prepare('select * from runs order by id').all().map((r) => ({ ...(r as object), indexed_at: undefined })),
-      metrics: db.prepare('select * from metrics order by run_id, seq').all(),
-      params: db.prepare('select * from params order by run_id, key').all(),
-      checkpoints: db.prepare('select * from checkpoints order by run_id, seq').all(),
-    };
-  } finally {
-    db.close();
-  }
-}
+const dump = (tree: Tree) => dumpIndex(tree.db);
 
 const warningLines = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('warning:'));
 /** A warning says how to fix what it reports. */

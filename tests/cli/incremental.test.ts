@@ -3,25 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { dumpIndex } from '../helpers/index-dump.js';
 import { runCli } from '../helpers/run-cli.js';
 import { addRun, completedManifest, fixtureBytes, makeTree, type Tree } from '../helpers/tree.js';
 
 const LONG = '15-mlxlm-0.31-long-1000-iters-lr-schedule-test.log';
 
-function dump(tree: Tree) {
-  const db = new Database(tree.db, { readonly: true });
-  try {
-    const drop = (rows: unknown[]) => rows.map((r) => ({ ...(r as object), indexed_at: undefined }));
-    return {
-      runs: drop(db.prepare('select * from runs order by id').all()),
-      metrics: db.prepare('select * from metrics order by run_id, seq').all(),
-      params: db.prepare('select * from params order by run_id, key').all(),
-      checkpoints: db.prepare('select * from checkpoints order by run_id, seq').all(),
-    };
-  } finally {
-    db.close();
-  }
-}
+const dump = (tree: Tree) => dumpIndex(tree.db);
 
 function count(tree: Tree, sql: string): number {
   const db = new Database(tree.db, { readonly: true });

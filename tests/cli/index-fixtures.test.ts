@@ -1,28 +1,12 @@
 // Every fixture log through the whole path: folder -> `runs index` -> SQL, compared with
 // EXPECTED.json (values read at run time, never copied here).
-import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EXPECTED_JSON } from '../helpers/paths.js';
+import { readExpected, type ExpectedParse } from '../helpers/index-dump.js';
 import { runCli } from '../helpers/run-cli.js';
 import { addRun, makeTree } from '../helpers/tree.js';
 
-interface Expected {
-  file: string;
-  era: string;
-  train_reports: number;
-  val_reports: number;
-  last_iter: number | null;
-  final_val_loss: number | null;
-  best_val_loss: number | null;
-  best_val_iter: number | null;
-  final_train_loss: number | null;
-  test_loss: number | null;
-  test_ppl: number | null;
-  checkpoints: number;
-  outcome_hint: string;
-}
 
-const expected = JSON.parse(fs.readFileSync(EXPECTED_JSON, 'utf8')) as Expected[];
+const expected = readExpected();
 
 describe('fixture logs through runs index and SQL', () => {
   it('covers all 18 fixtures', () => {
@@ -47,7 +31,7 @@ describe('fixture logs through runs index and SQL', () => {
     ]);
     expect(q.exitCode).toBe(0);
     const [row] = JSON.parse(q.stdout) as Record<string, unknown>[];
-    const { file: _f, notes: _n, ...fields } = want as Expected & { notes?: string };
+    const { file: _f, notes: _n, ...fields }: ExpectedParse = want;
     for (const [key, value] of Object.entries(fields)) expect(row?.[key], key).toBe(value);
     // The metrics/checkpoints tables agree with the summary columns.
     expect(row?.train_rows).toBe(want.train_reports);

@@ -5,25 +5,13 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { BIN, FIXTURE_LOGS } from '../helpers/paths.js';
+import { dumpIndex } from '../helpers/index-dump.js';
 import { runCli } from '../helpers/run-cli.js';
 import { addRun, completedManifest, makeTree } from '../helpers/tree.js';
 
-function dump(dbPath: string) {
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    return {
-      runs: db.prepare('select * from runs order by id').all().map((r) => ({ ...(r as object), indexed_at: null })),
-      metrics: db.prepare('select * from metrics order by run_id, seq').all(),
-      params: db.prepare('select * from params order by run_id, key').all(),
-      checkpoints: db.prepare('select * from checkpoints order by run_id, seq').all(),
-    };
-  } finally {
-    db.close();
-  }
-}
+const dump = dumpIndex;
 
 describe('bulk index on the writer thread (spawn)', () => {
   it('indexes 240 runs of every fixture format exactly as the in-thread writer does', async () => {

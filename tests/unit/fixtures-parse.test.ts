@@ -4,26 +4,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { emptySummaryState, foldSummary } from '../../src/core/summarize.js';
 import { parseLogText } from '../../src/parse/mlx-log-parser.js';
+import { readExpected } from '../helpers/index-dump.js';
 
 const FIXTURES = new URL('../../../shared/fixtures/mlx-logs/', import.meta.url);
 
-interface Expected {
-  file: string;
-  era: string | null;
-  train_reports: number;
-  val_reports: number;
-  last_iter: number | null;
-  final_val_loss: number | null;
-  best_val_loss: number | null;
-  best_val_iter: number | null;
-  final_train_loss: number | null;
-  test_loss: number | null;
-  test_ppl: number | null;
-  checkpoints: number;
-  outcome_hint: string;
-}
 
-const expected = JSON.parse(readFileSync(new URL('EXPECTED.json', FIXTURES), 'utf8')) as Expected[];
+const expected = readExpected();
 const read = (file: string): Uint8Array => new Uint8Array(readFileSync(new URL(file, FIXTURES)));
 
 describe('shared fixtures', () => {
