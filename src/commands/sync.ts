@@ -2,8 +2,8 @@
 // freshness check of read commands, and live indexing in `runs train` all come through here.
 //
 // Cost model: an unchanged run costs a few stats; a grown train.log is read from where the last
-// pass stopped (parser state saved in the index); rows go in through one prepared statement per
-// table, in batches, one transaction per batch.
+// pass stopped (parser state saved in the index); rows go in through prepared multi-row INSERTs,
+// one transaction per batch, on a writer thread when a pass reads many runs (db/index-writer.ts).
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -89,13 +89,16 @@ export async function syncAll(ctx: Context, mode: SyncMode): Promise<SyncReport>
   if (candidates.length > 0) await loadYaml();
   // Many runs to read: insert on the writer thread while this one parses the next logs.
   const writer = index.openWriter({ bulk: candidates.length >= BULK_RUNS });
+  // A folder that is not (yet) a run, e.g. one `runs train` or a copy is still filling.
+  let sawNonRun = false;
   try {
     for (const id of candidates) {
       const outcome = await indexRun(env, id, storedOf(id), writer);
       if (outcome === 'unchanged') report.unchanged++;
       else if (outcome === 'added') report.added++;
       else if (outcome === 'changed') report.changed++;
-      else if (outcome === 'gone' && isKnown(id)) removed.push(id);
+      else if (isKnown(id)) removed.push(id);
+      else sawNonRun = true;
       await writer.throttle();
     }
     await writer.flush();
@@ -111,8 +114,11 @@ export async function syncAll(ctx: Context, mode: SyncMode): Promise<SyncReport>
   }
   if (removed.length) index.removeRuns(removed);
   report.removed = removed.length;
-  // Remember the listing only when every folder in it made it into the index.
-  if (report.warnings.length === 0 && writer.conflicts.size === 0 && !sameListing) index.setMeta(LISTING_KEY, listing);
+  // Remember the listing only when every folder in it made it into the index (so a folder that
+  // becomes a run later, or one we could not read, is looked at again by the next pass).
+  if (report.warnings.length === 0 && writer.conflicts.size === 0 && !sawNonRun && !sameListing) {
+    index.setMeta(LISTING_KEY, listing);
+  }
   report.total = report.added + report.changed + report.unchanged;
   report.metricRows = writer.metricRows;
   report.seconds = (performance.now() - started) / 1000;

@@ -84,6 +84,16 @@ describe('incremental index', () => {
     expect(await ids()).toEqual(['2026-01-01_00-00-02']);
   });
 
+  it('a folder that becomes a run after a runs list is still picked up by the next runs list', async () => {
+    const tree = makeTree();
+    addRun(tree, '2026-01-01_00-00-00', { log: LONG });
+    fs.mkdirSync(path.join(tree.root, '2026-01-01_00-00-01')); // being copied in: nothing there yet
+    const ids = async () => (JSON.parse((await runCli([...tree.flags, 'list', '--json'])).stdout) as { id: string }[]).map((r) => r.id);
+    expect(await ids()).toEqual(['2026-01-01_00-00-00']);
+    fs.writeFileSync(path.join(tree.root, '2026-01-01_00-00-01', 'train.log'), fixtureBytes(LONG));
+    expect(await ids()).toEqual(['2026-01-01_00-00-01', '2026-01-01_00-00-00']);
+  });
+
   it('a hand edit of a finished run is picked up by runs index (runs list only looks for new folders)', async () => {
     const tree = makeTree();
     const dir = addRun(tree, '2026-01-01_00-00-00', { log: LONG, manifest: completedManifest('2026-01-01_00-00-00') });
