@@ -276,6 +276,17 @@ describe('runs plot', () => {
     expect(lines).toHaveLength(1 + 8 + 2 + 1);
   });
 
+  it('colours only a terminal, and never with NO_COLOR', async () => {
+    const argv = [...tree.flags, 'plot', A, '--width', '50', '--height', '6'];
+    const env = { NO_COLOR: undefined };
+    expect((await runCli(argv, { tty: true, env })).stdout).toContain('\x1b[');
+    expect((await runCli(argv, { tty: false, env })).stdout).not.toContain('\x1b[');
+    expect((await runCli(argv, { tty: true, env: { NO_COLOR: '1' } })).stdout).not.toContain('\x1b[');
+    // The shape is the same either way: only colour depends on the terminal.
+    const plain = (await runCli(argv, { tty: false, env })).stdout;
+    expect((await runCli(argv, { tty: true, env })).stdout.replace(/\x1b\[[0-9;]*m/g, '')).toBe(plain);
+  });
+
   it('--metric learning_rate plots the schedule; an unknown metric is a usage error', async () => {
     const r = await cli('plot', A, '--metric', 'learning_rate', '--width', '50', '--height', '6');
     expect(r.stdout.split('\n')[0]).toBe('learning_rate');

@@ -22,11 +22,12 @@ class Capture {
 
 export async function runCli(
   argv: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; now?: () => Date; columns?: number } = {},
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; now?: () => Date; columns?: number; tty?: boolean } = {},
 ): Promise<CliResult> {
   const stdout = new Capture();
   const stderr = new Capture();
   if (options.columns) stdout.columns = options.columns;
+  if (options.tty) stdout.isTTY = true;
   const exitCode = await main(argv, {
     io: { stdout, stderr },
     env: { ...process.env, ...options.env },
