@@ -51,41 +51,61 @@ function formatDuration(seconds: number | null): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-function listColumns(modelWidth: number): Column<RunListItem>[] {
+/**
+ * The list table. `compact` (a terminal under 100 columns) shortens two headers so a row fits 80
+ * columns; the model column takes what the others leave.
+ */
+function listColumns(modelWidth: number, compact: boolean): Column<RunListItem>[] {
   return [
-  { header: 'id', key: 'id', value: (r) => r.row.id },
-  { header: 'status', key: 'status', value: (r) => r.row.status },
-  { header: 'model', key: 'model', value: (r) => r.row.model, display: (r) => shortModel(r.row.model, modelWidth) },
-  {
-    header: 'iters',
-    key: 'iters',
-    value: (r) => r.row.iters,
-    // A running run shows how far it got.
-    display: (r) =>
-      r.row.status === 'running' && r.row.iters ? `${r.row.last_iter ?? 0}/${r.row.iters}` : displayValue(r.row.iters ?? r.row.last_iter),
-    align: 'right',
-  },
-  {
-    header: 'best val (iter)',
-    key: 'best_val_loss',
-    value: (r) => r.row.best_val_loss,
-    display: (r) => (r.row.best_val_loss === null ? '-' : `${formatNumber(r.row.best_val_loss)} (${r.row.best_val_iter ?? '?'})`),
-    align: 'left',
-  },
-  { header: 'final train', key: 'final_train_loss', value: (r) => r.row.final_train_loss, display: (r) => formatNumber(r.row.final_train_loss), align: 'right' },
-  {
-    header: 'tok/s',
-    key: 'tokens_per_sec',
-    value: (r) => r.row.tokens_per_sec,
-    display: (r) => (r.row.tokens_per_sec === null ? '-' : String(Math.round(r.row.tokens_per_sec))),
-    align: 'right',
-  },
+    { header: 'id', key: 'id', value: (r) => r.row.id },
+    { header: 'status', key: 'status', value: (r) => r.row.status },
+    { header: 'model', key: 'model', value: (r) => r.row.model, display: (r) => shortModel(r.row.model, modelWidth) },
+    {
+      header: 'iters',
+      key: 'iters',
+      value: (r) => r.row.iters,
+      // A running run shows how far it got.
+      display: (r) =>
+        r.row.status === 'running' && r.row.iters ? `${r.row.last_iter ?? 0}/${r.row.iters}` : displayValue(r.row.iters ?? r.row.last_iter),
+      align: 'right',
+    },
+    {
+      header: compact ? 'best val' : 'best val (iter)',
+      key: 'best_val_loss',
+      value: (r) => r.row.best_val_loss,
+      display: (r) => (r.row.best_val_loss === null ? '-' : `${formatNumber(r.row.best_val_loss)} (${r.row.best_val_iter ?? '?'})`),
+      align: 'left',
+    },
+    {
+      header: compact ? 'train' : 'final train',
+      key: 'final_train_loss',
+      value: (r) => r.row.final_train_loss,
+      display: (r) => formatNumber(r.row.final_train_loss),
+      align: 'right',
+    },
+    {
+      header: 'tok/s',
+      key: 'tokens_per_sec',
+      value: (r) => r.row.tokens_per_sec,
+      display: (r) => (r.row.tokens_per_sec === null ? '-' : String(Math.round(r.row.tokens_per_sec))),
+      align: 'right',
+    },
   ];
 }
 
+/** Width of every list column but the model's, for these rows (cell widths + 2-space gaps). */
+function otherColumnsWidth(items: RunListItem[], compact: boolean): number {
+  const widest = (header: string, cells: string[]) => Math.max(header.length, ...cells.map((c) => c.length));
+  const cols = listColumns(0, compact).filter((c) => c.key !== 'model');
+  const widths = cols.map((c) => widest(c.header, items.map((i) => (c.display ? c.display(i) : displayValue(c.value(i))))));
+  return widths.reduce((a, b) => a + b, 0) + 2 * cols.length;
+}
+
 export function printRunList(ctx: Context, items: RunListItem[], format: OutputFormat, filtered = false): void {
-  // The model column takes what the other columns (~76 wide) leave of the terminal (120 when not one).
-  const LIST_COLUMNS = listColumns(Math.max(12, Math.min(40, (ctx.io.stdout.columns ?? 120) - 76)));
+  // Sized to the terminal (120 columns when it is not one): the model column gets what is left.
+  const width = ctx.io.stdout.columns ?? 120;
+  const compact = width < 100;
+  const LIST_COLUMNS = listColumns(Math.max(10, Math.min(40, width - otherColumnsWidth(items, compact))), compact);
   if (format === 'json') {
     render(items, LIST_COLUMNS, format, ctx.io.stdout, { json: (i) => i.json });
     return;
