@@ -46,7 +46,7 @@ runs diff latest~1 latest`),
     .description('record a training run: new run folder, live log, metrics indexed as they arrive')
     .option('--config <file>', 'trainer YAML config; copied to <run>/config.yaml and passed with -c')
     .option('--trainer <cmd>', 'trainer command line (default: mlx_lm.lora, or RUNS_TRAINER)')
-    .option('--tag <tag>', 'tag the run (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--tag <tag>', 'tag the run (repeatable)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
     .option('--note <text>', 'a note stored with the run')
     .argument('[trainer-args...]', 'arguments for the trainer, after --')
     .addHelpText(
