@@ -1,7 +1,7 @@
 // runs sql "SELECT …": read-only SQL over the index.
 import type { Context } from './context.js';
 import { RunsError } from '../core/errors.js';
-import type { SqlResult } from '../db/index.js';
+import { ReadOnlyViolation, type SqlResult } from '../db/index.js';
 import { refresh } from './list.js';
 
 export const DEFAULT_SQL_LIMIT = 1000;
@@ -13,7 +13,7 @@ export async function runSql(ctx: Context, query: string, opts: { limit?: number
   try {
     return { ...index.query(query, limit), limit };
   } catch (err) {
-    if ((err as Error).name === 'ReadOnlyViolation') throw new RunsError((err as Error).message);
+    if (err instanceof ReadOnlyViolation) throw new RunsError(err.message);
     throw err;
   }
 }

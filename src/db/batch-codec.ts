@@ -75,9 +75,3 @@ export class BatchEncoder {
     this.metrics = bigger;
   }
 }
-
-export function encodeBatch(batch: readonly RunWrite[]): EncodedBatch {
-  const encoder = new BatchEncoder(batch.reduce((n, w) => n + w.records.length, 0));
-  for (const w of batch) encoder.add(w);
-  return encoder.take();
-}

@@ -10,13 +10,14 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
-import { encodeBatch, METRIC_WIDTH, orNull, SPLITS, type EncodedBatch } from './batch-codec.js';
+import { METRIC_WIDTH, orNull, SPLITS, type EncodedBatch } from './batch-codec.js';
 import { BatchingWriter, type IndexWriter } from './index-writer.js';
 export { BATCH_RECORDS, type IndexWriter } from './index-writer.js';
 import { openDatabase, openReadOnly, useBulkCache, type OpenedDatabase, type Sqlite } from './client.js';
 import { checkpoints, indexState, metrics, runs } from './schema.js';
 import type { CheckpointRow, IndexStateRow, MetricRow, ParamRow, RunInsert, RunRow } from './schema.js';
 import { runReadOnlyQuery, type SqlResult } from './read-only-sql.js';
+export { ReadOnlyViolation } from './read-only-sql.js';
 
 export type { CheckpointRow, IndexStateRow, MetricRow, ParamRow, RunInsert, RunRow, SqlResult };
 export { toParams, toRunRow, type RunFacts } from './to-row.js';
@@ -242,11 +243,6 @@ export class SqliteRunsIndex implements RunsIndex {
       | { parse_state: string | null }
       | undefined;
     return row?.parse_state ?? null;
-  }
-
-  /** Writes a batch in this thread (tests; callers normally go through openWriter). */
-  writeRuns(batch: RunWrite[]): WriteResult {
-    return this.writeEncoded(encodeBatch(batch));
   }
 
   /** The writer itself; takes the encoded form so the writer thread never rebuilds objects. */
