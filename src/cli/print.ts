@@ -198,6 +198,7 @@ function verdictText(m: MetricDelta): string {
 
 export function printRunDiff(ctx: Context, d: RunDiff, format: OutputFormat): void {
   const out = ctx.io.stdout;
+  for (const n of d.notes) ctx.notice(`note: ${n}`); // stderr, whatever the format
   const rows = [
     ...d.config.map((c) => ({ section: 'config', key: c.key, a: c.a, b: c.b, delta: null as number | null, verdict: null as string | null })),
     ...d.metadata.map((c) => ({ section: 'metadata', key: c.key, a: c.a, b: c.b, delta: null, verdict: null })),
@@ -207,7 +208,6 @@ export function printRunDiff(ctx: Context, d: RunDiff, format: OutputFormat): vo
     render(rows, ['section', 'key', 'a', 'b', 'delta', 'verdict'].map((k) => ({ header: k, key: k, value: (r: (typeof rows)[number]) => r[k as keyof typeof r] })), format, out);
     return;
   }
-  for (const n of d.notes) ctx.notice(`note: ${n}`);
   const blocks: string[] = [];
   blocks.push(
     d.config.length
