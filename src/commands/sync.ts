@@ -20,6 +20,7 @@ import { LATEST_LINK, runPaths, type RunPaths } from '../storage/layout.js';
 import { readManifestFile, updateManifestFile } from '../storage/manifest-file.js';
 import { isRunFolder, listRunFolderNames, stampRunFolder, type FileStamp } from '../storage/scan.js';
 import { isRecorderAlive } from '../storage/liveness.js';
+import { processStartedAt } from '../trainer/spawn.js';
 
 export interface SyncReport {
   total: number;
@@ -226,7 +227,7 @@ async function indexRun(env: SyncEnv, id: string, stored: StoredState | undefine
     };
     const meta = readMetadata(paths, id, stamps, warn);
     let status = meta.status;
-    if (status === 'running' && meta.manifest && !isRecorderAlive(meta.manifest, paths.heartbeat, env.host, env.nowMs)) {
+    if (status === 'running' && meta.manifest && !isRecorderAlive(meta.manifest, paths.heartbeat, { thisHost: env.host, nowMs: env.nowMs, processStartedAt })) {
       status = markCrashed(paths, id, warn);
       stamps = stampRunFolder(env.root, id);
     } else if (sameFiles) {

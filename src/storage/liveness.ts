@@ -2,8 +2,10 @@
 import fs from 'node:fs';
 import type { RunManifest } from '../core/manifest.js';
 
-/** A heartbeat older than this means the recorder stopped touching it: it is gone. */
+/** A heartbeat older than this means the recorder stopped touching it (every 5 s while alive). */
 export const HEARTBEAT_STALE_MS = 60_000;
+/** Clock slack between the recorder writing started_at and its process having started. */
+const START_SLACK_MS = 5_000;
 
 function pidExists(pid: number): boolean {
   try {
@@ -15,22 +17,33 @@ function pidExists(pid: number): boolean {
   }
 }
 
+export interface LivenessProbe {
+  thisHost: string;
+  nowMs: number;
+  /** When the process with this pid started (null when unknown); asked only when in doubt. */
+  processStartedAt: (pid: number) => Date | null;
+}
+
 /**
- * On this host: the pid must exist, and the heartbeat (touched every few seconds by the recorder)
- * must be fresh — a live pid with a stale heartbeat is a reused pid. On another host (a synced
- * folder) pids mean nothing, so the heartbeat alone decides.
+ * On this host: a dead pid means crashed. A live pid with a fresh heartbeat is the recorder. A
+ * live pid with a stale heartbeat is either a reused pid or a recorder that was paused (a Mac
+ * that slept): the process start time tells them apart — a process that started after the run
+ * did is not its recorder. On another host (a synced folder) pids mean nothing, so the heartbeat
+ * alone decides.
  */
-export function isRecorderAlive(manifest: RunManifest, heartbeatFile: string, thisHost: string, nowMs: number): boolean {
+export function isRecorderAlive(manifest: RunManifest, heartbeatFile: string, probe: LivenessProbe): boolean {
   let heartbeatMs: number | null = null;
   try {
     heartbeatMs = fs.statSync(heartbeatFile).mtimeMs;
   } catch {
     heartbeatMs = null;
   }
-  const fresh = heartbeatMs !== null && nowMs - heartbeatMs < HEARTBEAT_STALE_MS;
-  if (manifest.host === thisHost && typeof manifest.pid === 'number') {
-    if (!pidExists(manifest.pid)) return false;
-    return heartbeatMs === null ? true : fresh;
-  }
-  return fresh;
+  const fresh = heartbeatMs !== null && probe.nowMs - heartbeatMs < HEARTBEAT_STALE_MS;
+  if (manifest.host !== probe.thisHost || typeof manifest.pid !== 'number') return fresh;
+  if (!pidExists(manifest.pid)) return false;
+  if (fresh || heartbeatMs === null) return true;
+  const runStarted = manifest.started_at ? Date.parse(manifest.started_at) : NaN;
+  const processStarted = probe.processStartedAt(manifest.pid)?.getTime() ?? NaN;
+  if (Number.isNaN(runStarted) || Number.isNaN(processStarted)) return true; // in doubt: not crashed
+  return processStarted <= runStarted + START_SLACK_MS;
 }

@@ -40,6 +40,27 @@ export function gitInfo(cwd: string): GitInfo {
   return { git_sha: sha, git_dirty: status === null ? null : status.trim() !== '' };
 }
 
+/**
+ * When process `pid` started, from `ps` (macOS and Linux both have `-o lstart`); null when it
+ * cannot be told. Used only to tell a paused recorder from a reused pid.
+ */
+export function processStartedAt(pid: number): Date | null {
+  try {
+    const out = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 5_000,
+      // LC_ALL=C: English month/day names for Date.parse. TZ is inherited, so ps and this
+      // process read local time the same way.
+      env: { ...process.env, LC_ALL: 'C' },
+    }).trim();
+    const ms = Date.parse(out); // "Sun Nov 29 16:31:54 2026", local time
+    return out && !Number.isNaN(ms) ? new Date(ms) : null;
+  } catch {
+    return null;
+  }
+}
+
 export interface TrainerOutcome {
   /** The trainer's exit code; null when it died by a signal or never started. */
   exitCode: number | null;
