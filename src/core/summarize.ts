@@ -1,7 +1,8 @@
 // Folds log records into the per-run summary columns (definitions in ./summary.ts and the
 // fixtures README rules 6-11). Incremental so `runs train` can fold each batch of records as the
 // log grows: folding records in several batches gives exactly what one batch gives.
-import type { LogRecord, RunSummary, SummaryState } from './summary.js';
+import type { LogRecord } from './records.js';
+import type { RunSummary, SummaryState } from './summary.js';
 
 export function emptySummaryState(): SummaryState {
   return {

@@ -1,7 +1,6 @@
 // The per-run summary columns of `runs` (PRODUCT.md "SQL surface"), folded from log records.
 // Definitions: best = lowest finite value (first in file order on ties); final = last record in
 // file order; NaN/inf are null and never win "best".
-import type { LogRecord } from './records.js';
 
 export interface RunSummary {
   train_reports: number;
@@ -33,4 +32,3 @@ export interface SummaryState {
   currentSegment: number;
   currentSegmentTokens: number | null;
 }
-export type { LogRecord };

@@ -140,10 +140,15 @@ export function toRunRow(f: RunFacts): RunInsert {
     trainable_params_m: f.facts.trainable_params_m,
     total_params_m: f.facts.total_params_m,
     resumed_from: first(str(m.resumed_from), f.facts.resumed_from, str(cfg.resume_adapter_file)),
-    warnings: f.warnings.length || (m.warnings?.length ?? 0) ? JSON.stringify([...(m.warnings ?? []), ...f.warnings]) : null,
+    warnings: warningsJson([...(m.warnings ?? []), ...f.warnings]),
     source: f.manifest ? 'run.json' : 'log',
     indexed_at: f.indexedAt,
   };
+}
+
+/** Problems recorded in run.json and met while indexing, as a JSON array; null when none. */
+function warningsJson(warnings: string[]): string | null {
+  return warnings.length > 0 ? JSON.stringify(warnings) : null;
 }
 
 /** Keys of run.json that describe the training config (params fallback when no config file exists). */
