@@ -209,7 +209,7 @@ function adapterConfig(s) {
   return pyJson(sorted, 4);
 }
 
-// Line shapes of mlx_lm 0.19 - 0.31 (../shared/mlx-lm-formats.md §3.2).
+// Line shapes of mlx_lm 0.19 - 0.31 (the formats reference, shared/mlx-lm-formats.md §3.2).
 const trainLine = (it, loss, lr, its, tps, tokens, mem) =>
   `Iter ${it}: Train loss ${loss.toFixed(3)}, Learning Rate ${fmtE(lr)}, It/sec ${its.toFixed(3)}, ` +
   `Tokens/sec ${tps.toFixed(3)}, Trained Tokens ${tokens}, Peak mem ${mem.toFixed(3)} GB`;

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { MlxLogParser } from '../src/parse/mlx-log-parser.js';
 
 const fixture = fileURLToPath(
-  new URL('../../shared/fixtures/mlx-logs/15-mlxlm-0.31-long-1000-iters-lr-schedule-test.log', import.meta.url),
+  new URL('../tests/fixtures/mlx-logs/15-mlxlm-0.31-long-1000-iters-lr-schedule-test.log', import.meta.url),
 );
 const one = readFileSync(fixture);
 const copies = 5000;

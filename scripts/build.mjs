@@ -1,7 +1,7 @@
 // Bundles the CLI into ESM (dist/runs.mjs plus lazily loaded chunks). Run by `npm run build` and by npm's
 // `prepare` hook, so `npm ci` alone leaves `node dist/runs.mjs` working.
 // Why a bundle: one file loads in ~90 ms; tsc output (many files) costs ~60 ms more per command,
-// and tsx at run time 300-800 ms (../shared/TOOLCHAIN.md).
+// and tsx at run time 300-800 ms (TOOLCHAIN.md in the shared docs).
 import { build } from 'esbuild';
 import { chmodSync } from 'node:fs';
 

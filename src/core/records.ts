@@ -37,7 +37,7 @@ export interface CheckpointRecord {
 
 export type LogRecord = MetricRecord | CheckpointRecord;
 
-/** Eras of trainer output (names as in ../shared/fixtures/mlx-logs/EXPECTED.json). */
+/** Eras of trainer output (names as in tests/fixtures/mlx-logs/EXPECTED.json). */
 export const LOG_FORMATS = [
   'lora.py-2023',
   'lora.py-2024+',

@@ -2,7 +2,7 @@
 // typed value, or null for anything else. Pure and allocation-light: the indexer runs it on
 // millions of lines, so every branch starts with a cheap indexOf test, the upstream metric tails
 // go through one sticky regex each, and numbers are scanned by hand (Number() is slower here).
-// Formats: ../../../shared/mlx-lm-formats.md §3; counting rules: shared/fixtures/mlx-logs/README.md.
+// Formats: shared/mlx-lm-formats.md §3; counting rules: tests/fixtures/mlx-logs/README.md.
 import type { CheckpointRecord, LogFormat, MetricRecord } from '../core/records.js';
 
 /** Evidence bits carried by metric and checkpoint lines (used by the parser to name the era). */

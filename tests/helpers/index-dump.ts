@@ -18,7 +18,7 @@ export function dumpIndex(dbPath: string) {
   }
 }
 
-/** One entry of ../shared/fixtures/mlx-logs/EXPECTED.json. */
+/** One entry of tests/fixtures/mlx-logs/EXPECTED.json. */
 export interface ExpectedParse {
   file: string;
   era: string | null;

@@ -21,7 +21,7 @@ export function makeTree(prefix = 'runs-tree-'): Tree {
 }
 
 export interface RunSpec {
-  /** Fixture log name in ../shared/fixtures/mlx-logs, or raw bytes. */
+  /** Fixture log name in tests/fixtures/mlx-logs, or raw bytes. */
   log?: string | Buffer;
   manifest?: Record<string, unknown> | string;
   adapterConfig?: Record<string, unknown>;

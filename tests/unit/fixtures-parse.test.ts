@@ -1,4 +1,4 @@
-// The 18 shared test logs against their expected parse (shared/fixtures/mlx-logs/EXPECTED.json,
+// The 18 shared test logs against their expected parse (tests/fixtures/mlx-logs/EXPECTED.json, copied from shared/,
 // read at run time: the numbers live there only).
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { emptySummaryState, foldSummary } from '../../src/core/summarize.js';
 import { parseLogText } from '../../src/parse/mlx-log-parser.js';
 import { readExpected } from '../helpers/index-dump.js';
 
-const FIXTURES = new URL('../../../shared/fixtures/mlx-logs/', import.meta.url);
+const FIXTURES = new URL('../fixtures/mlx-logs/', import.meta.url);
 
 
 const expected = readExpected();

@@ -6,7 +6,7 @@ import type { LogRecord } from '../../src/core/records.js';
 import { emptySummaryState, foldSummary } from '../../src/core/summarize.js';
 import { MlxLogParser, parseLogText, type ParserState } from '../../src/parse/mlx-log-parser.js';
 
-const FIXTURES = new URL('../../../shared/fixtures/mlx-logs/', import.meta.url);
+const FIXTURES = new URL('../fixtures/mlx-logs/', import.meta.url);
 const fixture = (prefix: string): Uint8Array => {
   const names = ['10-rich-ui-ansi-truecolor-complete-with-test.log', '14-mlxlm-0.31-distributed-two-ranks-unbuffered.log',
     '16-mlxlm-0.28-crlf-line-endings.log', '18-fork-grpo-excerpt-validation-sample-dump.log',

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { looksCutOff, parseMlxLine } from '../../src/parse/mlx-line.js';
 import { MlxLogParser, parseLogText } from '../../src/parse/mlx-log-parser.js';
 
-const FIXTURES = new URL('../../../shared/fixtures/mlx-logs/', import.meta.url);
+const FIXTURES = new URL('../fixtures/mlx-logs/', import.meta.url);
 const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.log'));
 const fileBytes = files.map((f) => new Uint8Array(readFileSync(new URL(f, FIXTURES))));
 
