@@ -186,7 +186,9 @@ export class MlxLogParser {
   /** Keeps a piece of the partial last line (a copy: callers may reuse their read buffer). */
   #appendPending(part: Uint8Array): void {
     if (part.length === 0) return;
-    this.#pending.push(part.slice());
+    // A copy: Buffer#slice (the reader passes Buffers) is only a view of the read buffer, which
+    // the next read overwrites.
+    this.#pending.push(new Uint8Array(part));
     this.#pendingLength += part.length;
     this.#pendingInput += part.length;
     if (this.#pendingLength > LONG_LINE_BYTES) {

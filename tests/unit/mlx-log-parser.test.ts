@@ -82,12 +82,33 @@ describe('chunking never changes the result', () => {
     ]);
   });
 
-  it('keeps a chunk the caller reuses: pending bytes are copied', () => {
-    const buf = enc('Iter 1: Val loss 2.000, Val took 1.000s');
+  // A Node Buffer's slice() is a view, a Uint8Array's a copy: the reader passes Buffers.
+  it.each([
+    ['Uint8Array', (s: string): Uint8Array => enc(s)],
+    ['Buffer', (s: string): Uint8Array => Buffer.from(s)],
+  ])('keeps a chunk the caller reuses (%s): pending bytes are copied', (_name, make) => {
+    const buf = make('Iter 1: Val loss 2.000, Val took 1.000s');
     const parser = new MlxLogParser();
     parser.push(buf);
     buf.fill(0x41);
     expect(parser.push(enc('\n'))).toMatchObject([{ split: 'val', iter: 1, loss: 2 }]);
+  });
+
+  it('reads a log through one reused Buffer as the indexer does, equal to a one-shot parse', () => {
+    const bytes = Buffer.concat(['10', '14', '16', '18', '06', '12'].map((p) => fixture(p)));
+    const whole = parseLogText(new Uint8Array(bytes));
+    for (const size of [1, 7, 64, 1000, 4096]) {
+      const buf = Buffer.allocUnsafe(size);
+      const parser = new MlxLogParser();
+      const records: LogRecord[] = [];
+      for (let o = 0; o < bytes.length; o += size) {
+        const n = bytes.copy(buf, 0, o, o + size);
+        records.push(...parser.push(buf.subarray(0, n)));
+      }
+      records.push(...parser.flush());
+      expect(records, `reads of ${size} bytes`).toEqual(whole.records);
+      expect(parser.facts, `reads of ${size} bytes`).toEqual(whole.facts);
+    }
   });
 });
 
