@@ -174,7 +174,12 @@ const warnedOnce = new Set<string>();
 /** The YAML parser, loaded only by a pass that has runs to read (a no-op pass never needs it). */
 let yaml: typeof import('yaml') | undefined;
 async function loadYaml(): Promise<void> {
-  yaml ??= await import('yaml');
+  if (yaml) return;
+  // `yaml` is CommonJS: Node's loader (the source under tsx) gives its named exports, while the
+  // bundle's chunk for it exposes only `default` (module.exports). Take whichever holds parse().
+  const mod = (await import('yaml')) as typeof import('yaml') & { default?: typeof import('yaml') };
+  yaml = typeof mod.parse === 'function' ? mod : mod.default;
+  if (typeof yaml?.parse !== 'function') throw new Error('the bundled YAML parser has no parse(); please report it');
 }
 
 interface SyncEnv {
