@@ -5,6 +5,7 @@ import type { Context } from '../commands/context.js';
 import { SORT_KEYS } from '../core/sort-keys.js';
 import { RUN_STATUSES } from '../core/manifest.js';
 import { outputFormat, parsePositiveInt, withOutputOptions } from './options.js';
+import { addWorkflowCommands } from './program-workflow.js';
 
 export const VERSION = '0.1.0';
 
@@ -178,6 +179,8 @@ runs list --status completed --where "lora_rank >= 16" --json`),
       const result = await noteRun(ctx, ref, text);
       ctx.notice(`${result.id}: note ${result.note ? 'saved' : 'cleared'}`);
     });
+
+  addWorkflowCommands(program, ctx, example);
 
   return program;
 }

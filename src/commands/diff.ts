@@ -4,6 +4,7 @@ import { diffKeys, metricDelta, valLossAtSharedIters, type KeyChange, type Metri
 import type { RunRow } from '../db/index.js';
 import { refresh } from './list.js';
 import { resolveRun } from './resolve.js';
+import { runConfigMap } from './run-config.js';
 import { parseTags } from './run-json.js';
 
 export interface RunDiff {
@@ -15,17 +16,6 @@ export interface RunDiff {
   valLoss: MetricDelta[];
   notes: string[];
 }
-
-const CONFIG_COLUMNS = [
-  'model', 'data_dir', 'fine_tune_type', 'num_layers', 'lora_rank', 'lora_alpha', 'lora_dropout',
-  'iters', 'batch_size', 'learning_rate', 'seed', 'max_seq_length',
-] as const;
-
-/**
- * Trainer arguments that name the run's own files (adapter_config.json records them): they differ
- * for every pair of runs and say nothing about the experiment.
- */
-const PER_RUN_KEYS = new Set(['adapter_path', 'config']);
 
 const METADATA_COLUMNS = ['status', 'started_at', 'duration_s', 'git_sha', 'git_dirty', 'host', 'log_format', 'note'] as const;
 
@@ -48,12 +38,7 @@ export async function diffRuns(ctx: Context, refA: string, refB: string, opts: {
   const index = await ctx.index();
   const all = opts.all ?? false;
 
-  const configOf = (r: RunRow) => {
-    const m = new Map<string, unknown>();
-    for (const c of CONFIG_COLUMNS) m.set(c, r[c]);
-    for (const p of index.paramsOf(r.id)) if (!m.has(p.key) && !PER_RUN_KEYS.has(p.key)) m.set(p.key, p.value);
-    return m;
-  };
+  const configOf = (r: RunRow) => runConfigMap(index, r);
   const metadataOf = (r: RunRow) => {
     const m = new Map<string, unknown>();
     for (const c of METADATA_COLUMNS) m.set(c, r[c]);

@@ -1,0 +1,21 @@
+// A run's config as one key → value map (the `runs` config columns, then the flattened params):
+// what `diff` and `compare` put side by side.
+import type { RunRow, RunsIndex } from '../db/index.js';
+
+export const CONFIG_COLUMNS = [
+  'model', 'data_dir', 'fine_tune_type', 'num_layers', 'lora_rank', 'lora_alpha', 'lora_dropout',
+  'iters', 'batch_size', 'learning_rate', 'seed', 'max_seq_length',
+] as const;
+
+/**
+ * Trainer arguments that name the run's own files (adapter_config.json records them): they differ
+ * for every pair of runs and say nothing about the experiment.
+ */
+const PER_RUN_KEYS = new Set(['adapter_path', 'config']);
+
+export function runConfigMap(index: RunsIndex, r: RunRow): Map<string, unknown> {
+  const m = new Map<string, unknown>();
+  for (const c of CONFIG_COLUMNS) m.set(c, r[c]);
+  for (const p of index.paramsOf(r.id)) if (!m.has(p.key) && !PER_RUN_KEYS.has(p.key)) m.set(p.key, p.value);
+  return m;
+}
