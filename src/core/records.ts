@@ -24,6 +24,11 @@ export interface MetricRecord {
    * (a resumed run appended to the same log). Keeps resumed runs apart in `metrics`.
    */
   segment: number;
+  /**
+   * Other named values of the report (rewards, accuracy, margin, KL, grad norm, perplexity, …),
+   * by `metric_values.name`; absent when the line has none (every upstream mlx_lm line).
+   */
+  extra?: Record<string, number | null>;
 }
 
 /** A periodic checkpoint save (`Iter N: Saved adapter weights to …`, rich UI `save NNNNNNN_…`). */
@@ -49,6 +54,10 @@ export const LOG_FORMATS = [
   'fork-orpo',
   'fork-grpo',
   'fork-instructlab',
+  // Other trainers (§3.7): one name per family (their eras are not told apart yet).
+  'mlx-lm-lora',
+  'mlx-vlm',
+  'unsloth-mlx',
 ] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 

@@ -27,6 +27,12 @@ export const LineHint = {
   NPZ_CHECKPOINT_DIR: 1 << 11,
   /** A row of the rich table UI (unreleased mlx-lm main). */
   RICH_UI: 1 << 12,
+  /** mlx-lm-lora's own wording: `Iter N: loss X, lr …, it/s …, tok/s …, trained_tok …, peak_mem …GB`. */
+  LORA_PKG: 1 << 13,
+  /** mlx-vlm: a train loss printed with 8 decimals, or `Starting training..., iterations: N`. */
+  MLX_VLM: 1 << 14,
+  /** unsloth's MLX trainer: `Step a/b | Loss: …`, `Eval a/b | Val Loss: …`, `Saved checkpoint to …`. */
+  UNSLOTH: 1 << 15,
 } as const;
 
 export type ParsedLine =
@@ -36,8 +42,12 @@ export type ParsedLine =
   | { type: 'checkpoint'; record: CheckpointRecord; cut: boolean; hints: number }
   /** `Saved final weights to F.` (0.19+) / `Saved final adapter weights to F.` (≤0.18): an end marker, not a checkpoint. */
   | { type: 'final_save'; file: string | null; adapter: boolean; cut: boolean; hints: number }
-  /** `Starting [ORPO|GRPO|DPO ]training[ with K reward functions]..., iters: N` */
-  | { type: 'start'; trainer: string | null; iters: number }
+  /** `Starting [ORPO|GRPO|DPO ]training[ with K reward functions]..., iters: N` (mlx-vlm: `iterations: N`). */
+  | { type: 'start'; trainer: string | null; iters: number; vlm?: boolean }
+  /** A bare `Iter N:`: the head of mlx-lm-lora's multi-line GRPO report (`Loss: …` etc. follow). */
+  | { type: 'block_iter'; iter: number }
+  /** mlx-lm-lora's `Test Results:` head (`Loss: …`, `Perplexity: …` lines follow). */
+  | { type: 'test_block' }
   /** `Trainable parameters: P% (aM/bM)` (percent) or lora.py's `Total parameters bM` / `Trainable parameters aM`. */
   | { type: 'params'; trainable_m: number | null; total_m: number | null; percent: boolean }
   /** `Loading fine-tuned weights from F` (0.19+) / `Loading pretrained adapters from F` (lora.py, mlx_lm ≤0.18). */
@@ -83,6 +93,11 @@ export function parseCleanSegment(s: string): ParsedLine | null {
     const r = parseTestLine(s);
     if (r !== null) return r;
   }
+  if (s.indexOf(' | ') >= 0) {
+    const r = parseUnslothLine(s);
+    if (r !== null) return r;
+  }
+  if (s.indexOf('Test Results:') >= 0 && TEST_BLOCK.test(s)) return { type: 'test_block' };
   // Rich UI rows: the arrow is the cheapest discriminator of a train row.
   if (s.indexOf('\u25BC') >= 0 || s.indexOf('\u25B2') >= 0) {
     const r = parseRichTrain(s);
@@ -96,14 +111,20 @@ export function parseCleanSegment(s: string): ParsedLine | null {
     const r = parseRichSave(s);
     if (r !== null) return r;
   }
-  if (s.indexOf('Saved final ') >= 0) {
-    const r = parseFinalSave(s);
+  if (s.indexOf('Saved ') >= 0) {
+    const r = parseFinalSave(s) ?? parseUnslothSave(s);
     if (r !== null) return r;
   }
-  if (s.indexOf('iters: ') >= 0) {
+  if (s.indexOf('iters: ') >= 0 || s.indexOf('iterations: ') >= 0) {
     const m = START.exec(s);
-    if (m !== null) return { type: 'start', trainer: m[1] ?? null, iters: Number(m[2]) };
+    if (m !== null) {
+      const vlm = m[2] === 'iterations';
+      return vlm
+        ? { type: 'start', trainer: m[1] ?? null, iters: Number(m[3]), vlm }
+        : { type: 'start', trainer: m[1] ?? null, iters: Number(m[3]) };
+    }
   }
+  if (s.indexOf('[INFO] Calculated ') >= 0 && LORA_PKG_EPOCHS.test(s)) return { type: 'era_hint', format: 'mlx-lm-lora' };
   if (s.indexOf('parameters') >= 0) {
     const r = parseParams(s);
     if (r !== null) return r;
@@ -152,6 +173,8 @@ export function parseCleanSegment(s: string): ParsedLine | null {
 const HEAD_TRAIN = 'Train loss ';
 const HEAD_VAL = 'Val loss ';
 const HEAD_SAVE = 'Saved adapter weights to';
+/** mlx-lm-lora's train head (`Iter N: loss X, lr …`; FTPO `loss X.XXXX, chosen_win …`). */
+const HEAD_LOSS = 'loss ';
 
 function parseIterLine(s: string): ParsedLine | null {
   // Not anchored: timestamps, `[rank0] `, `Epoch 1: ` may precede; an earlier `Iter ` that is not a
@@ -182,10 +205,31 @@ function parseAfterIter(s: string, i: number): ParsedLine | null {
   j++;
   while (j < n && s.charCodeAt(j) === 32) j++;
   if (i >= 9 && s.lastIndexOf('Epoch ', i) >= 0 && EPOCH_PREFIX.test(s.slice(0, i))) hints |= LineHint.EPOCH_PREFIX;
-  if (s.startsWith(HEAD_TRAIN, j)) return parseMetric(s, 'train', iter, j + HEAD_TRAIN.length, hints);
+  if (s.startsWith(HEAD_TRAIN, j)) {
+    const r = parseMetric(s, 'train', iter, j + HEAD_TRAIN.length, hints);
+    // mlx-vlm prints the train loss with 8 decimals (`{train_loss:.8f}`); mlx-lm never more than 3.
+    if (r !== null && r.type === 'metric' && decimalsBeforeComma(s, j + HEAD_TRAIN.length) >= 6) r.hints |= LineHint.MLX_VLM;
+    return r;
+  }
   if (s.startsWith(HEAD_VAL, j)) return parseMetric(s, 'val', iter, j + HEAD_VAL.length, hints);
   if (s.startsWith(HEAD_SAVE, j)) return parseSave(s, iter, j + HEAD_SAVE.length, hints);
+  if (s.startsWith(HEAD_LOSS, j)) return parseMetric(s, 'train', iter, j + HEAD_LOSS.length, hints | LineHint.LORA_PKG);
+  if (s.startsWith('Saved ', j)) {
+    // Other trainers' words: `Saved model checkpoint weights to`, `Saved trained weights to` (README rule 8).
+    const m = SAVE_WORDS.exec(s.slice(j));
+    if (m !== null) return parseSave(s, iter, j + m[0].length, hints);
+  }
+  if (j === n) return { type: 'block_iter', iter };
   return null;
+}
+
+const SAVE_WORDS = /^Saved (?:[A-Za-z]+ ){1,4}?weights to/;
+
+/** Digits after the decimal point of the number at s[q] (up to the next comma). */
+function decimalsBeforeComma(s: string, q: number): number {
+  const comma = s.indexOf(',', q);
+  const dot = s.indexOf('.', q);
+  return dot < 0 || comma < 0 || dot > comma ? 0 : comma - dot - 1;
 }
 
 const EPOCH_PREFIX = /Epoch \d+:\s*$/;
@@ -420,6 +464,35 @@ function knownField(s: string, a: number): number {
         return F_VAL_TOOK;
       }
       return F_UNKNOWN;
+    // mlx-lm-lora's lower-case names (§3.7).
+    case 108: // l
+      if (s.startsWith('lr ', a)) {
+        knownNameEnd = a + 3;
+        return F_LR;
+      }
+      return F_UNKNOWN;
+    case 105: // i
+      if (s.startsWith('it/s ', a)) {
+        knownNameEnd = a + 5;
+        return F_IT_SEC;
+      }
+      return F_UNKNOWN;
+    case 116: // t
+      if (s.startsWith('tok/s ', a)) {
+        knownNameEnd = a + 6;
+        return F_TOK_SEC;
+      }
+      if (s.startsWith('trained_tok ', a)) {
+        knownNameEnd = a + 12;
+        return F_TRAINED;
+      }
+      return F_UNKNOWN;
+    case 112: // p
+      if (s.startsWith('peak_mem ', a)) {
+        knownNameEnd = a + 9;
+        return F_PEAK;
+      }
+      return F_UNKNOWN;
   }
   return F_UNKNOWN;
 }
@@ -493,7 +566,44 @@ function genericPiece(s: string, a: number, b: number, last: boolean, rec: Metri
   } else {
     pieceFields = 1;
     assignField(rec, field, value);
+    // Fork and other-trainer fields (rewards, accuracy, margin, KL, …) are kept by name.
+    if (field === F_UNKNOWN || field === F_ORPO || field === F_GRPO) addExtra(rec, s.slice(a, ne), value);
   }
+}
+
+export function addExtra(rec: MetricRecord, rawName: string, value: number | null): void {
+  const name = extraMetricName(rawName);
+  if (name === null) return;
+  (rec.extra ??= {})[name] = value;
+}
+
+/** Printed synonyms of one quantity, so `where name = 'margin'` finds every trainer's margin. */
+const EXTRA_ALIASES: Record<string, string> = {
+  chosen_r: 'chosen_reward',
+  rejected_r: 'rejected_reward',
+  acc: 'accuracy',
+  kl_divergence: 'kl',
+  grad: 'grad_norm',
+  ppl: 'perplexity',
+};
+
+/**
+ * The `metric_values.name` of a printed field: `Val margin` → `margin` (the split says val),
+ * `Chosen reward` → `chosen_reward`, `chosen_r` → `chosen_reward`, `r1_count_xml mean` →
+ * `r1_count_xml_mean`. Null for text that is not a field name (damage, prose).
+ */
+export function extraMetricName(raw: string): string | null {
+  let t = raw.trim();
+  if (/^val[ _]/i.test(t)) t = t.slice(4);
+  if (!/^[A-Za-z\u03bc\u03c3][\w \/().\u03bc\u03c3-]{0,47}$/.test(t)) return null;
+  const name = t
+    .replace(/\u03bc/g, 'mean')
+    .replace(/\u03c3/g, 'std')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  if (name === '') return null;
+  return EXTRA_ALIASES[name] ?? name;
 }
 
 function classifyName(s: string, a: number, b: number): number {
@@ -511,6 +621,13 @@ function classifyName(s: string, a: number, b: number): number {
     case 80: // P: `Peak mem`, and the mangled `Peak` / `Peak33.1` forms
     case 112: // p
       return s.startsWith('Peak', a) || s.startsWith('peak', a) ? F_PEAK : F_UNKNOWN;
+    case 108: // l
+      return len === 2 && s.startsWith('lr', a) ? F_LR : F_UNKNOWN;
+    case 105: // i
+      return len === 4 && s.startsWith('it/s', a) ? F_IT_SEC : F_UNKNOWN;
+    case 116: // t
+      if (len === 5 && s.startsWith('tok/s', a)) return F_TOK_SEC;
+      return len === 11 && s.startsWith('trained_tok', a) ? F_TRAINED : F_UNKNOWN;
     case 86: // V
       if (len === 8 && s.startsWith('Val took', a)) return F_VAL_TOOK;
       if (
@@ -612,20 +729,134 @@ function parseTestLine(s: string): ParsedLine | null {
   const r = comma + 11;
   let e = s.length;
   while (e > r && isSpace(s.charCodeAt(e - 1))) e--;
-  // The final `.` proves the perplexity is complete, given its decimals (`{:.3f}`): a line cut
-  // right after the decimal point (`Test ppl 3.`) is not a result.
-  if (e - r < 2 || s.charCodeAt(e - 1) !== 46) return null;
-  const ppl = parseNumber(s, r, e - 1);
-  if (ppl === undefined || (ppl !== null && s.lastIndexOf('.', e - 2) < r)) return null;
+  const ppl = scanNumber(s, r, e);
+  if (ppl === undefined) return null;
+  const end = scannedEnd;
+  // The perplexity may be followed by `.` (mlx_lm), by `, more fields` or by the end of the line
+  // (mlx-lm-lora modes). It must be complete: three decimals (`{:.3f}`), or nan/inf, so a line
+  // cut inside the number (`Test ppl 3.` / `Test ppl 3.9`) is not a result.
+  if (end !== e && !(end === e - 1 && s.charCodeAt(end) === 46) && s.charCodeAt(end) !== 44) return null;
+  if (ppl !== null) {
+    const dot = s.indexOf('.', r);
+    if (dot < 0 || dot >= end || end - dot - 1 !== 3) return null;
+  }
   const record = newMetric('test', null, loss);
   record.test_ppl = ppl;
   return { type: 'metric', record, fields: 1, cut: false, hints: 0 };
 }
 
+// ---------------------------------------------------------------------------------------------
+// unsloth on MLX (§3.7): `  Step a/b | Loss: X | [Grad: g | ]LR: lr | Tok/s: t | Peak: m GB`,
+// `  Eval  a/b | Val Loss: X | Perplexity: p`, `  Saved checkpoint to DIR/checkpoint-N`.
+
+const UNSLOTH_HEAD = /(?:^|\s)(Step|Eval)\s+(\d{1,15})\/(\d{1,15}) \| /;
+const UNSLOTH_PIECE = /^\s*([A-Za-z][\w /]*?):\s*(\S+?)\s*(GB)?\s*$/;
+const UNSLOTH_SAVE = /(?:^|\s)Saved checkpoint to (.*?checkpoint-(\d{1,15}))\/?\s*$/;
+const UNSLOTH_FINAL = /Unsloth: Saved final adapters to (\S.*?)\s*$/;
+
+function parseUnslothLine(s: string): ParsedLine | null {
+  const m = UNSLOTH_HEAD.exec(s);
+  if (m === null) return null;
+  const split = m[1] === 'Step' ? 'train' : 'val';
+  const pieces = s.slice(m.index + m[0].length).split(' | ');
+  const record = newMetric(split, Number(m[2]), null);
+  let haveLoss = false;
+  let fields = 0;
+  let cut = false;
+  for (let k = 0; k < pieces.length; k++) {
+    const last = k === pieces.length - 1;
+    const p = UNSLOTH_PIECE.exec(pieces[k] ?? '');
+    const value = p === null ? undefined : numberOrUndefined(p[2]);
+    if (p === null || value === undefined) {
+      if (last) cut = true;
+      continue;
+    }
+    const name = p[1] ?? '';
+    if (name === 'Loss' || name === 'Val Loss') {
+      // Like the comma rule of classic lines: only a loss followed by ` | ` is known to be whole.
+      if (last) return null;
+      record.loss = value;
+      haveLoss = true;
+      continue;
+    }
+    if (name === 'Peak' && p[3] === undefined && last) {
+      cut = true;
+      continue;
+    }
+    fields++;
+    if (name === 'LR') record.learning_rate = value;
+    else if (name === 'Tok/s') record.tokens_per_sec = value;
+    else if (name === 'Peak') record.peak_mem_gb = value;
+    else addExtra(record, name, value);
+  }
+  if (!haveLoss) return null;
+  return { type: 'metric', record, fields, cut, hints: LineHint.UNSLOTH };
+}
+
+function parseUnslothSave(s: string): ParsedLine | null {
+  const f = UNSLOTH_FINAL.exec(s);
+  if (f !== null) return { type: 'final_save', file: f[1] ?? null, adapter: false, cut: false, hints: LineHint.UNSLOTH };
+  const m = UNSLOTH_SAVE.exec(s);
+  if (m === null) return null;
+  return {
+    type: 'checkpoint',
+    record: { kind: 'checkpoint', iter: Number(m[2]), file: m[1] ?? null, segment: 0 },
+    cut: false,
+    hints: LineHint.UNSLOTH,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// `Label: value` lines inside mlx-lm-lora's multi-line blocks (GRPO report, `Test Results:`)
+
+const LABELED = /^\s*([A-Za-z][A-Za-z0-9 _()/-]{0,40}?):\s*(\S.*?)\s*$/;
+const PAIR_VALUE = /^\s*([^\s=,]+)\s*=\s*(\S+?)\s*$/;
+
+/** One `Label: value` line of a block: its label and the numbers it carries (by sub-name). */
+export interface LabeledLine {
+  label: string;
+  /** A single number (unit `GB`/`s` dropped), or null when the value is `k=v` pairs or text. */
+  value: number | null | undefined;
+  /** `μ=0.5, σ=0.1` / `low=0, high=1` pairs (sub-name → value); `Speed: 0.1 it/s, 12.0 tok/s` as it/s, tok/s. */
+  pairs: Array<[string, number | null]>;
+}
+
+/** Parses a line of a block; null when it is not a `Label: value` line. */
+export function parseLabeledLine(line: string): LabeledLine | null {
+  const s = stripAnsi(line);
+  const m = LABELED.exec(s);
+  if (m === null) return null;
+  const label = m[1] ?? '';
+  const text = m[2] ?? '';
+  const single = /^([-+]?[\d.]+(?:[eE][-+]?\d+)?|nan|inf|-inf)\s*(?:GB|s)?$/.exec(text);
+  if (single !== null) return { label, value: numberOrUndefined(single[1]), pairs: [] };
+  const pairs: Array<[string, number | null]> = [];
+  for (const piece of text.split(',')) {
+    const p = PAIR_VALUE.exec(piece);
+    if (p !== null) {
+      const v = numberOrUndefined(p[2]);
+      if (v !== undefined) pairs.push([p[1] ?? '', v]);
+      continue;
+    }
+    // `0.123 it/s` / `45.6 tok/s`: the unit names the value.
+    const u = /^\s*([-+]?[\d.]+(?:[eE][-+]?\d+)?|nan|inf)\s+([A-Za-z/]+)\s*$/.exec(piece);
+    if (u !== null) {
+      const v = numberOrUndefined(u[1]);
+      if (v !== undefined) pairs.push([u[2] ?? '', v]);
+    }
+  }
+  return { label, value: undefined, pairs };
+}
+
 function parseFinalSave(s: string): ParsedLine | null {
   const m = FINAL.exec(s);
   if (m === null) return null;
-  const adapter = m[1] !== undefined;
+  const adapter = m[1] === 'adapter ';
+  if (m[1] === 'full model ') {
+    const rest = (m[2] ?? '').trim();
+    const complete = rest.length > 1 && rest.endsWith('.');
+    return { type: 'final_save', file: complete ? rest.slice(0, -1) : null, adapter: true, cut: !complete, hints: 0 };
+  }
   const rest = (m[2] ?? '').trim();
   const complete = rest.length > 1 && rest.endsWith('.') && completeFileName(rest.slice(0, -1));
   let hints = 0;
@@ -634,8 +865,11 @@ function parseFinalSave(s: string): ParsedLine | null {
   return { type: 'final_save', file: complete ? rest.slice(0, -1) : null, adapter, cut: !complete, hints };
 }
 
-const FINAL = /Saved final (adapter )?weights to(.*)$/;
-const START = /Starting (?:(\w+) )?training(?: with \d+ reward functions)?\.\.\., iters: (\d{1,15})/;
+// `adapter` (≤0.18, mlx-vlm), none (0.19+), `full model` (the full-fine-tune branch of 2024).
+const FINAL = /Saved final (adapter |full model )?weights to(.*)$/;
+const START = /Starting (?:(\w+) )?training(?: with \d+ reward functions)?\.\.\., (iters|iterations): (\d{1,15})/;
+const TEST_BLOCK = /^\s*Test Results:\s*$/;
+const LORA_PKG_EPOCHS = /\[INFO\] Calculated \d+ iterations from \d+ epochs/;
 const PARAMS_PERCENT = /Trainable parameters: ([\d.]+)% \(([\d.]+)M\/([\d.]+)M\)/;
 const LORAPY_PARAMS = /(Total|Trainable) parameters ([\d.]+)M/;
 const RESUME = /Loading (pretrained adapters|fine-tuned weights) from (\S.*?)\s*$/;

@@ -3,8 +3,8 @@
 // it live and `runs index` feeds it files, so both read a log the same way.
 // Memory: only the current partial line is kept (as byte chunks); the state is small and
 // JSON-serialisable so an indexer can resume a growing log from `consumedBytes`.
-import type { LogFacts, LogFormat, LogRecord, OutcomeHint } from '../core/records.js';
-import { LineHint, looksCutOff, parseCleanSegment, type ParsedLine } from './mlx-line.js';
+import type { LogFacts, LogFormat, LogRecord, MetricRecord, OutcomeHint } from '../core/records.js';
+import { addExtra, LineHint, looksCutOff, parseCleanSegment, parseLabeledLine, type ParsedLine } from './mlx-line.js';
 
 /** What was seen that tells the eras apart (fixtures README rule 13). */
 export interface EraEvidence {
@@ -35,6 +35,20 @@ export interface EraEvidence {
   /** Same iteration printed Val then Train (mlx_lm 0.14.2+) / Train then Val (older, lora.py). */
   valBeforeTrain: boolean;
   trainBeforeVal: boolean;
+  /** Other trainers (§3.7). Optional: states saved by an older `runs` lack them. */
+  mlxLmLora?: boolean;
+  mlxVlm?: boolean;
+  unsloth?: boolean;
+}
+
+/** An open multi-line block of mlx-lm-lora: a GRPO train report or `Test Results:`. */
+export interface OpenBlock {
+  kind: 'grpo' | 'test';
+  iter: number | null;
+  /** Built as the block's lines arrive; emitted when the block ends. */
+  record: MetricRecord;
+  sawLoss: boolean;
+  fields: number;
 }
 
 export interface ParserState {
@@ -63,6 +77,8 @@ export interface ParserState {
   total_params_m: number | null;
   resumed_from: string | null;
   world_size: number | null;
+  /** Optional: states saved by an older `runs` have none. */
+  block?: OpenBlock | null;
 }
 
 export function initialParserState(): ParserState {
@@ -217,12 +233,16 @@ export class MlxLogParser {
    */
   flush(): LogRecord[] {
     const out: LogRecord[] = [];
-    if (this.#pendingInput === 0) return out;
+    if (this.#pendingInput === 0 && this.#state.block == null) return out;
     this.#resolveLastLine();
     this.#beforeFlush = structuredClone(this.#state);
-    const input = this.#pendingInput;
-    this.#text(decodeLines(this.#takePending()), out);
-    this.#state.consumedBytes += input;
+    if (this.#pendingInput > 0) {
+      const input = this.#pendingInput;
+      this.#text(decodeLines(this.#takePending()), out);
+      this.#state.consumedBytes += input;
+    }
+    // A block the log stops inside (a killed trainer) still reports what it printed.
+    if (this.#state.block != null) this.#closeBlock('', out);
     return out;
   }
 
@@ -294,12 +314,74 @@ export class MlxLogParser {
   }
 
   #segment(s: string, out: LogRecord[]): void {
+    if (this.#state.block != null && this.#blockLine(s, out)) return;
     const parsed = parseCleanSegment(s);
     if (parsed === null) {
       if (!isBlank(s)) this.#uncheckedLast = s;
       return;
     }
     this.#apply(parsed, s, out);
+  }
+
+  /** A line while a block is open: true when it belongs to the block (or is blank). */
+  #blockLine(s: string, out: LogRecord[]): boolean {
+    const st = this.#state;
+    const b = st.block!;
+    if (isBlank(s)) return true;
+    const l = parseLabeledLine(s);
+    if (l === null) {
+      this.#closeBlock(s, out);
+      return false;
+    }
+    const r = b.record;
+    this.#uncheckedLast = s;
+    const label = l.label.trim();
+    const v = l.value;
+    if (label === 'Loss' && v !== undefined) {
+      r.loss = v;
+      b.sawLoss = true;
+    } else if (b.kind === 'test') {
+      if (label === 'Perplexity' && v !== undefined) {
+        r.test_ppl = v;
+        this.#closeBlock(s, out);
+      }
+      // `Tokens: n` and the rest: not part of a test record.
+    } else if (label === 'Learning Rate' && v !== undefined) {
+      r.learning_rate = v;
+      b.fields++;
+    } else if (label === 'Memory' && v !== undefined) {
+      r.peak_mem_gb = v;
+      b.fields++;
+      this.#closeBlock(s, out); // the last line of the report
+    } else if (label === 'Speed') {
+      for (const [unit, value] of l.pairs) {
+        if (unit === 'it/s') r.it_per_sec = value;
+        else if (unit === 'tok/s') r.tokens_per_sec = value;
+      }
+      b.fields++;
+    } else if (v !== undefined) {
+      addExtra(r, label, v);
+      b.fields++;
+    } else {
+      for (const [sub, value] of l.pairs) addExtra(r, `${label} ${sub}`, value);
+      b.fields++;
+    }
+    return true;
+  }
+
+  /** Ends the open block, emitting its record if it got a loss. */
+  #closeBlock(s: string, out: LogRecord[]): void {
+    const b = this.#state.block!;
+    this.#state.block = null;
+    if (!b.sawLoss) return;
+    this.#apply({ type: 'metric', record: b.record, fields: b.fields, cut: false, hints: LineHint.LORA_PKG }, s, out);
+  }
+
+  #openBlock(kind: 'grpo' | 'test', iter: number | null, out: LogRecord[], s: string): void {
+    if (this.#state.block != null) this.#closeBlock(s, out);
+    const record = newBlockRecord(kind === 'test' ? 'test' : 'train', iter);
+    this.#state.block = { kind, iter, record, sawLoss: false, fields: 0 };
+    this.#state.evidence.mlxLmLora = true;
   }
 
   #apply(p: ParsedLine, s: string, out: LogRecord[]): void {
@@ -343,6 +425,11 @@ export class MlxLogParser {
           }
         }
         st.lastLineCut = cut;
+        if (cut && r.extra !== undefined) {
+          // The value of the field the line stops in may itself be cut (`chosen_win 0.9`): not kept.
+          const names = Object.keys(r.extra);
+          delete r.extra[names[names.length - 1]!];
+        }
         r.segment = st.segment;
         out.push(r);
         return;
@@ -364,14 +451,24 @@ export class MlxLogParser {
         this.#uncheckedLast = null;
         st.sawEndMarker = true;
         st.lastLineCut = p.cut;
-        if (!p.adapter) ev.v019 = true;
+        if ((p.hints & LineHint.UNSLOTH) !== 0) ev.unsloth = true;
+        else if (!p.adapter) ev.v019 = true;
         else if ((p.hints & LineHint.SAFETENSORS) !== 0) ev.finalAdapterSafetensors = true;
         else if ((p.hints & LineHint.NPZ) !== 0) ev.finalAdapterNpz = true;
+        return;
+      case 'block_iter':
+        this.#uncheckedLast = s;
+        this.#openBlock('grpo', p.iter, out, s);
+        return;
+      case 'test_block':
+        this.#uncheckedLast = s;
+        this.#openBlock('test', null, out, s);
         return;
       case 'start':
         this.#uncheckedLast = s;
         st.start_iters = p.iters;
         ev.startLine = true;
+        if (p.vlm === true) ev.mlxVlm = true;
         if (p.trainer !== null) {
           const t = p.trainer.toUpperCase();
           if (t === 'GRPO') ev.grpo = true;
@@ -420,6 +517,7 @@ export class MlxLogParser {
         this.#uncheckedLast = s;
         if (p.format === 'mlx_lm-0.19+') ev.v019 = true;
         else if (p.format === 'fork-orpo') ev.orpo = true;
+        else if (p.format === 'mlx-lm-lora') ev.mlxLmLora = true;
         return;
     }
   }
@@ -444,6 +542,9 @@ export class MlxLogParser {
     if ((h & LineHint.LEARNING_RATE) !== 0) ev.learningRate = true;
     if ((h & LineHint.TRAINED_TOKENS) !== 0) ev.trainedTokens = true;
     if ((h & LineHint.NPZ_CHECKPOINT_DIR) !== 0) ev.npzCheckpoints = true;
+    if ((h & LineHint.LORA_PKG) !== 0) ev.mlxLmLora = true;
+    if ((h & LineHint.MLX_VLM) !== 0) ev.mlxVlm = true;
+    if ((h & LineHint.UNSLOTH) !== 0) ev.unsloth = true;
   }
 }
 
@@ -462,6 +563,10 @@ export function parseLogText(bytes: Uint8Array): { records: LogRecord[]; facts: 
  * releases printing that are 0.19+).
  */
 export function decideLogFormat(ev: EraEvidence): LogFormat | null {
+  // Other trainers first: their DPO/GRPO fields would otherwise read as the fork eras.
+  if (ev.unsloth === true) return 'unsloth-mlx';
+  if (ev.mlxVlm === true) return 'mlx-vlm';
+  if (ev.mlxLmLora === true) return 'mlx-lm-lora';
   if (ev.richUi) return 'mlx_lm-rich-ui';
   if (ev.grpo) return 'fork-grpo';
   if (ev.orpo) return 'fork-orpo';
@@ -489,6 +594,13 @@ export function decideOutcome(st: ParserState): OutcomeHint {
   if (st.sawEndMarker) return 'completed';
   if (st.lastLineCut) return 'truncated';
   return 'unknown';
+}
+
+function newBlockRecord(split: 'train' | 'test', iter: number | null): MetricRecord {
+  return {
+    kind: 'metric', split, iter, loss: null, learning_rate: null, it_per_sec: null, tokens_per_sec: null,
+    trained_tokens: null, peak_mem_gb: null, val_time_s: null, test_ppl: null, segment: 0,
+  };
 }
 
 function concatBytes(parts: readonly Uint8Array[], length: number, tail: Uint8Array | null): Uint8Array {

@@ -5,3 +5,5 @@ export const FIXTURE_LOGS = fileURLToPath(new URL('../fixtures/mlx-logs/', impor
 export const EXPECTED_JSON = `${FIXTURE_LOGS}EXPECTED.json`;
 export const BIN = `${PROJECT_ROOT}dist/runs.mjs`;
 export const FAKE_TRAINER = `${PROJECT_ROOT}tests/helpers/fake-trainer.mjs`;
+/** Logs of the other MLX trainers (mlx-lm-lora, mlx-vlm, unsloth, …), with their own EXPECTED.json. */
+export const TRAINER_LOGS = fileURLToPath(new URL('../fixtures/trainer-logs/', import.meta.url));

@@ -339,7 +339,9 @@ describe('parseMlxLine: not a record', () => {
     ['loss without its comma', 'Iter 12: Train loss 1.20'],
     ['no iteration', 'Iter : Train loss 1.000, It/sec 1.000'],
     ['not a number', 'Iter 5: Train loss abc, It/sec 1.000'],
-    ['mlx-lm-lora package line', 'Iter 10: loss 1.234, lr 1.000e-05, it/s 1.100, tok/s 200.000, trained_tok 900, peak_mem 3.1GB'],
+    ['mlx-lm-lora loss without its comma', 'Iter 10: loss 1.234'],
+    ['test ppl cut inside its decimals', 'Test loss 1.362, Test ppl 3.90, Rewards: 1'],
+    ['unsloth loss as the last piece', '  Step 10/100 | Loss: 1.2345'],
     ['cut test line', 'Test loss 1.362, Test ppl 3.9'],
     ['Fetching bar', 'Fetching 9 files: 100%|\u2588\u2588\u2588\u2588| 9/9 [00:00<00:00, 98689.51it/s]'],
     ['tqdm bar state without its label', 'Calculating loss...:  48%|\u2588\u2588\u2588\u2588\u258A     | 12/25 [00:02<00:02,  5.05it/s]'.slice(20)],
@@ -377,5 +379,85 @@ describe('looksCutOff (last line of a log)', () => {
     ['', false],
   ])('%j → %s', (line, expected) => {
     expect(looksCutOff(line)).toBe(expected);
+  });
+});
+
+// Other MLX trainers (shared/mlx-lm-formats.md §3.7), one invented line per format string.
+describe('parseMlxLine: other trainers', () => {
+  it.each<[string, string, Partial<MetricRecord> & { split: MetricRecord['split'] }, number]>([
+    [
+      'mlx-lm-lora SFT train',
+      'Iter 10: loss 1.234, lr 1.000e-05, it/s 1.100, tok/s 200.000, trained_tok 900, peak_mem 3.100GB',
+      { split: 'train', iter: 10, loss: 1.234, learning_rate: 1e-5, it_per_sec: 1.1, tokens_per_sec: 200, trained_tokens: 900, peak_mem_gb: 3.1 },
+      H.LORA_PKG,
+    ],
+    [
+      'mlx-lm-lora DPO train',
+      'Iter 20: loss 0.693, chosen_r 0.120, rejected_r -0.050, acc 0.750, margin 0.170, lr 5.000e-06, it/s 0.400, tok/s 310.500, peak_mem 7.250GB',
+      {
+        split: 'train', iter: 20, loss: 0.693, learning_rate: 5e-6, it_per_sec: 0.4, tokens_per_sec: 310.5, peak_mem_gb: 7.25,
+        extra: { chosen_reward: 0.12, rejected_reward: -0.05, accuracy: 0.75, margin: 0.17 },
+      },
+      H.LORA_PKG,
+    ],
+    [
+      'mlx-lm-lora DPO val',
+      'Iter 25: Val loss 0.650, Val chosen reward 0.200, Val rejected reward -0.100, Val accuracy 0.800, Val margin 0.300, Val took 4.500s',
+      { split: 'val', iter: 25, loss: 0.65, val_time_s: 4.5, extra: { chosen_reward: 0.2, rejected_reward: -0.1, accuracy: 0.8, margin: 0.3 } },
+      0,
+    ],
+    [
+      'mlx-lm-lora FTPO train',
+      'Iter 5: loss 0.1234, chosen_win 0.500, margin_win 0.250, it/s 0.500',
+      { split: 'train', iter: 5, loss: 0.1234, it_per_sec: 0.5, extra: { chosen_win: 0.5, margin_win: 0.25 } },
+      H.LORA_PKG,
+    ],
+    [
+      'mlx-lm-lora rlhf_reinforce train',
+      'Iter 30: Train loss 0.412, Rewards 0.310, KL penalty 0.020, Learning Rate 1.000e-05, It/sec 0.200, Tokens/sec 150.000, Trained Tokens 9000, Peak mem 8.000 GB',
+      { split: 'train', iter: 30, loss: 0.412, learning_rate: 1e-5, it_per_sec: 0.2, tokens_per_sec: 150, trained_tokens: 9000, peak_mem_gb: 8, extra: { rewards: 0.31, kl_penalty: 0.02 } },
+      0,
+    ],
+    [
+      'mlx-vlm train: ANSI inside the line, 8 decimals',
+      'Iter 10: Train loss \x1b[32m1.23456789\x1b[0m, Learning Rate 1.000e-05, It/sec 0.800, Tokens/sec 420.000, Trained Tokens 4200.0, Peak mem 9.100 GB',
+      { split: 'train', iter: 10, loss: 1.23456789, learning_rate: 1e-5, it_per_sec: 0.8, tokens_per_sec: 420, trained_tokens: 4200, peak_mem_gb: 9.1 },
+      H.MLX_VLM,
+    ],
+    [
+      'unsloth train with grad norm',
+      '  Step 40/200 | Loss: 1.4321 | Grad: 0.8123 | LR: 2.00e-04 | Tok/s: 1234 | Peak: 5.67 GB',
+      { split: 'train', iter: 40, loss: 1.4321, learning_rate: 2e-4, tokens_per_sec: 1234, peak_mem_gb: 5.67, extra: { grad_norm: 0.8123 } },
+      H.UNSLOTH,
+    ],
+    [
+      'unsloth eval',
+      '  Eval  40/200 | Val Loss: 1.5000 | Perplexity: 4.48',
+      { split: 'val', iter: 40, loss: 1.5, extra: { perplexity: 4.48 } },
+      H.UNSLOTH,
+    ],
+    ['test ppl at the end of the line', 'Test loss 0.100, Test ppl 1.105', { split: 'test', iter: null, loss: 0.1, test_ppl: 1.105 }, 0],
+    ['test ppl then more fields', 'Test loss 0.100, Test ppl 1.105, Rewards: 0.5, 0.2', { split: 'test', iter: null, loss: 0.1, test_ppl: 1.105 }, 0],
+  ])('%s', (_name, line, record, hint) => {
+    const parsed = parseMlxLine(line);
+    expect(parsed).toMatchObject({ type: 'metric', record: { ...BLANK, ...record } });
+    if (parsed?.type === 'metric') expect(parsed.hints & hint).toBe(hint);
+  });
+
+  it.each([
+    ['Iter 100: Saved model checkpoint weights to out/0000100_model.safetensors.', 100, 'out/0000100_model.safetensors'],
+    ['Iter 50: Saved trained weights to a b/0000050_adapters.safetensors.', 50, 'a b/0000050_adapters.safetensors'],
+    ['  Saved checkpoint to outputs/run1/checkpoint-200', 200, 'outputs/run1/checkpoint-200'],
+  ])('checkpoint %s', (line, iter, file) => {
+    expect(parseMlxLine(line)).toMatchObject({ type: 'checkpoint', record: { iter, file } });
+  });
+
+  it.each([
+    ['Saved final full model weights to out/model.safetensors.'],
+    ['Unsloth: Saved final adapters to outputs/run1'],
+  ])('end marker %s', (line) => expect(parseMlxLine(line)).toMatchObject({ type: 'final_save' }));
+
+  it('mlx-vlm start line', () => {
+    expect(parseMlxLine('\x1b[32mStarting training..., iterations: 300\x1b[0m')).toEqual({ type: 'start', trainer: null, iters: 300, vlm: true });
   });
 });
