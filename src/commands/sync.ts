@@ -14,7 +14,7 @@ import type { LogFacts, LogRecord, OutcomeHint } from '../core/records.js';
 import { parseRunId } from '../core/run-id.js';
 import { emptySummaryState, foldSummary } from '../core/summarize.js';
 import type { SummaryState } from '../core/summary.js';
-import { MlxLogParser, type ParserState } from '../parse/mlx-log-parser.js';
+import { initialParserState, MlxLogParser, PARSER_STATE_VERSION, type ParserState } from '../parse/mlx-log-parser.js';
 import { BATCH_RECORDS, toRunRow, type IndexWriter, type RunWrite, type RunsIndex, type StoredState } from '../db/index.js';
 import { LATEST_LINK, runPaths, type RunPaths } from '../storage/layout.js';
 import { readManifestFile, updateManifestFile } from '../storage/manifest-file.js';
@@ -298,8 +298,8 @@ async function indexRun(env: SyncEnv, id: string, stored: StoredState | undefine
       stored !== undefined &&
       stored.log_size !== null &&
       (log.size > stored.log_size || (log.size === stored.log_size && log.mtimeMs === stored.log_mtime_ms));
-    const parseState = grown ? env.index.parseStateOf(id) : null;
-    const resume = grown && parseState !== null ? { stored, parseState: JSON.parse(parseState) as PersistedParse } : undefined;
+    const parseState = grown ? readPersistedParse(env.index.parseStateOf(id), stored.log_offset) : null;
+    const resume = grown && parseState !== null ? { stored, parseState } : undefined;
     await readLogInPieces(paths.log, log, resume, writer, toWrite);
     return stored ? 'changed' : 'added';
   } catch (err) {
@@ -384,6 +384,45 @@ async function readLogInPieces(
     },
     reset, expected,
   ));
+}
+
+/**
+ * The saved parser + summary state, or null when it cannot be resumed from: not JSON, made by
+ * another version of runs (a different shape), or not where the stored offset says. Null means
+ * "re-read this log from byte 0" — never a stranded run that a later pass cannot move on.
+ */
+function readPersistedParse(text: string | null, logOffset: number): PersistedParse | null {
+  if (text === null) return null;
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isRecord(v) || !sameShape(initialParserState(), v.parser) || !sameShape(emptySummaryState(), v.summary)) return null;
+  const persisted = v as unknown as PersistedParse;
+  return persisted.parser.version === PARSER_STATE_VERSION && persisted.parser.consumedBytes === logOffset ? persisted : null;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Has `value` every key of `template`, each of the same type (a null in the template allows any
+ * value: those fields are "number or null", "object or null")? Nested objects are compared too.
+ */
+function sameShape(template: object, value: unknown): boolean {
+  if (!isRecord(value)) return false;
+  for (const [key, t] of Object.entries(template)) {
+    if (!(key in value)) return false;
+    const x = value[key];
+    if (t === null) continue;
+    if (isRecord(t)) {
+      if (!sameShape(t, x)) return false;
+    } else if (typeof x !== typeof t) return false;
+  }
+  return true;
 }
 
 function advance(c: { metric: number; checkpoint: number }, records: readonly LogRecord[]) {

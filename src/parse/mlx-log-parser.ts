@@ -51,8 +51,11 @@ export interface OpenBlock {
   fields: number;
 }
 
+/** Bumped whenever ParserState changes meaning; a saved state of another version is not resumed. */
+export const PARSER_STATE_VERSION = 1;
+
 export interface ParserState {
-  version: 1;
+  version: typeof PARSER_STATE_VERSION;
   /** Input bytes through the last `\n` processed (a leading BOM included). */
   consumedBytes: number;
   /** Current run inside the log: +1 each time the iteration counter goes back (appended resume). */
@@ -83,7 +86,7 @@ export interface ParserState {
 
 export function initialParserState(): ParserState {
   return {
-    version: 1,
+    version: PARSER_STATE_VERSION,
     consumedBytes: 0,
     segment: 0,
     lastIter: null,
@@ -157,7 +160,7 @@ export class MlxLogParser {
   #beforeFlush: ParserState | null = null;
 
   constructor(state?: ParserState) {
-    if (state !== undefined && state.version !== 1) {
+    if (state !== undefined && state.version !== PARSER_STATE_VERSION) {
       throw new Error(`unsupported MlxLogParser state version ${String(state.version)}`);
     }
     this.#state = state === undefined ? initialParserState() : structuredClone(state);

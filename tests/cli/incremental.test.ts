@@ -152,4 +152,39 @@ describe('incremental index', () => {
     await runCli([...tree.flags, 'index']);
     expect(count(tree, 'select count(*) as n from metrics')).toBe(13); // 12 train + 1 val of fixture 09
   });
+
+  // A state saved by another version of runs (or damaged) must not strand the run: the next pass
+  // re-reads its log from byte 0, quietly, and ends with what a fresh index says.
+  it.each([
+    ['a parser state of another version', "json_set(parse_state, '$.parser.version', 99)"],
+    ['a parser state with a field missing', "json_remove(parse_state, '$.parser.evidence')"],
+    ['a summary state with a field missing', "json_remove(parse_state, '$.summary.summary')"],
+    ['a state whose offset disagrees with the stored one', "json_set(parse_state, '$.parser.consumedBytes', 7)"],
+    ['a state that is not JSON', "'{\"parser\": '"],
+  ])('re-reads the whole log when it finds %s', async (_label, damage) => {
+    const tree = makeTree();
+    const id = '2026-01-01_00-00-00';
+    const bytes = fixtureBytes(LONG);
+    const cut = bytes.indexOf('Iter 500: Train loss');
+    const dir = addRun(tree, id, { log: bytes.subarray(0, cut), manifest: completedManifest(id) });
+    expect((await runCli([...tree.flags, 'index'])).exitCode).toBe(0);
+    const db = new Database(tree.db);
+    expect(db.prepare(`update index_state set parse_state = ${damage}`).run().changes).toBe(1);
+    db.close();
+
+    fs.appendFileSync(path.join(dir, 'train.log'), bytes.subarray(cut));
+    for (let pass = 0; pass < 2; pass++) {
+      const r = await runCli([...tree.flags, 'index']);
+      expect(r.exitCode).toBe(0);
+      expect(r.stderr).not.toMatch(/warning/);
+    }
+    const fresh = makeTree();
+    addRun(fresh, id, { log: bytes, manifest: completedManifest(id) });
+    await runCli([...fresh.flags, 'index']);
+    const a = dump(tree);
+    const b = dump(fresh);
+    expect(a.metrics).toEqual(b.metrics);
+    expect(a.checkpoints).toEqual(b.checkpoints);
+    expect(a.runs.map((r) => ({ ...r, path: undefined }))).toEqual(b.runs.map((r) => ({ ...r, path: undefined })));
+  });
 });
