@@ -68,6 +68,7 @@ export function createContext(init: ContextInit): Context & { setGlobalOptions(o
   const env = readEnv(init.processEnv);
   let globals: { root?: string; db?: string } = {};
   let opened: RunsIndex | undefined;
+  const warned = new Set<string>();
   return {
     io: init.io,
     env,
@@ -84,12 +85,17 @@ export function createContext(init: ContextInit): Context & { setGlobalOptions(o
       if (!opened) {
         const { openIndex } = await import('./db/index.js');
         const { dbPath } = this.locations();
-        opened = openIndex({ dbPath, warn: (m) => this.notice(`warning: ${m}`) });
+        opened = openIndex({ dbPath, warn: (m) => this.warn(m) });
       }
       return opened;
     },
     notice(line: string) {
       init.io.stderr.write(`${line}\n`);
+    },
+    warn(message: string) {
+      if (warned.has(message)) return;
+      warned.add(message);
+      this.notice(`warning: ${message}`);
     },
     close() {
       opened?.close();

@@ -29,7 +29,7 @@ function terminalWidth(ctx: Context): number {
 }
 
 export function printIndexReport(ctx: Context, r: SyncReport): void {
-  for (const w of r.warnings) ctx.notice(`warning: ${w}`);
+  for (const w of r.warnings) ctx.warn(w);
   ctx.notice(
     `indexed ${r.total.toLocaleString('en-US')} runs (${r.added} new, ${r.changed} changed, ${r.unchanged} unchanged, ` +
       `${r.removed} removed), ${r.metricRows.toLocaleString('en-US')} metric rows in ${r.seconds.toFixed(1)}s`,

@@ -27,5 +27,10 @@ export interface Context {
   index(): Promise<RunsIndex>;
   /** Prints a notice or warning on stderr (never stdout: stdout is data). */
   notice(line: string): void;
+  /**
+   * Prints `warning: <message>` on stderr, once per message for this context (one command run):
+   * a command that reads a run twice (freshness, then after writing run.json) says it once.
+   */
+  warn(message: string): void;
   close(): void;
 }

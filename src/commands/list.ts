@@ -37,5 +37,5 @@ export async function listRuns(ctx: Context, opts: ListOptions): Promise<RunList
 /** The cheap freshness pass every read command makes first (PRODUCT.md "Freshness"). */
 export async function refresh(ctx: Context): Promise<void> {
   const report = await syncAll(ctx, 'fresh');
-  for (const w of report.warnings) ctx.notice(`warning: ${w}`);
+  for (const w of report.warnings) ctx.warn(w);
 }

@@ -130,13 +130,8 @@ export async function syncAll(ctx: Context, mode: SyncMode): Promise<SyncReport>
 export async function syncOneRun(ctx: Context, id: string): Promise<void> {
   const index = await ctx.index();
   const { root } = ctx.locations();
-  // Live indexing re-reads the run many times: say each problem once per process.
-  const warn = (w: string) => {
-    if (warnedOnce.has(w)) return;
-    warnedOnce.add(w);
-    ctx.notice(`warning: ${w}`);
-  };
-  const env: SyncEnv = { index, root, host: os.hostname(), nowMs: Date.now(), warn };
+  // Live indexing re-reads the run many times: ctx.warn says each problem once per command run.
+  const env: SyncEnv = { index, root, host: os.hostname(), nowMs: Date.now(), warn: (w) => ctx.warn(w) };
   await loadYaml();
   for (let attempt = 0; attempt < 3; attempt++) {
     const writer = index.openWriter({ bulk: false });
@@ -168,8 +163,6 @@ const LISTING_KEY = 'root_listing';
 function listingFingerprint(root: string, names: readonly string[]): string {
   return `${root}\n${createHash('sha1').update(names.join('\n')).digest('hex')}`;
 }
-
-const warnedOnce = new Set<string>();
 
 /** The YAML parser, loaded only by a pass that has runs to read (a no-op pass never needs it). */
 let yaml: typeof import('yaml') | undefined;
