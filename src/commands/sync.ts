@@ -223,14 +223,17 @@ async function indexRun(env: SyncEnv, id: string, stored: StoredState | undefine
       warnings.push(w);
       env.warn(w);
     };
-    const meta = readMetadata(paths, id, stamps, warn);
-    let status = meta.status;
-    if (status === 'running' && meta.manifest && !isRecorderAlive(meta.manifest, paths.heartbeat, { thisHost: env.host, nowMs: env.nowMs, processStartedAt })) {
+    const { manifest, fallbackStartedAt } = readManifest(paths, id, stamps, warn);
+    let status: RunStatus = manifest?.status ?? 'unknown';
+    if (status === 'running' && manifest && !isRecorderAlive(manifest, paths.heartbeat, { thisHost: env.host, nowMs: env.nowMs, processStartedAt })) {
       status = markCrashed(paths, id, warn);
       stamps = stampRunFolder(env.root, id);
     } else if (sameFiles) {
       return 'unchanged'; // a live run whose files have not moved
     }
+    // The trainer of a running run writes adapter_config.json with a plain json.dump: one that
+    // does not parse yet is half-written, not broken. Its stamp changes when it is whole.
+    const { adapterConfig, config } = readConfigFiles(paths, id, stamps, warn, status === 'running');
 
     const fileStamps = {
       manifest_stamp: stampKey(stamps.manifest),
@@ -242,12 +245,12 @@ async function indexRun(env: SyncEnv, id: string, stored: StoredState | undefine
         id,
         path: paths.dir,
         status: statusFromHint(pass.facts.outcome_hint, status),
-        manifest: meta.manifest,
-        adapterConfig: meta.adapterConfig,
-        config: meta.config,
+        manifest,
+        adapterConfig,
+        config,
         facts: pass.facts,
         summary: pass.summary.summary,
-        fallbackStartedAt: meta.fallbackStartedAt,
+        fallbackStartedAt,
         warnings,
         indexedAt: new Date(env.nowMs).toISOString(),
       }),
@@ -427,29 +430,28 @@ function advance(c: { metric: number; checkpoint: number }, records: readonly Lo
   return { metric, checkpoint };
 }
 
-interface Metadata {
-  manifest: RunManifest | null;
-  adapterConfig: Record<string, unknown> | null;
-  config: Record<string, unknown> | null;
-  status: RunStatus;
-  fallbackStartedAt: string | null;
-}
+type Stamps = ReturnType<typeof stampRunFolder>;
 
-function readMetadata(paths: RunPaths, id: string, stamps: ReturnType<typeof stampRunFolder>, warn: (w: string) => void): Metadata {
+function readManifest(paths: RunPaths, id: string, stamps: Stamps, warn: (w: string) => void): { manifest: RunManifest | null; fallbackStartedAt: string | null } {
   const read = readManifestFile(paths.manifest);
   let manifest: RunManifest | null = null;
   if (read.kind === 'ok') manifest = read.manifest;
   else if (read.kind === 'invalid') {
     warn(`${id}/run.json ${read.reason}: indexed from train.log only (fix the file or move it aside; runs will not rewrite it)`);
   }
-  const adapterConfig = stamps.adapterConfig ? readJsonObject(paths.adapterConfig, `${id}/adapters/adapter_config.json`, warn) : null;
-  const config = stamps.config ? readYamlObject(paths.config, `${id}/config.yaml`, warn) : null;
   const fromName = parseRunId(id)?.startedAt.toISOString() ?? null;
   const fallbackStartedAt = fromName ?? (stamps.log ? new Date(stamps.log.mtimeMs).toISOString() : null);
-  return { manifest, adapterConfig, config, status: manifest?.status ?? 'unknown', fallbackStartedAt };
+  return { manifest, fallbackStartedAt };
 }
 
-function readJsonObject(file: string, label: string, warn: (w: string) => void): Record<string, unknown> | null {
+/** stillWriting: a file that does not parse is "not written yet": null, and nothing said. */
+function readConfigFiles(paths: RunPaths, id: string, stamps: Stamps, warn: (w: string) => void, stillWriting: boolean) {
+  const adapterConfig = stamps.adapterConfig ? readJsonObject(paths.adapterConfig, `${id}/adapters/adapter_config.json`, warn, stillWriting) : null;
+  const config = stamps.config ? readYamlObject(paths.config, `${id}/config.yaml`, warn, stillWriting) : null;
+  return { adapterConfig, config };
+}
+
+function readJsonObject(file: string, label: string, warn: (w: string) => void, stillWriting: boolean): Record<string, unknown> | null {
   try {
     const st = fs.statSync(file);
     if (!st.isFile()) {
@@ -465,12 +467,13 @@ function readJsonObject(file: string, label: string, warn: (w: string) => void):
     warn(`${label} is not a JSON object; ignored (fix the file or move it aside)`);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (stillWriting && err instanceof SyntaxError) return null;
     warn(`${label} could not be read (${(err as Error).message.split('\n')[0]}); ignored (fix the file or move it aside)`);
   }
   return null;
 }
 
-function readYamlObject(file: string, label: string, warn: (w: string) => void): Record<string, unknown> | null {
+function readYamlObject(file: string, label: string, warn: (w: string) => void, stillWriting: boolean): Record<string, unknown> | null {
   try {
     const st = fs.statSync(file);
     if (!st.isFile() || st.size > 4 * 1024 * 1024) {
@@ -483,6 +486,7 @@ function readYamlObject(file: string, label: string, warn: (w: string) => void):
     if (v !== null && v !== undefined) warn(`${label} is not a YAML mapping; ignored (fix the file or move it aside)`);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (stillWriting && err instanceof yaml!.YAMLError) return null;
     warn(`${label} could not be parsed (${(err as Error).message.split('\n')[0]}); ignored (fix the file or move it aside)`);
   }
   return null;
