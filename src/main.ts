@@ -16,7 +16,7 @@ export interface MainOptions {
 }
 
 export function processIo(): Io {
-  return { stdout: process.stdout, stderr: process.stderr };
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
 }
 
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {

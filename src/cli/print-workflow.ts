@@ -2,6 +2,7 @@
 import type { Context } from '../commands/context.js';
 import type { RunUsage } from '../commands/du.js';
 import type { RunComparison } from '../commands/compare.js';
+import type { TrashedRun } from '../commands/trash.js';
 import type { RunRow } from '../db/index.js';
 import { toRunSummaryJson } from '../commands/run-json.js';
 import type { OutputFormat } from './options.js';
@@ -84,4 +85,15 @@ export function printComparison(ctx: Context, c: RunComparison, format: OutputFo
   }
   ctx.io.stdout.write(`${blocks.join('\n\n')}\n`);
   if (c.rows.some((r) => r.best !== null)) ctx.notice('* = best of the row');
+}
+
+export function printTrash(ctx: Context, rows: TrashedRun[], format: OutputFormat): void {
+  const columns: Column<TrashedRun>[] = [
+    { header: 'id', key: 'id', value: (r) => r.id },
+    { header: 'status', key: 'status', value: (r) => r.status },
+    { header: 'size', key: 'total_bytes', value: (r) => r.total_bytes, display: (r) => formatBytes(r.total_bytes), align: 'right' },
+    { header: 'path', key: 'path', value: (r) => r.path },
+  ];
+  if (format === 'table' && rows.length === 0) return ctx.notice('the trash is empty');
+  render(rows, columns, format, ctx.io.stdout);
 }

@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import type { Context } from '../commands/context.js';
 import { RUN_STATUSES } from '../core/manifest.js';
 import { SORT_KEYS } from '../core/sort-keys.js';
+import { UsageError } from '../core/errors.js';
 import { outputFormat, parsePositiveInt, withOutputOptions } from './options.js';
 
 export function addWorkflowCommands(program: Command, ctx: Context, example: (text: string) => string): void {
@@ -67,5 +68,51 @@ runs best --path    # e.g. mlx_lm.fuse --adapter-path "$(runs best --path)/adapt
       const { compareRuns } = await import('../commands/compare.js');
       const { printComparison } = await import('./print-workflow.js');
       printComparison(ctx, await compareRuns(ctx, refs, opts), outputFormat(opts));
+    });
+
+  program
+    .command('rm')
+    .description('move runs into <root>/.trash/ (undo with runs restore); the index and latest follow')
+    .argument('<runs...>', 'runs to remove')
+    .addHelpText('after', example('runs rm latest\nruns rm 2026-11-28_22-10-03 2026-11-29_09'))
+    .action(async (refs: string[]) => {
+      const { removeRuns } = await import('../commands/trash.js');
+      const r = await removeRuns(ctx, refs);
+      for (const id of r.removed) ctx.notice(`moved ${id} to ${r.trash} (runs restore ${id} brings it back)`);
+    });
+
+  program
+    .command('restore')
+    .description('move runs back from <root>/.trash/ and index them again')
+    .argument('<runs...>', 'trashed run ids (or unique prefixes)')
+    .addHelpText('after', example('runs restore 2026-11-28_22-10-03'))
+    .action(async (refs: string[]) => {
+      const { restoreRuns } = await import('../commands/trash.js');
+      for (const id of (await restoreRuns(ctx, refs)).restored) ctx.notice(`restored ${id}`);
+    });
+
+  withOutputOptions(
+    program
+      .command('trash')
+      .description('list the runs in <root>/.trash/; --empty deletes them for good (asks first on a terminal)')
+      .option('--empty', 'delete every trashed run for good')
+      .option('-y, --yes', 'do not ask (for scripts)'),
+  )
+    .addHelpText('after', example('runs trash\nruns trash --empty\nruns trash --empty --yes'))
+    .action(async (opts) => {
+      const { emptyTrash, listTrashed } = await import('../commands/trash.js');
+      const { printTrash, formatBytes } = await import('./print-workflow.js');
+      const trashed = await listTrashed(ctx);
+      if (!opts.empty) return printTrash(ctx, trashed, outputFormat(opts));
+      if (trashed.length === 0) return ctx.notice('the trash is empty');
+      if (!opts.yes) {
+        const bytes = formatBytes(trashed.reduce((a, t) => a + t.total_bytes, 0));
+        const { askYesNo } = await import('./confirm.js');
+        const ok = await askYesNo(ctx, `delete ${trashed.length} trashed run(s) (${bytes}) for good?`);
+        if (ok === null) throw new UsageError(`runs trash --empty deletes ${trashed.length} run(s) for good; pass --yes to confirm (there is no terminal to ask on)`);
+        if (!ok) return ctx.notice('nothing deleted');
+      }
+      const r = await emptyTrash(ctx);
+      ctx.notice(`deleted ${r.deleted.length} run(s) for good, freed ${formatBytes(r.bytes)}`);
     });
 }

@@ -9,9 +9,15 @@ export interface OutputStream {
   columns?: number;
 }
 
+export interface InputStream extends NodeJS.ReadableStream {
+  isTTY?: boolean;
+}
+
 export interface Io {
   stdout: OutputStream;
   stderr: OutputStream;
+  /** Read only to ask the user to confirm a delete, and only when it is a terminal. */
+  stdin?: InputStream;
 }
 
 export interface Context {

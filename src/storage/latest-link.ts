@@ -56,3 +56,18 @@ export function readLatest(root: string): string | null {
     return null;
   }
 }
+
+/**
+ * After run folders left the root (`runs rm`): if `latest` named one of them, point it at the
+ * newest run left, or remove the link when none is left. A link naming another run is kept.
+ */
+export function repointLatestAfterRemoval(root: string, removed: readonly string[]): void {
+  const current = readLatest(root);
+  if (current === null || !removed.includes(current)) return;
+  let newest: string | null = null;
+  for (const e of fs.readdirSync(root, { withFileTypes: true })) {
+    if (e.isDirectory() && parseRunId(e.name) && (newest === null || compareRunIds(e.name, newest) > 0)) newest = e.name;
+  }
+  if (newest === null) fs.rmSync(path.join(root, LATEST_LINK), { force: true });
+  else pointLatestAt(root, newest);
+}

@@ -1,4 +1,5 @@
 // In-process CLI runs: main() with captured streams (like sqlite-utils' CliRunner).
+import { PassThrough } from 'node:stream';
 import { main } from '../../src/main.js';
 
 export interface CliResult {
@@ -22,14 +23,23 @@ class Capture {
 
 export async function runCli(
   argv: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; now?: () => Date; columns?: number; tty?: boolean } = {},
+  options: {
+    env?: NodeJS.ProcessEnv; cwd?: string; now?: () => Date; columns?: number; tty?: boolean;
+    /** What the user types, on a stdin that says it is a terminal (confirmation prompts). */
+    typed?: string;
+  } = {},
 ): Promise<CliResult> {
   const stdout = new Capture();
   const stderr = new Capture();
   if (options.columns) stdout.columns = options.columns;
   if (options.tty) stdout.isTTY = true;
+  let stdin: (PassThrough & { isTTY?: boolean }) | undefined;
+  if (options.typed !== undefined) {
+    stdin = Object.assign(new PassThrough(), { isTTY: true });
+    stdin.end(options.typed);
+  }
   const exitCode = await main(argv, {
-    io: { stdout, stderr },
+    io: { stdout, stderr, stdin },
     env: { ...process.env, ...options.env },
     cwd: options.cwd,
     now: options.now,
