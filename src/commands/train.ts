@@ -7,7 +7,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ExitError, RunsError, UsageError } from '../core/errors.js';
 import { MANIFEST_SCHEMA_VERSION, type RunManifest, type RunStatus } from '../core/manifest.js';
 import { pointLatestAt } from '../storage/latest-link.js';
-import { writeManifestFile, updateManifestFile } from '../storage/manifest-file.js';
+import { updateManifestFile } from '../storage/manifest-file.js';
 import { createRunFolder } from '../storage/run-folder.js';
 import {
   buildTrainerCommand,
@@ -91,7 +91,7 @@ export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
     ...settingsFromConfig(config?.data ?? null, userArgs),
   };
   try {
-    writeManifestFile(paths.manifest, manifest);
+    updateManifestFile(paths.manifest, () => manifest);
   } catch (err) {
     // No run.json, no run: leave nothing behind that looks like one (the trainer never started).
     abandonRunFolder(paths.dir);

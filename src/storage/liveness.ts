@@ -7,7 +7,8 @@ export const HEARTBEAT_STALE_MS = 60_000;
 /** Clock slack between the recorder writing started_at and its process having started. */
 const START_SLACK_MS = 5_000;
 
-function pidExists(pid: number): boolean {
+/** Whether a process with this pid exists on this host (it may be someone else's). */
+export function pidExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -6,7 +6,7 @@ import { parseManifest, RunManifest, serializeManifest } from '../../src/core/ma
 import { compareRunIds, formatRunId, parseRunId, withCollisionSuffix } from '../../src/core/run-id.js';
 import { writeFileAtomic } from '../../src/storage/atomic-write.js';
 import { pointLatestAt, readLatest } from '../../src/storage/latest-link.js';
-import { readManifestFile, updateManifestFile, writeManifestFile } from '../../src/storage/manifest-file.js';
+import { MAX_MANIFEST_BYTES, readManifestFile, updateManifestFile } from '../../src/storage/manifest-file.js';
 import { createRunFolder } from '../../src/storage/run-folder.js';
 
 let tmp: string;
@@ -151,9 +151,9 @@ describe('run.json', () => {
     expect(readManifestFile(path.join(tmp, 'nope.json'))).toEqual({ kind: 'missing' });
   });
 
-  it('writeManifestFile stamps schema_version and leaves no temp files', () => {
+  it('updateManifestFile stamps schema_version and leaves no temp or lock files', () => {
     const file = path.join(tmp, 'run.json');
-    writeManifestFile(file, { id: 'x' });
+    updateManifestFile(file, () => ({ id: 'x' }));
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ schema_version: 1, id: 'x' });
     expect(fs.readdirSync(tmp)).toEqual(['run.json']);
   });
@@ -220,5 +220,35 @@ describe('writeFileAtomic', () => {
     fs.mkdirSync(path.join(file, 'child'), { recursive: true });
     expect(() => writeFileAtomic(file, 'x')).toThrow();
     expect(fs.readdirSync(tmp)).toEqual(['dir-in-the-way']);
+  });
+});
+
+describe('updateManifestFile: one writer at a time, outcomes kept (issue #10, item 9)', () => {
+  it('never writes `running` back over a recorded outcome', () => {
+    const file = path.join(tmp, 'run.json');
+    const done = { id: 'x', status: 'completed', exit_code: 0, signal: null, finished_at: '2026-11-29T15:00:00.000Z', tags: [] };
+    fs.writeFileSync(file, JSON.stringify(done));
+    // A writer holding an old copy (status running) that adds a tag.
+    const stale = { ...done, status: 'running' as const, exit_code: null, finished_at: null, tags: ['late'] };
+    updateManifestFile(file, () => stale);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ schema_version: 1, ...done, tags: ['late'] });
+  });
+
+  it('takes over a lock left by a process that died, and leaves no lock behind', () => {
+    const file = path.join(tmp, 'run.json');
+    fs.writeFileSync(file, JSON.stringify({ id: 'x', tags: [] }));
+    // A pid that cannot be alive: above Linux's pid_max.
+    fs.writeFileSync(path.join(tmp, '.run.json.lock'), JSON.stringify({ pid: 2 ** 22 + 1, host: os.hostname(), token: 'dead' }));
+    updateManifestFile(file, (m) => ({ ...m, tags: ['t'] }));
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).tags).toEqual(['t']);
+    expect(fs.readdirSync(tmp)).toEqual(['run.json']);
+  });
+
+  it('refuses a change that would make run.json bigger than runs reads, leaving the file as it was', () => {
+    const file = path.join(tmp, 'run.json');
+    fs.writeFileSync(file, JSON.stringify({ id: 'x' }));
+    expect(() => updateManifestFile(file, (m) => ({ ...m, note: 'x'.repeat(MAX_MANIFEST_BYTES) }))).toThrow(/over the .* bytes runs reads; nothing was written/);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ id: 'x' });
+    expect(fs.readdirSync(tmp)).toEqual(['run.json']);
   });
 });
