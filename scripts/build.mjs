@@ -31,3 +31,17 @@ await build({
   sourcemap: false,
 });
 chmodSync(outfile, 0o755);
+
+// The web view's front end (src/ui/app.ts + uPlot + CSS) for the browser: dist/ui/app.js and
+// app.css, served by `runs ui` and inlined by `runs report`. No dev server, no CDN.
+await build({
+  entryPoints: { app: 'src/ui/app.ts' },
+  bundle: true,
+  outdir: 'dist/ui',
+  platform: 'browser',
+  target: ['es2020', 'chrome100', 'firefox100', 'safari15'],
+  format: 'iife',
+  minify: true,
+  logLevel: 'warning',
+  sourcemap: false,
+});

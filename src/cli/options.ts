@@ -23,3 +23,12 @@ export function parsePositiveInt(value: string): number {
   return n;
 }
 
+
+/** A TCP port, 0 (any free one) to 65535, or commander's usage error (exit 2). */
+export function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) {
+    throw new InvalidArgumentError(`expected a port from 0 to 65535 (0: any free port), got "${value}"`);
+  }
+  return n;
+}

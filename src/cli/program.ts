@@ -6,6 +6,7 @@ import { SORT_KEYS } from '../core/sort-keys.js';
 import { RUN_STATUSES } from '../core/manifest.js';
 import { outputFormat, parsePositiveInt, withOutputOptions } from './options.js';
 import { addWorkflowCommands } from './program-workflow.js';
+import { addWebCommands } from './program-web.js';
 
 export const VERSION = '0.1.0';
 
@@ -181,6 +182,7 @@ runs list --status completed --where "lora_rank >= 16" --json`),
     });
 
   addWorkflowCommands(program, ctx, example);
+  addWebCommands(program, ctx, example);
 
   return program;
 }

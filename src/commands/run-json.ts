@@ -1,5 +1,5 @@
 // The JSON shape of a run in `runs list --json` and `runs show --json` (PRODUCT.md field names).
-import type { RunRow } from '../db/index.js';
+import type { CheckpointRow, MetricRow, ParamRow, RunRow } from '../db/index.js';
 
 export interface RunSummaryJson {
   id: string;
@@ -77,4 +77,58 @@ export function toRunSummaryJson(r: RunRow): RunSummaryJson {
     log_format: r.log_format,
     path: r.path,
   };
+}
+
+export interface CheckpointFile {
+  iter: number;
+  file: string | null;
+  /** Val loss reported at the checkpoint's iteration (same segment), if any. */
+  val_loss: number | null;
+  segment: number;
+  best: boolean;
+}
+
+export interface RunDetails {
+  run: RunRow;
+  json: RunSummaryJson & { params: Record<string, unknown>; checkpoint_files: { iter: number; file: string | null; val_loss: number | null }[] };
+  params: [string, unknown][];
+  checkpoints: CheckpointFile[];
+  metrics: MetricRow[];
+}
+
+/** `runs show --json` and the web view's run page: one run with its params and checkpoints. */
+export function runDetails(run: RunRow, metrics: MetricRow[], paramRows: ParamRow[], checkpointRows: CheckpointRow[]): RunDetails {
+  const params = paramRows.map((p) => [p.key, p.value] as [string, unknown]);
+  const checkpoints = checkpointsWithValLoss(checkpointRows, metrics);
+  return {
+    run,
+    json: {
+      ...toRunSummaryJson(run),
+      params: Object.fromEntries(params),
+      checkpoint_files: checkpoints.map(({ iter, file, val_loss }) => ({ iter, file, val_loss })),
+    },
+    params,
+    checkpoints,
+    metrics,
+  };
+}
+
+/** Pairs each checkpoint with the val loss of its iteration and marks the best one (lowest). */
+export function checkpointsWithValLoss(
+  rows: { iter: number; file: string | null; segment: number }[],
+  metrics: readonly MetricRow[],
+): CheckpointFile[] {
+  const valAt = new Map<string, number | null>();
+  for (const m of metrics) if (m.split === 'val' && m.iter !== null) valAt.set(`${m.segment}:${m.iter}`, m.loss);
+  const out = rows.map((c) => ({
+    iter: c.iter,
+    file: c.file,
+    segment: c.segment,
+    val_loss: valAt.get(`${c.segment}:${c.iter}`) ?? null,
+    best: false,
+  }));
+  let best: CheckpointFile | undefined;
+  for (const c of out) if (c.val_loss !== null && (best === undefined || c.val_loss < best.val_loss!)) best = c;
+  if (best) best.best = true;
+  return out;
 }

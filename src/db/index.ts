@@ -2,7 +2,7 @@
 // RunsIndex interface (a PostgreSQL backend for teams can implement it later without touching
 // commands). Bulk writes use raw prepared statements (one per table, prepared once, reused; one
 // transaction per batch); reads use drizzle.
-import { and, asc, desc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { RefCandidate } from '../core/run-ref.js';
 import type { LogRecord } from '../core/records.js';
 import type { SortKey } from '../core/sort-keys.js';
@@ -18,6 +18,8 @@ import { checkpoints, indexState, metrics, runs } from './schema.js';
 import type { CheckpointRow, IndexStateRow, MetricRow, ParamRow, RunInsert, RunRow } from './schema.js';
 import { runReadOnlyQuery, type SqlResult } from './read-only-sql.js';
 export { ReadOnlyViolation } from './read-only-sql.js';
+import { sqliteReader, type RunsReader } from './reader.js';
+export type { MetricsQuery, ReaderListQuery, RunsReader } from './reader.js';
 
 export type { CheckpointRow, IndexStateRow, MetricRow, ParamRow, RunInsert, RunRow, SqlResult };
 export { toParams, toRunRow, type RunFacts } from './to-row.js';
@@ -79,11 +81,14 @@ export interface RunsIndex {
   refCandidates(): RefCandidate[];
   listRuns(q: ListQuery): RunRow[];
   getRun(id: string): RunRow | undefined;
-  metricsOf(id: string): MetricRow[];
+  /** Rows in log order; with afterSeq, only those after it. */
+  metricsOf(id: string, afterSeq?: number): MetricRow[];
   paramsOf(id: string): ParamRow[];
   checkpointsOf(id: string): CheckpointRow[];
   /** `runs sql`: read-only connection, readers only, at most `limit` rows. */
   query(text: string, limit: number): SqlResult;
+  /** The async read side (db/reader.ts): what the web view uses. */
+  reader(): RunsReader;
   close(): void;
 }
 
@@ -376,8 +381,9 @@ export class SqliteRunsIndex implements RunsIndex {
     return this.db.select().from(runs).where(eq(runs.id, id)).get();
   }
 
-  metricsOf(id: string) {
-    return this.db.select().from(metrics).where(eq(metrics.run_id, id)).orderBy(asc(metrics.seq)).all();
+  metricsOf(id: string, afterSeq?: number) {
+    const where = afterSeq === undefined ? eq(metrics.run_id, id) : and(eq(metrics.run_id, id), gt(metrics.seq, afterSeq));
+    return this.db.select().from(metrics).where(where).orderBy(asc(metrics.seq)).all();
   }
 
   paramsOf(id: string): ParamRow[] {
@@ -391,6 +397,18 @@ export class SqliteRunsIndex implements RunsIndex {
 
   query(text: string, limit: number): SqlResult {
     return runReadOnlyQuery(this.readOnlyConnection(), text, limit);
+  }
+
+  reader(): RunsReader {
+    return sqliteReader(this);
+  }
+
+  /**
+   * SQLite's data_version on the read-only connection: it moves when any other connection (the
+   * freshness pass on ours, a `runs train` elsewhere) commits, and stays put otherwise.
+   */
+  dataVersion(): number {
+    return this.readOnlyConnection().pragma('data_version', { simple: true }) as number;
   }
 
   private readOnlyConnection(): Sqlite {

@@ -326,3 +326,18 @@ export function runTrainer(opts: RunTrainerOptions): Promise<TrainerOutcome> {
     });
   });
 }
+
+/**
+ * `runs ui --open`: hands the URL to the desktop's opener (open on macOS, xdg-open elsewhere).
+ * Here because this is the one module that starts processes; a missing opener is only a notice.
+ */
+export function openInBrowser(url: string, onError: (message: string) => void): void {
+  const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  try {
+    const child = spawn(opener, [url], { stdio: 'ignore', detached: true });
+    child.on('error', (err) => onError(`could not start ${opener} (${err.message}); open ${url} yourself`));
+    child.unref();
+  } catch (err) {
+    onError(`could not start ${opener} (${(err as Error).message}); open ${url} yourself`);
+  }
+}

@@ -1,0 +1,121 @@
+// What the web view shows, read through the async index reader (db/reader.ts) only: `runs ui`
+// serves it as the JSON API, `runs report` inlines it into one HTML file. Not a command itself.
+import { RunsError, UsageError } from '../core/errors.js';
+import { downsampleMinMax } from '../core/downsample.js';
+import { resolveRunRef } from '../core/run-ref.js';
+import { WhereError, type MetricRow, type RunsReader } from '../db/index.js';
+import { runPaths } from '../storage/layout.js';
+import { readLogTail } from '../storage/log-tail.js';
+import { appendRows, checkpointX, emptyChart, type ChartRow, type RunChart } from '../ui/series.js';
+import { parseTags, runDetails, toRunSummaryJson, type RunDetails, type RunSummaryJson } from './run-json.js';
+
+/** Points per series sent to a chart: more than a chart is wide, so nothing visible is lost. */
+export const DEFAULT_CHART_POINTS = 2000;
+export const LOG_TAIL_LINES = 200;
+
+export interface RunPage {
+  id: string;
+  lines: string[];
+  warnings: string[];
+  /** Why a failed / crashed / interrupted run ended, as far as the index and the log say. */
+  failure: string | null;
+}
+
+export class DashboardData {
+  constructor(
+    private readonly reader: RunsReader,
+    private readonly root: string,
+  ) {}
+
+  /** `runs list --json` objects (its default order: newest first), optionally filtered. */
+  async listRuns(where?: string): Promise<RunSummaryJson[]> {
+    try {
+      const rows = await this.reader.listRuns({ sort: 'started', descending: true, where });
+      return rows.map(toRunSummaryJson);
+    } catch (err) {
+      if (err instanceof WhereError) throw new UsageError(err.message.replace('--where', 'where'));
+      throw err;
+    }
+  }
+
+  /** A run reference (id, prefix, latest~N) → the id, or RunsError / UsageError. */
+  async resolve(ref: string): Promise<string> {
+    return resolveRunRef(ref, await this.reader.refCandidates());
+  }
+
+  async details(ref: string): Promise<RunDetails> {
+    const id = await this.resolve(ref);
+    const run = await this.reader.getRun(id);
+    if (!run) throw new RunsError(`run ${id} disappeared while reading it`);
+    const [metrics, params, checkpoints] = await Promise.all([
+      this.reader.metricsOf(id),
+      this.reader.paramsOf(id),
+      this.reader.checkpointsOf(id),
+    ]);
+    return runDetails(run, metrics, params, checkpoints);
+  }
+
+  /** `runs show <id> --json`. */
+  async showJson(ref: string): Promise<RunDetails['json']> {
+    return (await this.details(ref)).json;
+  }
+
+  /** Every metric row after `afterSeq`, as stored (never thinned). */
+  async metrics(ref: string, afterSeq: number): Promise<MetricRow[]> {
+    return this.reader.metricsOf(await this.resolve(ref), { afterSeq });
+  }
+
+  /** One metric of one run as chart series, each split thinned to `points` (peaks kept). */
+  async chart(ref: string, metric: string, points = DEFAULT_CHART_POINTS): Promise<RunChart> {
+    const id = await this.resolve(ref);
+    const [rows, checkpoints] = await Promise.all([this.reader.metricsOf(id), this.reader.checkpointsOf(id)]);
+    return buildChart(id, metric, rows, checkpoints, points);
+  }
+
+  /** Every metric a run has, for the report (which cannot ask later). */
+  async charts(id: string, metrics: readonly string[], points: number): Promise<Record<string, RunChart>> {
+    const [rows, checkpoints] = await Promise.all([this.reader.metricsOf(id), this.reader.checkpointsOf(id)]);
+    const out: Record<string, RunChart> = {};
+    for (const m of metrics) {
+      const c = buildChart(id, m, rows, checkpoints, points);
+      if (Object.keys(c.splits).length > 0) out[m] = c;
+    }
+    return out;
+  }
+
+  async page(ref: string): Promise<RunPage> {
+    const id = await this.resolve(ref);
+    const run = await this.reader.getRun(id);
+    if (!run) throw new RunsError(`run ${id} disappeared while reading it`);
+    const lines = readLogTail(runPaths(this.root, id).log, LOG_TAIL_LINES);
+    const warnings = parseTags(run.warnings);
+    let failure: string | null = null;
+    if (run.status === 'failed' || run.status === 'crashed' || run.status === 'interrupted') {
+      const how = run.signal ? `killed by ${run.signal}` : run.exit_code !== null ? `exit code ${run.exit_code}` : run.status;
+      // The trainer's own last words: a Python traceback ends with the exception line.
+      const last = [...lines].reverse().find((l) => /(Error|Exception|Killed|Traceback)\b/.test(l));
+      failure = `${run.status}: ${how}${last ? ` (${last.trim()})` : ''}`;
+    }
+    return { id, lines, warnings, failure };
+  }
+}
+
+export function buildChart(
+  id: string,
+  metric: string,
+  rows: readonly MetricRow[],
+  checkpoints: readonly { segment: number; iter: number }[],
+  points: number,
+): RunChart {
+  const chart = emptyChart(id, metric);
+  appendRows(chart, rows as unknown as ChartRow[]);
+  for (const s of Object.values(chart.splits)) {
+    const keep = downsampleMinMax(s.y, points);
+    if (keep.length === s.y.length) continue;
+    s.x = keep.map((i) => s.x[i]!);
+    s.tok = keep.map((i) => s.tok[i]!);
+    s.y = keep.map((i) => s.y[i]!);
+  }
+  chart.checkpoints = checkpoints.map((c) => checkpointX(chart.axis, c.segment, c.iter));
+  return chart;
+}

@@ -1,0 +1,127 @@
+// runs ui: the local, read-only dashboard. Serves the page and the JSON API (ui/server.ts) from the
+// index reader; while a page listens for live updates, the index is kept fresh once a second (the
+// same cheap pass every read command makes) and only what changed is pushed to the page.
+import type { Context } from './context.js';
+import { RunsError } from '../core/errors.js';
+import type { RunsReader } from '../db/index.js';
+import { holdStopSignals, openInBrowser } from '../trainer/spawn.js';
+import { livePageHtml, loadFrontEnd } from '../ui/assets.js';
+import { startUiServer, type LiveEvents, type UiAssets } from '../ui/server.js';
+import { DashboardData } from './dashboard-data.js';
+import type { RunSummaryJson } from './run-json.js';
+import { syncAll } from './sync.js';
+
+export interface UiOptions {
+  host: string;
+  port: number;
+  open?: boolean;
+}
+
+/** How often a live page's runs are checked (only while a page is listening). */
+const LIVE_INTERVAL_MS = 1000;
+
+export async function serveUi(ctx: Context, opts: UiOptions): Promise<void> {
+  const warned = new Set<string>();
+  const sync = async () => {
+    const report = await syncAll(ctx, 'fresh');
+    for (const w of report.warnings) {
+      if (warned.has(w)) continue;
+      warned.add(w);
+      ctx.notice(`warning: ${w}`);
+    }
+  };
+  await sync();
+  const index = await ctx.index();
+  const reader = index.reader();
+  const data = new DashboardData(reader, ctx.locations().root);
+  const front = loadFrontEnd();
+  const assets: UiAssets = {
+    files: new Map([
+      ['index.html', { body: Buffer.from(livePageHtml()), type: 'text/html; charset=utf-8' }],
+      ['app.js', { body: Buffer.from(front.js), type: 'text/javascript; charset=utf-8' }],
+      ['app.css', { body: Buffer.from(front.css), type: 'text/css; charset=utf-8' }],
+    ]),
+  };
+  const live = new LiveFeed(reader, data, sync, (m) => ctx.notice(m));
+  await live.snapshot();
+  let server;
+  try {
+    server = await startUiServer({ host: opts.host, port: opts.port, api: data, assets, live });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new RunsError(`port ${opts.port} is in use: pick another with --port, or --port 0 for any free one`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new RunsError(`cannot listen on ${opts.host}: not an address of this machine (try --host 127.0.0.1)`);
+    throw err;
+  }
+  ctx.notice(`runs ui: ${server.url}  (read-only; Ctrl-C to stop)`);
+  if (opts.open) openInBrowser(server.url, (m) => ctx.notice(`warning: ${m}`));
+  let release = () => {};
+  await new Promise<void>((resolve) => {
+    release = holdStopSignals(() => resolve());
+  });
+  release();
+  live.stop();
+  await server.close();
+}
+
+/** Pushes changed runs to listening pages: `runs` events with the changed rows and removed ids. */
+class LiveFeed implements LiveEvents {
+  private readonly listeners = new Set<(event: string, data: unknown) => void>();
+  private timer: NodeJS.Timeout | undefined;
+  private busy = false;
+  private token: string | null = null;
+  private rows = new Map<string, string>();
+
+  constructor(
+    private readonly reader: RunsReader,
+    private readonly data: DashboardData,
+    private readonly sync: () => Promise<void>,
+    private readonly notice: (m: string) => void,
+  ) {}
+
+  subscribe(send: (event: string, data: unknown) => void): () => void {
+    this.listeners.add(send);
+    this.timer ??= setInterval(() => void this.tick(), LIVE_INTERVAL_MS);
+    return () => {
+      this.listeners.delete(send);
+      if (this.listeners.size === 0) this.stop();
+    };
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Remembers every run's row as it is now (what pages loading /api/runs get). */
+  async snapshot(): Promise<{ changed: RunSummaryJson[]; removed: string[] }> {
+    this.token = await this.reader.changeToken();
+    const next = new Map<string, string>();
+    const changed: RunSummaryJson[] = [];
+    for (const r of await this.data.listRuns()) {
+      const text = JSON.stringify(r);
+      next.set(r.id, text);
+      if (this.rows.get(r.id) !== text) changed.push(r);
+    }
+    const removed = [...this.rows.keys()].filter((id) => !next.has(id));
+    this.rows = next;
+    return { changed, removed };
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      await this.sync();
+      // Nothing committed to the index since the last look: nothing to compare or send.
+      if ((await this.reader.changeToken()) === this.token) return;
+      const diff = await this.snapshot();
+      if (diff.changed.length === 0 && diff.removed.length === 0) return;
+      for (const send of this.listeners) send('runs', diff);
+    } catch (err) {
+      this.notice(`warning: live update failed (${(err as Error).message}); retrying`);
+    } finally {
+      this.busy = false;
+    }
+  }
+}

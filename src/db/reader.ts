@@ -1,0 +1,60 @@
+// The async, dialect-neutral read side of the index: what the web view (`runs ui`, `runs report`)
+// uses. Everything is a Promise so a networked backend (PostgreSQL for teams) can implement the
+// same interface; the SQLite one below answers from the local index synchronously underneath.
+import type { RefCandidate } from '../core/run-ref.js';
+import type { CheckpointRow, MetricRow, ParamRow, RunRow } from './schema.js';
+import type { SqlResult } from './read-only-sql.js';
+
+/** Same filter language as `runs list` (sort key, status, --where). */
+export interface ReaderListQuery {
+  sort: import('../core/sort-keys.js').SortKey;
+  descending: boolean;
+  limit?: number;
+  status?: string;
+  where?: string;
+}
+
+export interface MetricsQuery {
+  /** Only rows with seq > afterSeq (what a live view has not seen yet). */
+  afterSeq?: number;
+}
+
+export interface RunsReader {
+  listRuns(q: ReaderListQuery): Promise<RunRow[]>;
+  getRun(id: string): Promise<RunRow | undefined>;
+  metricsOf(id: string, q?: MetricsQuery): Promise<MetricRow[]>;
+  paramsOf(id: string): Promise<ParamRow[]>;
+  checkpointsOf(id: string): Promise<CheckpointRow[]>;
+  refCandidates(): Promise<RefCandidate[]>;
+  query(text: string, limit: number): Promise<SqlResult>;
+  /**
+   * An opaque value that changes whenever the index changed (any writer, any process), so a live
+   * view re-reads only then. Cheap: asked every second or so.
+   */
+  changeToken(): Promise<string>;
+}
+
+/** What the SQLite index offers the reader (kept to the methods it already has, plus two). */
+export interface SqliteReadSide {
+  listRuns(q: ReaderListQuery): RunRow[];
+  getRun(id: string): RunRow | undefined;
+  metricsOf(id: string, afterSeq?: number): MetricRow[];
+  paramsOf(id: string): ParamRow[];
+  checkpointsOf(id: string): CheckpointRow[];
+  refCandidates(): RefCandidate[];
+  query(text: string, limit: number): SqlResult;
+  dataVersion(): number;
+}
+
+export function sqliteReader(index: SqliteReadSide): RunsReader {
+  return {
+    listRuns: async (q) => index.listRuns(q),
+    getRun: async (id) => index.getRun(id),
+    metricsOf: async (id, q) => index.metricsOf(id, q?.afterSeq),
+    paramsOf: async (id) => index.paramsOf(id),
+    checkpointsOf: async (id) => index.checkpointsOf(id),
+    refCandidates: async () => index.refCandidates(),
+    query: async (text, limit) => index.query(text, limit),
+    changeToken: async () => String(index.dataVersion()),
+  };
+}
