@@ -298,9 +298,11 @@ function compareRuns(a: Run, b: Run): number {
   // Runs without a value go last in both directions (like `runs list`).
   const na = va === null || va === '' || va === undefined;
   const nb = vb === null || vb === '' || vb === undefined;
-  if (na || nb) return na === nb ? (a.id < b.id ? -1 : 1) : na ? 1 : -1;
+  // Ties: newest id first, as `runs list` orders them.
+  const tie = a.id < b.id ? 1 : -1;
+  if (na || nb) return na === nb ? tie : na ? 1 : -1;
   const d = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb));
-  return (state.sort.asc ? d : -d) || (a.id < b.id ? -1 : 1);
+  return (state.sort.asc ? d : -d) || tie;
 }
 
 function applyView(): void {
