@@ -5,8 +5,9 @@ import { createProgram } from './cli/program.js';
 import type { Context, Io } from './commands/context.js';
 import { readEnv } from './core/env.js';
 import { ExitError, RunsError, UsageError } from './core/errors.js';
-import { resolveLocations } from './storage/layout.js';
-import type { RunsIndex } from './db/index.js';
+import fs from 'node:fs';
+import { checkRootExists, resolveLocations, type Locations } from './storage/layout.js';
+import type { OpenedIndex } from './commands/index-access.js';
 
 export interface MainOptions {
   io?: Io;
@@ -36,8 +37,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     if (err instanceof ExitError) return err.code; // already reported (e.g. the trainer's own exit)
     if (err instanceof UsageError) return fail(io, err.message, 2);
     if (err instanceof RunsError) return fail(io, err.message, 1);
-    const sqliteMessage = describeSqliteError(err);
-    if (sqliteMessage) return fail(io, sqliteMessage, 1);
+    const environmental = describeEnvironmentError(err);
+    if (environmental) return fail(io, environmental, 1);
     return fail(io, `internal error, please report it:\n${(err as Error)?.stack ?? String(err)}`, 1);
   } finally {
     ctx.close();
@@ -49,11 +50,43 @@ function fail(io: Io, message: string, code: number): number {
   return code;
 }
 
-/** SQLite errors that reach here are environmental (disk full, read-only FS), not bugs. */
-function describeSqliteError(err: unknown): string | null {
+/**
+ * SQLite and file-system errors that reach here are environmental (disk full, read-only disk,
+ * permissions), not bugs: one line that says what to do. `--rebuild` is advised only where it
+ * helps (a damaged index), never for a full or read-only disk.
+ */
+function describeEnvironmentError(outer: unknown): string | null {
+  // drizzle wraps SQLite's error (DrizzleError "Failed to run the query …", cause: SqliteError).
+  let err = outer;
+  for (let i = 0; i < 5 && typeof (err as { code?: unknown })?.code !== 'string' && (err as { cause?: unknown })?.cause; i++) {
+    err = (err as { cause: unknown }).cause;
+  }
   const code = (err as { code?: unknown })?.code;
-  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return null;
-  return `the index database failed: ${(err as Error).message} (${code}); run \`runs index --rebuild\` if it persists`;
+  if (typeof code !== 'string') return null;
+  const message = (err as Error).message;
+  if (code.startsWith('SQLITE_')) {
+    // Extended codes (SQLITE_IOERR_WRITE, SQLITE_READONLY_DBMOVED, …) share their base's fix.
+    const is = (base: string) => code === base || code.startsWith(`${base}_`);
+    const fix =
+      is('SQLITE_FULL') ? 'the disk is full: free some space and try again (nothing was lost; the run folders are the truth)'
+      : is('SQLITE_READONLY') || is('SQLITE_PERM') ? 'the index cannot be written: check its permissions, or pass --db PATH (or set RUNS_DB) to a file on a writable disk'
+      : is('SQLITE_BUSY') || is('SQLITE_LOCKED') ? 'another runs command holds the index; try again when it is done'
+      : is('SQLITE_CANTOPEN') ? 'the index cannot be opened: check that its folder exists and can be written, or pass --db PATH'
+      : is('SQLITE_IOERR') ? 'the disk reported an I/O error: check the disk and its free space, then try again'
+      : is('SQLITE_CORRUPT') || is('SQLITE_NOTADB') ? 'the index is damaged: run `runs index --rebuild` (the run folders are the truth)'
+      : 'try again; if it persists, run `runs index --rebuild` (the run folders are the truth)';
+    return `the index database failed: ${message} (${code}); ${fix}`;
+  }
+  const fsFix: Record<string, string> = {
+    ENOSPC: 'the disk is full: free some space and try again',
+    EDQUOT: 'the disk quota is used up: free some space and try again',
+    EROFS: 'that file system is read-only: use a writable --root / --db',
+    EACCES: 'check the permissions there',
+    EPERM: 'check the permissions there',
+    ENOTDIR: 'a file is where a folder should be: check --root / --db',
+    EISDIR: 'a folder is where a file should be: check --root / --db',
+  };
+  return fsFix[code] ? `${message.split('\n')[0]}: ${fsFix[code]}` : null;
 }
 
 interface ContextInit {
@@ -63,11 +96,26 @@ interface ContextInit {
   now: () => Date;
 }
 
+/** What the command being run may create (set by the program from the command's name). */
+export interface CommandAccess {
+  createRoot: boolean;
+  createIndex: boolean;
+}
+
+export interface GlobalOptions {
+  root?: string;
+  db?: string;
+}
+
 /** Global options are read lazily: commander fills them in before any action runs. */
-export function createContext(init: ContextInit): Context & { setGlobalOptions(o: { root?: string; db?: string }): void } {
+export function createContext(
+  init: ContextInit,
+): Context & { setGlobalOptions(o: GlobalOptions, access?: CommandAccess): void } {
   const env = readEnv(init.processEnv);
-  let globals: { root?: string; db?: string } = {};
-  let opened: RunsIndex | undefined;
+  let globals: GlobalOptions = {};
+  let access: CommandAccess = { createRoot: false, createIndex: false };
+  let checked: Locations | undefined;
+  let opened: OpenedIndex | undefined;
   const warned = new Set<string>();
   return {
     io: init.io,
@@ -75,19 +123,31 @@ export function createContext(init: ContextInit): Context & { setGlobalOptions(o
     processEnv: init.processEnv,
     cwd: init.cwd,
     now: init.now,
-    setGlobalOptions(o) {
+    setGlobalOptions(o, a) {
       globals = o;
+      if (a) access = a;
+      checked = undefined;
     },
     locations() {
-      return resolveLocations(globals, env, init.cwd);
+      if (checked) return checked;
+      const loc = resolveLocations(globals, env, init.cwd);
+      // Only `runs train` makes a root; every other command needs one that exists.
+      const problem = checkRootExists(loc);
+      if (problem !== null && !(access.createRoot && !fs.existsSync(loc.root))) throw new RunsError(problem);
+      checked = loc;
+      return loc;
     },
     async index() {
       if (!opened) {
-        const { openIndex } = await import('./db/index.js');
-        const { dbPath } = this.locations();
-        opened = openIndex({ dbPath, warn: (m) => this.warn(m) });
+        const { openIndexFor } = await import('./commands/index-access.js');
+        opened = await openIndexFor({
+          dbPath: this.locations().dbPath,
+          createIndex: access.createIndex,
+          warn: (m) => this.warn(m),
+          notice: (m) => this.notice(m),
+        });
       }
-      return opened;
+      return opened.index;
     },
     notice(line: string) {
       init.io.stderr.write(`${line}\n`);

@@ -18,7 +18,17 @@ function example(text: string): string {
     .join('\n')}\n`;
 }
 
-export function createProgram(ctx: Context & { setGlobalOptions(o: { root?: string; db?: string }): void }): Command {
+/**
+ * What a command may create. Only `runs train` makes a runs root; only the commands that exist to
+ * write make an index. Read commands create nothing (they answer from a temporary index when
+ * there is none yet). A new command that writes the index adds itself here.
+ */
+const CREATES_ROOT = new Set(['train']);
+const CREATES_INDEX = new Set(['train', 'index', 'tag', 'note']);
+
+export function createProgram(
+  ctx: Context & { setGlobalOptions(o: { root?: string; db?: string }, access?: { createRoot: boolean; createIndex: boolean }): void },
+): Command {
   const program = new Command('runs');
   // Settings the subcommands inherit must be set BEFORE .command() calls.
   program
@@ -40,7 +50,8 @@ runs list --sort val_loss --limit 5
 runs diff latest~1 latest`),
     )
     .hook('preAction', (_root, action) => {
-      ctx.setGlobalOptions(action.optsWithGlobals());
+      const name = action.name();
+      ctx.setGlobalOptions(action.optsWithGlobals(), { createRoot: CREATES_ROOT.has(name), createIndex: CREATES_INDEX.has(name) });
     });
 
   program

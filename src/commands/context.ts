@@ -2,6 +2,7 @@
 // so commands that do not need SQLite never load it).
 import type { RunsEnv } from '../core/env.js';
 import type { RunsIndex } from '../db/index.js';
+import type { Locations } from '../storage/layout.js';
 
 export interface OutputStream {
   write(chunk: string | Uint8Array): unknown;
@@ -27,8 +28,12 @@ export interface Context {
   processEnv: NodeJS.ProcessEnv;
   cwd: string;
   now(): Date;
-  /** Runs root and database path, after --root/--db/RUNS_ROOT/RUNS_DB. */
-  locations(): { root: string; dbPath: string };
+  /**
+   * Runs root and database path, after --root/--db/RUNS_ROOT/RUNS_DB (or the nearest
+   * models/runs/mlx). Throws a RunsError when the root does not exist, unless the command may
+   * create it (`runs train`).
+   */
+  locations(): Locations;
   /** The index, opened (and migrated) on first use; loaded lazily so commands without SQL start fast. */
   index(): Promise<RunsIndex>;
   /** Prints a notice or warning on stderr (never stdout: stdout is data). */

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Context } from './context.js';
+import { RunsError } from '../core/errors.js';
 import type { RunManifest, RunStatus } from '../core/manifest.js';
 import type { LogFacts, LogRecord, OutcomeHint } from '../core/records.js';
 import { parseRunId } from '../core/run-id.js';
@@ -59,8 +60,9 @@ interface PersistedParse {
 export async function syncAll(ctx: Context, mode: SyncMode): Promise<SyncReport> {
   const started = performance.now();
   const index = await ctx.index();
-  const { root } = ctx.locations();
+  const { root, dbPath } = ctx.locations();
   if (mode === 'rebuild') index.clear();
+  claimRoot(ctx, index, root, dbPath);
   const report: SyncReport = { total: 0, added: 0, changed: 0, unchanged: 0, removed: 0, metricRows: 0, warnings: [], seconds: 0 };
   const warn = (w: string) => report.warnings.push(w);
 
@@ -86,7 +88,9 @@ export async function syncAll(ctx: Context, mode: SyncMode): Promise<SyncReport>
       : names;
   report.unchanged = names.length - candidates.length;
 
-  const env: SyncEnv = { index, root, host: os.hostname(), nowMs: Date.now(), warn };
+  // Only `runs index` writes a run's files (marking a dead recorder's run crashed); read commands
+  // keep what they derive in the index (PRODUCT.md "On disk").
+  const env: SyncEnv = { index, root, host: os.hostname(), nowMs: Date.now(), warn, mayWriteRuns: mode !== 'fresh' };
   if (candidates.length > 0) await loadYaml();
   // Many runs to read: insert on the writer thread while this one parses the next logs.
   const writer = index.openWriter({ bulk: candidates.length >= BULK_RUNS });
@@ -129,9 +133,10 @@ export async function syncAll(ctx: Context, mode: SyncMode): Promise<SyncReport>
 /** Brings one run up to date from its folder (live indexing during `runs train`). */
 export async function syncOneRun(ctx: Context, id: string): Promise<void> {
   const index = await ctx.index();
-  const { root } = ctx.locations();
+  const { root, dbPath } = ctx.locations();
+  claimRoot(ctx, index, root, dbPath);
   // Live indexing re-reads the run many times: ctx.warn says each problem once per command run.
-  const env: SyncEnv = { index, root, host: os.hostname(), nowMs: Date.now(), warn: (w) => ctx.warn(w) };
+  const env: SyncEnv = { index, root, host: os.hostname(), nowMs: Date.now(), warn: (w) => ctx.warn(w), mayWriteRuns: false };
   await loadYaml();
   for (let attempt = 0; attempt < 3; attempt++) {
     const writer = index.openWriter({ bulk: false });
@@ -139,6 +144,30 @@ export async function syncOneRun(ctx: Context, id: string): Promise<void> {
     await writer.close();
     if (writer.conflicts.size === 0) return;
   }
+}
+
+/**
+ * An index belongs to one runs root (recorded in it). Another root is refused with what to do,
+ * because mixing two roots' runs in one index shows one root's runs as the other's and `runs
+ * index` would then drop them. A root that moved or was copied is the same root: the index
+ * follows it (every `path` is repointed) when it lives inside the root, which moves with it, or
+ * when the recorded root is gone.
+ */
+function claimRoot(ctx: Context, index: RunsIndex, root: string, dbPath: string): void {
+  const recorded = index.recordedRoot();
+  if (recorded === root && index.getMeta('root') === root) return;
+  if (recorded === null || recorded === root || path.dirname(dbPath) === root || !fs.existsSync(recorded)) {
+    if (recorded !== null && recorded !== root) {
+      ctx.notice(`note: the index ${dbPath} was made for ${recorded}; it now follows this root, ${root} (moved or copied)`);
+    }
+    index.adoptRoot(root);
+    return;
+  }
+  throw new RunsError(
+    `the index ${dbPath} belongs to the runs root ${recorded}, not ${root}: one index holds one root's runs; ` +
+      `give this root its own index (drop --db / RUNS_DB to use ${path.join(root, 'runs.db')}), ` +
+      `or run \`runs --root ${root} --db ${dbPath} index --rebuild\` to make that index hold this root instead`,
+  );
 }
 
 /** `latest` naming a folder that is gone: said once per `runs index`; the link is left alone. */
@@ -181,6 +210,8 @@ interface SyncEnv {
   host: string;
   nowMs: number;
   warn: (message: string) => void;
+  /** `runs index`: may record in run.json that a dead recorder's run (of this host) crashed. */
+  mayWriteRuns: boolean;
 }
 
 function stampKey(s: FileStamp | null): string | null {
@@ -215,7 +246,9 @@ async function indexRun(env: SyncEnv, id: string, stored: StoredState | undefine
     stored.config_stamp === stampKey(stamps.config) &&
     stored.log_size === (stamps.log?.size ?? null) &&
     stored.log_mtime_ms === (stamps.log?.mtimeMs ?? null);
-  if (sameFiles && stored.status !== 'running') return 'unchanged';
+  // A run shown `crashed` only in the index (a read command saw its recorder gone) is looked at
+  // again by `runs index`, which writes that into run.json.
+  if (sameFiles && stored.status !== 'running' && !(env.mayWriteRuns && stored.status === 'crashed')) return 'unchanged';
 
   try {
     const warnings: string[] = [];
@@ -226,8 +259,15 @@ async function indexRun(env: SyncEnv, id: string, stored: StoredState | undefine
     const { manifest, fallbackStartedAt } = readManifest(paths, id, stamps, warn);
     let status: RunStatus = manifest?.status ?? 'unknown';
     if (status === 'running' && manifest && !isRecorderAlive(manifest, paths.heartbeat, { thisHost: env.host, nowMs: env.nowMs, processStartedAt })) {
-      status = markCrashed(paths, id, warn);
-      stamps = stampRunFolder(env.root, id);
+      status = 'crashed';
+      // Only for a run recorded on this host: a run copied or synced from another machine is never
+      // rewritten (its recorder may be alive there; a clock skew is not a crash).
+      if (env.mayWriteRuns && manifest.host === env.host) {
+        status = markCrashed(paths, id, warn);
+        stamps = stampRunFolder(env.root, id);
+      } else if (sameFiles && stored.status === 'crashed') {
+        return 'unchanged';
+      }
     } else if (sameFiles) {
       return 'unchanged'; // a live run whose files have not moved
     }

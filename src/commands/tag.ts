@@ -18,7 +18,7 @@ export async function tagRun(
   }
   await refresh(ctx);
   const run = await resolveRun(ctx, ref);
-  const next = updateManifestFile(runPaths(ctx.locations().root, run.id).manifest, (m) => {
+  const next = updateRunJson(runPaths(ctx.locations().root, run.id).manifest, (m) => {
     const current = m.tags ?? [];
     const updated = opts.remove ? current.filter((t) => !tags.includes(t)) : [...new Set([...current, ...tags])];
     return { ...m, tags: updated };
@@ -31,7 +31,22 @@ export async function noteRun(ctx: Context, ref: string, text: string): Promise<
   await refresh(ctx);
   const run = await resolveRun(ctx, ref);
   const note = text.trim() === '' ? null : text;
-  updateManifestFile(runPaths(ctx.locations().root, run.id).manifest, (m) => ({ ...m, note }));
+  updateRunJson(runPaths(ctx.locations().root, run.id).manifest, (m) => ({ ...m, note }));
   await syncOneRun(ctx, run.id);
   return { id: run.id, note };
+}
+
+/** The update, with a file-system refusal (read-only folder or disk, full disk) said in one line. */
+function updateRunJson(file: string, change: Parameters<typeof updateManifestFile>[1]): ReturnType<typeof updateManifestFile> {
+  try {
+    return updateManifestFile(file, change);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM' || code === 'ENOSPC' || code === 'EDQUOT') {
+      const why = code === 'EROFS' ? 'read-only file system' : code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full' : 'no write permission';
+      const fix = code === 'ENOSPC' || code === 'EDQUOT' ? 'free some space and try again' : 'make the run folder writable and try again';
+      throw new RunsError(`cannot write ${file} (${why}); nothing was changed: ${fix}`);
+    }
+    throw err;
+  }
 }

@@ -16,6 +16,7 @@ import {
   settingsFromConfig,
   splitCommandLine,
 } from '../trainer/command.js';
+import { findProgram } from '../trainer/find-program.js';
 import { gitInfo, holdStopSignals, runTrainer, type TrainerOutcome } from '../trainer/spawn.js';
 import type { Context } from './context.js';
 import { syncOneRun } from './sync.js';
@@ -29,6 +30,8 @@ export interface TrainOptions {
 }
 
 export const DEFAULT_TRAINER = 'mlx_lm.lora';
+/** How the README says to install the trainer (kept the same everywhere). */
+const INSTALL_HINT = 'pip install "mlx-lm[train]"';
 /** How often the recorder proves it is alive (the indexer tells `running` from `crashed` by it). */
 const HEARTBEAT_MS = 5000;
 /** Live indexing at most this often while the trainer prints. */
@@ -41,6 +44,15 @@ export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
   const trainerLine = opts.trainer ?? ctx.env.RUNS_TRAINER ?? DEFAULT_TRAINER;
   const trainerWords = splitTrainer(trainerLine, opts.trainer !== undefined ? '--trainer' : 'RUNS_TRAINER');
   const userArgs = opts.trainerArgs ?? [];
+  const program = findProgram(trainerWords[0]!, ctx.cwd, ctx.processEnv.PATH);
+  if (!program.found) {
+    const fix = trainerWords[0] === DEFAULT_TRAINER
+      ? `install the trainer with \`${INSTALL_HINT}\`, or pass --trainer CMD (or set RUNS_TRAINER)`
+      : `check --trainer / RUNS_TRAINER (the trainer of mlx-lm installs with \`${INSTALL_HINT}\`)`;
+    // 127, as a shell says "command not found" (a script checking `runs train`'s code sees the same).
+    ctx.io.stderr.write(`Error: trainer "${trainerWords[0]}" cannot be started (${program.reason}); no run was made: ${fix}\n`);
+    throw new ExitError(127);
+  }
   const { root } = ctx.locations();
 
   // 2. The folder (a unique name, even with many runs in one second) and its fixed contents.
@@ -304,7 +316,7 @@ function spawnErrorMessage(file: string, outcome: TrainerOutcome): string {
   const how = outcome.spawnErrorCode === 'ENOENT' ? 'not found' : (outcome.spawnError ?? 'unknown error');
   const fix =
     outcome.spawnErrorCode === 'ENOENT'
-      ? 'install it with `pip install mlx-lm`, or pass --trainer / set RUNS_TRAINER'
+      ? `install it with \`${INSTALL_HINT}\`, or pass --trainer / set RUNS_TRAINER`
       : 'check that it is an executable program, or pass --trainer / set RUNS_TRAINER';
   return `trainer "${file}" could not be started (${how}): ${fix}`;
 }

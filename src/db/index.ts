@@ -7,13 +7,15 @@ import type { RefCandidate } from '../core/run-ref.js';
 import type { LogRecord } from '../core/records.js';
 import type { SortKey } from '../core/sort-keys.js';
 import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { METRIC_WIDTH, orNull, SPLITS, type EncodedBatch } from './batch-codec.js';
 import { BatchingWriter, type IndexWriter } from './index-writer.js';
 export { BATCH_RECORDS, type IndexWriter } from './index-writer.js';
-import { openDatabase, openReadOnly, useBulkCache, type OpenedDatabase, type Sqlite } from './client.js';
+import { openDatabase, openReadOnly, useBulkCache, type JournalMode, type OpenedDatabase, type Sqlite } from './client.js';
+import { networkLocation } from './network-fs.js';
 import { checkpoints, indexState, metrics, runs } from './schema.js';
 import type { CheckpointRow, IndexStateRow, MetricRow, ParamRow, RunInsert, RunRow } from './schema.js';
 import { runReadOnlyQuery, type SqlResult } from './read-only-sql.js';
@@ -77,6 +79,13 @@ export interface RunsIndex {
   removeRuns(ids: string[]): void;
   /** Empties every table (runs index --rebuild). */
   clear(): void;
+  /**
+   * The runs root this index belongs to: as recorded, else (an index made before roots were
+   * recorded) the folder its first run's path is in; null for an empty index.
+   */
+  recordedRoot(): string | null;
+  /** Makes the index belong to `root`: records it and points every run's `path` into it. */
+  adoptRoot(root: string): void;
   runningRuns(): { id: string; status: string }[];
   refCandidates(): RefCandidate[];
   listRuns(q: ListQuery): RunRow[];
@@ -95,6 +104,10 @@ export interface RunsIndex {
 export interface OpenIndexOptions {
   dbPath: string;
   warn: (message: string) => void;
+  /** Said once when the index is in a synced or network folder (rollback journal instead of WAL). */
+  notice?: (message: string) => void;
+  /** Decided by the opener already (the writer thread gets the main thread's choice). */
+  journal?: JournalMode;
 }
 
 const SORT_COLUMNS = {
@@ -109,6 +122,9 @@ const SORT_COLUMNS = {
   duration: runs.duration_s,
 } satisfies Record<SortKey, unknown>;
 
+/** index_meta key: the absolute path of the runs root the index belongs to. */
+const ROOT_KEY = 'root';
+
 /** Property names = SQL column names (STYLE.md §5), so rows bind straight to @name parameters. */
 const RUN_COLUMNS = Object.keys(getTableColumns(runs));
 
@@ -118,7 +134,18 @@ export function openIndex(opts: OpenIndexOptions): RunsIndex {
 
 /** The SQLite index with its internals (the writer thread uses writeEncoded). */
 export function openSqliteIndex(opts: OpenIndexOptions): SqliteRunsIndex {
-  return new SqliteRunsIndex(opts.dbPath, openDatabase(opts.dbPath, opts.warn), opts.warn);
+  let journal = opts.journal;
+  if (journal === undefined) {
+    const where = networkLocation(opts.dbPath);
+    journal = where ? 'delete' : 'wal';
+    if (where) {
+      opts.notice?.(
+        `note: the index ${opts.dbPath} is ${where}; SQLite's WAL mode is unsafe there, so it uses a rollback journal ` +
+          '(slower when several commands write at once; pass --db PATH on a local disk to avoid this)',
+      );
+    }
+  }
+  return new SqliteRunsIndex(opts.dbPath, openDatabase(opts.dbPath, { warn: opts.warn, journal }), opts.warn, journal);
 }
 
 /** dist/write-worker.mjs next to the bundle; absent when running from source. */
@@ -138,10 +165,10 @@ class WriterThread {
   private failure: Error | null = null;
   private readonly exited: Promise<void>;
 
-  constructor(script: URL, dbPath: string, warn: (m: string) => void) {
+  constructor(script: URL, dbPath: string, journal: JournalMode, warn: (m: string) => void) {
     // A small heap: the writer holds at most two batches, and a tight limit keeps its garbage
     // (and so the process's peak RSS) down.
-    this.worker = new Worker(script, { workerData: { dbPath }, resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 } });
+    this.worker = new Worker(script, { workerData: { dbPath, journal }, resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 } });
     this.worker.on('message', (msg: { type: string; id?: number; result?: WriteResult; message?: string; error?: { message: string; code?: string } }) => {
       if (msg.type === 'warn') return warn(msg.message!);
       const waiter = this.waiting.get(msg.id!);
@@ -183,6 +210,7 @@ export class SqliteRunsIndex implements RunsIndex {
     readonly dbPath: string,
     private readonly opened: OpenedDatabase,
     private readonly warn: (message: string) => void,
+    readonly journal: JournalMode,
   ) {
     this.sqlite = opened.sqlite;
   }
@@ -194,7 +222,7 @@ export class SqliteRunsIndex implements RunsIndex {
   openWriter(opts: { bulk: boolean }): IndexWriter {
     const script = opts.bulk ? writerScript() : null;
     if (!script) return new BatchingWriter((batch) => this.writeEncoded(batch));
-    const thread = new WriterThread(script, this.dbPath, this.warn);
+    const thread = new WriterThread(script, this.dbPath, this.journal, this.warn);
     return new BatchingWriter((batch) => thread.write(batch), () => thread.close());
   }
 
@@ -325,6 +353,24 @@ export class SqliteRunsIndex implements RunsIndex {
         for (const t of ['metrics', 'checkpoints', 'runs', 'index_state', 'index_meta']) {
           this.sqlite.prepare(`delete from ${t}`).run();
         }
+      })
+      .immediate();
+  }
+
+  recordedRoot(): string | null {
+    const recorded = this.getMeta(ROOT_KEY);
+    if (recorded !== null) return recorded;
+    const any = this.sqlite.prepare('select id, path from runs limit 1').get() as { id: string; path: string } | undefined;
+    if (!any || !any.path.endsWith(any.id)) return null;
+    return any.path.slice(0, any.path.length - any.id.length).replace(/[\\/]+$/, '') || null;
+  }
+
+  adoptRoot(root: string): void {
+    const prefix = root.endsWith(path.sep) ? root : root + path.sep;
+    this.sqlite
+      .transaction(() => {
+        this.sqlite.prepare('update runs set path = ? || id').run(prefix);
+        this.setMeta(ROOT_KEY, root);
       })
       .immediate();
   }

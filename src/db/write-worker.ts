@@ -2,11 +2,12 @@
 // and parses the next logs (2 cores: the two halves of `runs index` overlap).
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EncodedBatch } from './batch-codec.js';
+import type { JournalMode } from './client.js';
 import { openSqliteIndex } from './index.js';
 
-const { dbPath } = workerData as { dbPath: string };
+const { dbPath, journal } = workerData as { dbPath: string; journal: JournalMode };
 const port = parentPort!;
-const index = openSqliteIndex({ dbPath, warn: (message) => port.postMessage({ type: 'warn', message }) });
+const index = openSqliteIndex({ dbPath, journal, warn: (message) => port.postMessage({ type: 'warn', message }) });
 index.useBulkCache();
 
 port.on('message', (msg: { type: 'write'; id: number; batch: EncodedBatch } | { type: 'close' }) => {

@@ -1,4 +1,6 @@
 // Names on disk (PRODUCT.md "On disk"). Everything that builds a path into a run folder goes through here.
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 export const DEFAULT_ROOT = path.join('models', 'runs', 'mlx');
@@ -42,13 +44,77 @@ export function runPaths(root: string, id: string): RunPaths {
   };
 }
 
-/** Root: --root, else RUNS_ROOT, else models/runs/mlx; db: --db, else RUNS_DB, else <root>/runs.db. */
+export interface Locations {
+  root: string;
+  dbPath: string;
+  /** How the root was chosen: given (--root / RUNS_ROOT), found (walking up from the cwd), or the default to create. */
+  rootSource: 'given' | 'found' | 'default';
+}
+
+/**
+ * Root: --root, else RUNS_ROOT, else the nearest `models/runs/mlx` in the cwd or a parent (as git
+ * finds `.git`, so a subfolder of a project works), else `<cwd>/models/runs/mlx` (which only
+ * `runs train` may create). A leading `~` is the home folder: `--root=~/x` reaches us unexpanded.
+ * db: --db, else RUNS_DB, else <root>/runs.db.
+ */
 export function resolveLocations(
   opts: { root?: string; db?: string },
   env: { RUNS_ROOT?: string; RUNS_DB?: string },
   cwd: string,
-): { root: string; dbPath: string } {
-  const root = path.resolve(cwd, opts.root ?? env.RUNS_ROOT ?? DEFAULT_ROOT);
-  const dbPath = path.resolve(cwd, opts.db ?? env.RUNS_DB ?? path.join(root, DB_FILE));
-  return { root, dbPath };
+): Locations {
+  const given = opts.root ?? env.RUNS_ROOT;
+  let root: string;
+  let rootSource: Locations['rootSource'];
+  if (given !== undefined) {
+    root = path.resolve(cwd, expandHome(given));
+    rootSource = 'given';
+  } else {
+    const found = findRootUpwards(cwd);
+    root = found ?? path.resolve(cwd, DEFAULT_ROOT);
+    rootSource = found ? 'found' : 'default';
+  }
+  const db = opts.db ?? env.RUNS_DB;
+  const dbPath = db !== undefined ? path.resolve(cwd, expandHome(db)) : path.join(root, DB_FILE);
+  return { root, dbPath, rootSource };
+}
+
+function expandHome(p: string): string {
+  if (p === '~') return os.homedir();
+  if (p.startsWith('~/') || p.startsWith(`~${path.sep}`)) return path.join(os.homedir(), p.slice(2));
+  return p;
+}
+
+/** The nearest `<dir>/models/runs/mlx` folder from `cwd` up to the file-system root. */
+export function findRootUpwards(cwd: string): string | null {
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, DEFAULT_ROOT);
+    try {
+      if (fs.statSync(candidate).isDirectory()) return candidate;
+    } catch {
+      // not here: look in the parent
+    }
+    if (path.dirname(dir) === dir) return null;
+  }
+}
+
+/**
+ * Checks that the root is a folder that exists, or says in one line what was tried and how to fix
+ * it. Read commands never create a root: a typo in --root must not leave a folder behind.
+ */
+export function checkRootExists(loc: Locations): string | null {
+  let st: fs.Stats | undefined;
+  try {
+    st = fs.statSync(loc.root, { throwIfNoEntry: false });
+  } catch (err) {
+    return `cannot read the runs root ${loc.root} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check its permissions, or pass another --root`;
+  }
+  if (st?.isDirectory()) return null;
+  if (st) return `the runs root ${loc.root} is a file, not a folder; pass --root DIR (or set RUNS_ROOT) to the folder that holds your runs`;
+  if (loc.rootSource === 'default') {
+    return (
+      `no runs root found: looked for ${DEFAULT_ROOT} in ${path.dirname(path.dirname(path.dirname(loc.root)))} and every parent folder; ` +
+      'record a first run with `runs train` here, or pass --root DIR (or set RUNS_ROOT)'
+    );
+  }
+  return `the runs root ${loc.root} does not exist; check --root / RUNS_ROOT, or record a first run there with \`runs train --root ${loc.root}\``;
 }

@@ -27,8 +27,8 @@ export interface LivenessProbe {
 
 /**
  * On this host: a dead pid means crashed. A live pid with a fresh heartbeat is the recorder. A
- * live pid with a stale heartbeat is either a reused pid or a recorder that was paused (a Mac
- * that slept): the process start time tells them apart — a process that started after the run
+ * live pid with a stale or missing heartbeat is either a reused pid or a recorder that was paused
+ * (a Mac that slept): the process start time tells them apart — a process that started after the run
  * did is not its recorder. On another host (a synced folder) pids mean nothing, so the heartbeat
  * alone decides.
  */
@@ -42,7 +42,9 @@ export function isRecorderAlive(manifest: RunManifest, heartbeatFile: string, pr
   const fresh = heartbeatMs !== null && probe.nowMs - heartbeatMs < HEARTBEAT_STALE_MS;
   if (manifest.host !== probe.thisHost || typeof manifest.pid !== 'number') return fresh;
   if (!pidExists(manifest.pid)) return false;
-  if (fresh || heartbeatMs === null) return true;
+  if (fresh) return true;
+  // A stale heartbeat, or none at all (a recorder that died before its first beat, or one from
+  // before heartbeats existed): the pid may be reused by an unrelated process, so ask when it started.
   const runStarted = manifest.started_at ? Date.parse(manifest.started_at) : NaN;
   const processStarted = probe.processStartedAt(manifest.pid)?.getTime() ?? NaN;
   if (Number.isNaN(runStarted) || Number.isNaN(processStarted)) return true; // in doubt: not crashed

@@ -273,6 +273,7 @@ describe('runs index over broken run folders', () => {
     const nameOf = new Map(toggled.map((id) => [id, id]));
     const deleted = new Set<string>();
 
+    fs.rmSync(tree.db); // so its appearance below says the child has started
     const child = spawn(process.execPath, [BIN, ...tree.flags, 'index'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
@@ -377,16 +378,63 @@ describe('the index is disposable', () => {
     expectSameTree(snapshot(tree.root), before);
   });
 
+  // Issue 10 item 2: only a file that is recognisably a runs index may be moved aside; a garbage
+  // runs.db, a `--db package-lock.json` or another program's database is refused, byte for byte.
   it.each([
     ['2 MB of garbage bytes', garbage(2 * 1024 * 1024, 7)],
     ['a short text file', Buffer.from('this is not a database\n')],
     ['a truncated SQLite header', Buffer.from('SQLite format 3\0garbage')],
-  ])('a runs.db that is %s is moved aside with one warning and rebuilt', async (_what, bytes) => {
+  ])('a runs.db that is %s is refused with one line and left exactly as it is', async (_what, bytes) => {
+    const tree = fixtureTree();
+    const before = snapshot(tree.root);
+    fs.writeFileSync(tree.db, bytes);
+
+    for (const argv of [['index'], ['list', '--json'], ['sql', 'select 1']]) {
+      const r = await runCli([...tree.flags, ...argv]);
+      expect(r.exitCode, argv.join(' ')).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(new RegExp(`^Error: ${tree.db.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a runs index \\(.+\\); it was left as it is: pass --db PATH`));
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    expect(fs.readFileSync(tree.db).equals(bytes)).toBe(true);
+    expect(fs.readdirSync(path.dirname(tree.db)).filter((f) => f.startsWith(path.basename(tree.db)))).toEqual([path.basename(tree.db)]);
+    expectSameTree(snapshot(tree.root), before);
+  });
+
+  it('--db at a file of the user (package-lock.json) or another program\'s SQLite database changes nothing', async () => {
+    const tree = fixtureTree();
+    const lock = path.join(tree.dir, 'package-lock.json');
+    fs.writeFileSync(lock, JSON.stringify({ name: 'x', lockfileVersion: 3, packages: {} }, null, 2));
+    const other = path.join(tree.dir, 'notes.sqlite');
+    const db = new Database(other);
+    db.exec("create table notes (id integer primary key, text text); insert into notes (text) values ('keep me')");
+    db.close();
+    const lockBytes = fs.readFileSync(lock);
+    const otherBytes = fs.readFileSync(other);
+
+    for (const target of [lock, other]) {
+      for (const argv of [['sql', 'select 1'], ['index'], ['list']]) {
+        const r = await runCli(['--root', tree.root, '--db', target, ...argv]);
+        expect(r.exitCode, `${target} ${argv[0]}`).toBe(1);
+        expect(r.stderr).toMatch(/^Error: .+ is not a runs index \((not a SQLite database|a SQLite database of another program \(tables: notes\))\); it was left as it is/);
+      }
+    }
+    expect(fs.readFileSync(lock).equals(lockBytes)).toBe(true);
+    expect(fs.readFileSync(other).equals(otherBytes)).toBe(true);
+    expect(fs.readdirSync(tree.dir).sort()).toEqual(['notes.sqlite', 'package-lock.json', 'runs', 'runs.db'].sort());
+  });
+
+  it('a damaged runs index (its tables are ours) is moved aside with one warning and rebuilt', async () => {
     const tree = fixtureTree();
     expect((await runCli([...tree.flags, 'index'])).exitCode).toBe(0);
     const first = dump(tree);
     const before = snapshot(tree.root);
+    // Checkpoint the WAL into the file, then cut the file after its first pages (the schema survives).
+    const sqlite = new Database(tree.db);
+    sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    sqlite.close();
     for (const suffix of ['-wal', '-shm']) fs.rmSync(tree.db + suffix, { force: true });
+    const bytes = fs.readFileSync(tree.db).subarray(0, 3 * 4096);
     fs.writeFileSync(tree.db, bytes);
 
     const r = await runCli([...tree.flags, 'index']);
@@ -395,9 +443,9 @@ describe('the index is disposable', () => {
     expect(r.stderr).not.toMatch(/internal error|^Error:/m);
     const warnings = warningLines(r.stderr);
     expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`${tree.db} is a damaged runs index`);
     const aside = /moved it to (\S+)/.exec(warnings[0]!)?.[1];
     expect(aside, warnings[0]).toBeDefined();
-    expect(warnings[0]).toContain(tree.db);
     expect(fs.readFileSync(aside!).equals(bytes)).toBe(true); // kept, byte for byte, for whoever wants to look
     expect(dump(tree)).toEqual(first);
     expectSameTree(snapshot(tree.root), before);

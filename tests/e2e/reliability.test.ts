@@ -158,7 +158,7 @@ function expectCleanFinish(dir: string): Record<string, unknown> {
 }
 
 describe('recorder killed with SIGKILL (item 1)', () => {
-  it('keeps folder, log and run.json; the next list and index show the run crashed with its metrics', async () => {
+  it('keeps folder, log and run.json; the next list shows the run crashed with its metrics, and runs index records it', async () => {
     // Real process: SIGKILL cannot be caught, so only a real recorder dying for real shows what a
     // crash leaves on disk, and the liveness check needs a pid that is really gone.
     const root = path.join(tmp, 'kill9');
@@ -169,6 +169,7 @@ describe('recorder killed with SIGKILL (item 1)', () => {
     await waitFor(() => readIf(log).includes('Iter 300: Train loss'), 'Iter 300 in train.log', rec);
     const before = manifestOf(dir);
     expect(before).toMatchObject({ id, status: 'running', pid: rec.child.pid, finished_at: null });
+    const beforeText = fs.readFileSync(path.join(dir, 'run.json'), 'utf8');
 
     rec.child.kill('SIGKILL');
     const r = await rec.done; // reaped: its pid no longer exists
@@ -191,14 +192,16 @@ describe('recorder killed with SIGKILL (item 1)', () => {
     expect(rows[0]).toMatchObject({ id, status: 'crashed' });
     expect(dbAll<{ n: number }>(db, 'select count(*) as n from metrics where run_id = ?', id)[0]!.n).toBe(expectedMetrics);
 
-    // run.json now says so too (the folders are the truth), keeping everything else.
+    // A read command keeps what it derived in the index: run.json is not touched (issue 10 item 5).
+    expect(fs.readFileSync(path.join(dir, 'run.json'), 'utf8')).toBe(beforeText);
+
+    // `runs index` records it in run.json (the folders are the truth), keeping everything else.
+    const index = await runs(root, db, ['index']).done;
+    expect(index.code).toBe(0);
     const after = manifestOf(dir);
     expect(after).toMatchObject({ ...before, status: 'crashed' });
     expect(after.warnings).toEqual([expect.stringMatching(/recorder .*stopped without recording an outcome/)]);
     expect(fs.readFileSync(log, 'utf8')).toBe(logText);
-
-    const index = await runs(root, db, ['index']).done;
-    expect(index.code).toBe(0);
     expect(dbAll(db, 'select status from runs')).toEqual([{ status: 'crashed' }]);
     expect(dbAll<{ n: number }>(db, 'select count(*) as n from metrics')[0]!.n).toBe(expectedMetrics);
   });

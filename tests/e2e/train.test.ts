@@ -8,7 +8,7 @@
 //   on the same root, which in-process calls cannot reproduce.
 // - trainer not found: spawn's ENOENT comes from the OS.
 // - kill escalation: needs a child that really ignores SIGINT and a real SIGKILL of its group.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -202,17 +202,42 @@ describe('train (spawn)', () => {
     expect(fs.statSync(path.join(root, 'latest')).isDirectory()).toBe(true);
   });
 
-  it('a trainer that cannot be found: exit 127, one-line error, folder kept as failed', async () => {
-    const root = path.join(tmp, 'missing');
-    const r = await startTrain(root, { trainer: '/nonexistent/mlx_lm.lora' }).done;
+  // Issue 10 item 8: the trainer is looked up BEFORE the run folder is made: no junk run, `latest`
+  // does not move, and the advice is the README's install line.
+  it.each([
+    ['a path that does not exist', '/nonexistent/mlx_lm.lora', /^Error: trainer "\/nonexistent\/mlx_lm\.lora" cannot be started \(\/nonexistent\/mlx_lm\.lora does not exist\); no run was made: check --trainer/],
+    ['a name not on PATH', 'mlx_lm_lora_not_installed', /^Error: trainer "mlx_lm_lora_not_installed" cannot be started \(not found on PATH\); no run was made: check --trainer/],
+    ['a file that is not executable', 'NOT_EXECUTABLE', /cannot be started \(.+not-executable\.sh is not executable\); no run was made/],
+  ])('a trainer that cannot be started (%s): exit 127, one line, no run folder, latest unchanged', async (_what, trainer, message) => {
+    const root = path.join(tmp, `missing-${Math.random().toString(36).slice(2)}`);
+    expect((await startTrain(root).done).code).toBe(0);
+    const first = onlyRun(root).id;
+    if (trainer === 'NOT_EXECUTABLE') {
+      trainer = path.join(tmp, 'not-executable.sh');
+      fs.writeFileSync(trainer, '#!/bin/sh\nexit 0\n', { mode: 0o644 });
+    }
+    const r = await startTrain(root, { trainer }).done;
     expect(r.code).toBe(127);
-    const errors = r.stderr.split('\n').filter((l) => l.startsWith('Error:'));
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^Error: trainer "\/nonexistent\/mlx_lm\.lora" could not be started \(not found\)/);
-    expect(errors[0]).toContain('pip install mlx-lm');
-    expect(errors[0]).toContain('--trainer');
-    const { manifest } = onlyRun(root);
-    expect(manifest).toMatchObject({ status: 'failed', exit_code: null, signal: null });
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(message);
+    expect(lines[0]).toContain('pip install "mlx-lm[train]"');
+    expect(runFolders(root)).toEqual([first]);
+    expect(fs.readlinkSync(path.join(root, 'latest'))).toBe(first);
+  });
+
+  it('the default trainer missing from PATH: the advice is to install mlx-lm[train]', async () => {
+    const root = path.join(tmp, 'no-default-trainer');
+    const argv = [BIN, '--root', root, 'train', '--', '--iters', '10'];
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: path.join(tmp, 'empty-path') };
+    delete env.RUNS_TRAINER;
+    const r = spawnSync(process.execPath, argv, { env, encoding: 'utf8' });
+    expect(r.status).toBe(127);
+    expect(r.stderr).toBe(
+      'Error: trainer "mlx_lm.lora" cannot be started (not found on PATH); no run was made: ' +
+        'install the trainer with `pip install "mlx-lm[train]"`, or pass --trainer CMD (or set RUNS_TRAINER)\n',
+    );
+    expect(fs.existsSync(root)).toBe(false);
   });
 
   it('kills a trainer that ignores SIGINT after RUNS_KILL_GRACE, exit 137, interrupted', async () => {

@@ -17,6 +17,10 @@ export function makeTree(prefix = 'runs-tree-'): Tree {
   const root = path.join(dir, 'runs');
   const db = path.join(dir, 'runs.db');
   fs.mkdirSync(root, { recursive: true });
+  // An empty file is an index not yet filled (SQLite's own view of a 0-byte file): read commands
+  // use it, as they would the index `runs index` or `runs train` made. Without it they would
+  // answer from a temporary index and say so (they never create one); tests of that delete it.
+  fs.writeFileSync(db, '');
   return { dir, root, db, flags: ['--root', root, '--db', db] };
 }
 
