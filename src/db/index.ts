@@ -19,6 +19,9 @@ import { networkLocation } from './network-fs.js';
 import { checkpoints, indexState, metrics, runs } from './schema.js';
 import type { CheckpointRow, IndexStateRow, MetricRow, ParamRow, RunInsert, RunRow } from './schema.js';
 import { runReadOnlyQuery, type SqlResult } from './read-only-sql.js';
+import { checkedWhere, verifyWhereShape, WhereError } from './where-clause.js';
+
+export { WhereError } from './where-clause.js';
 export { ReadOnlyViolation } from './read-only-sql.js';
 import { sqliteReader, type RunsReader } from './reader.js';
 export type { MetricsQuery, ReaderListQuery, RunsReader } from './reader.js';
@@ -204,6 +207,8 @@ class WriterThread {
 export class SqliteRunsIndex implements RunsIndex {
   private readonly sqlite: Sqlite;
   private readOnly: Sqlite | undefined;
+  /** Column names of `select * from runs` as this build's query lists them (for the --where shape check). */
+  private runColumns: string[] | undefined;
   private statements: ReturnType<typeof prepareWriteStatements> | undefined;
 
   constructor(
@@ -395,16 +400,18 @@ export class SqliteRunsIndex implements RunsIndex {
     return (q.limit ? query.limit(q.limit) : query).all();
   }
 
-  /** --where is user SQL: it only ever runs on the read-only connection, after checks. */
+  /** --where is user SQL: it only ever runs on the read-only connection, after both guards (where-clause.ts). */
   private listWithWhere(q: ListQuery, order: SQL[]): RunRow[] {
     const where = checkedWhere(q.where!);
-    const built = this.db
-      .select()
-      .from(runs)
-      .where(and(sql.raw(`(${where})`), q.status ? eq(runs.status, q.status) : undefined))
-      .orderBy(...order)
-      .limit(q.limit ?? -1)
-      .toSQL();
+    const build = (filter: SQL) =>
+      this.db
+        .select()
+        .from(runs)
+        .where(and(filter, q.status ? eq(runs.status, q.status) : undefined))
+        .orderBy(...order)
+        .limit(q.limit ?? -1)
+        .toSQL();
+    const built = build(sql.raw(`(${where})`));
     const ro = this.readOnlyConnection();
     let stmt;
     try {
@@ -412,7 +419,9 @@ export class SqliteRunsIndex implements RunsIndex {
     } catch (err) {
       throw new WhereError(`--where "${q.where}" is not a valid filter: ${(err as Error).message}`);
     }
-    if (!stmt.reader) throw new WhereError('--where must be a filter expression');
+    // The shape the statement must have: the same query with a filter that is surely one expression.
+    this.runColumns ??= ro.prepare(build(sql.raw('(1)')).sql).columns().map((c) => c.column ?? c.name);
+    verifyWhereShape(ro, stmt, where, this.runColumns);
     let rows: Record<string, unknown>[];
     try {
       rows = stmt.all(...(built.params as unknown[])) as Record<string, unknown>[];
@@ -467,39 +476,6 @@ export class SqliteRunsIndex implements RunsIndex {
     this.readOnly = undefined;
     if (this.sqlite.open) this.sqlite.close();
   }
-}
-
-/** A bad --where: RunsError-like, but db/ must not depend on how commands report errors. */
-export class WhereError extends Error {
-  override name = 'WhereError';
-}
-
-/**
- * A --where expression goes inside `where (…)`. Refuse what could close that parenthesis or start
- * another statement or comment, so the text stays one expression over `runs`.
- */
-function checkedWhere(expr: string): string {
-  let depth = 0;
-  let quote: string | null = null;
-  for (let i = 0; i < expr.length; i++) {
-    const c = expr[i]!;
-    if (quote) {
-      if (c === quote) quote = null;
-      continue;
-    }
-    if (c === "'" || c === '"') quote = c;
-    else if (c === '(') depth++;
-    else if (c === ')') {
-      if (--depth < 0) throw new WhereError(`--where has an unmatched ")": write one filter expression, e.g. "lora_rank >= 16"`);
-    } else if (c === ';') throw new WhereError('--where takes one filter expression, not statements (";" is not allowed)');
-    else if ((c === '-' && expr[i + 1] === '-') || (c === '/' && expr[i + 1] === '*')) {
-      throw new WhereError('--where may not contain SQL comments');
-    }
-  }
-  if (quote) throw new WhereError('--where has an unterminated quote');
-  if (depth !== 0) throw new WhereError('--where has an unmatched "("');
-  if (expr.trim() === '') throw new WhereError('--where is empty');
-  return expr;
 }
 
 /** Raw rows of `select * from runs` → the drizzle row type (booleans). */

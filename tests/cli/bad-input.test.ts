@@ -517,3 +517,59 @@ describe('hostile --where (cases tests/cli/commands.test.ts does not have)', () 
     expect(fs.readFileSync(tree.db).equals(before)).toBe(true);
   });
 });
+
+describe('--where cannot break out of its WHERE, in any SQLite quoting form (issue #10, item 10)', () => {
+  let tree: Tree;
+  const R1 = '2026-05-02_00-00-01';
+  const R2 = '2026-05-02_00-00-02';
+  beforeAll(async () => {
+    tree = tempTree('runs-where-quoting-');
+    addRun(tree, R1, { log: SHORT, manifest: completedManifest(R1, { lora_rank: 8, note: "it's )" }) });
+    addRun(tree, R2, { log: SHORT, manifest: completedManifest(R2, { lora_rank: 16, status: 'failed', exit_code: 1 }) });
+    expect((await runCli([...tree.flags, 'index'])).exitCode).toBe(0);
+  });
+
+  // Each hides a `)` (or `--`) from a checker that only knows '…' and "…": inside […], `…`, a
+  // doubled quote, or a quote inside another form. Reading as SQLite does, each is refused.
+  it.each([
+    ["exists(select 1 as [']) ) union all select * from runs -- ')"],
+    ["exists(select 1 as `'`) ) union all select * from runs -- ')"],
+    ['exists(select 1 as ["]) ) union all select * from runs -- ")'],
+    ['exists(select 1 as `"`) ) union all select * from runs -- ")'],
+    ["note = 'a''' ) union all select * from runs where ('1"],
+    ['"a""" = 1) union all select * from runs where (1'],
+    ["[x'] = 1) union all select * from runs where ([y']"],
+    ["1) or (1"],
+    ["1 = 1) order by id limit 1 offset (0"],
+    ["1) group by status having (1"],
+    ['lora_rank > 1 -- )'],
+    ["lora_rank > 1 /* ) */"],
+    ['lora_rank > [1'],
+    ['lora_rank > `1'],
+    ["note = 'x"],
+    ['1; select 1'],
+  ])('%j is refused (exit 2, nothing printed, index unchanged)', async (expr) => {
+    const before = fs.readFileSync(tree.db);
+    for (const flags of [[], ['--status', 'completed'], ['--sort', 'val_loss', '--limit', '1']]) {
+      const r = await runCli([...tree.flags, 'list', ...flags, '--where', expr, '--json']);
+      expect({ flags, exitCode: r.exitCode, stdout: r.stdout }).toEqual({ flags, exitCode: 2, stdout: '' });
+      expect(r.stderr).toMatch(/^Error: --where [^\n]*\n$/);
+    }
+    expect(fs.readFileSync(tree.db).equals(before)).toBe(true);
+  });
+
+  // The same quoting forms used honestly still work, and --status / order still apply.
+  it.each([
+    ['[lora_rank] >= 8', [R1]],
+    ['`lora_rank` >= 16 or 1', [R1]],
+    ['"lora_rank" = 8', [R1]],
+    ["note = 'it''s )'", [R1]],
+    ["note like '%)%' and note not like '%--%'", [R1]],
+    ["exists(select 1 as [)] from runs r2 where r2.id = runs.id)", [R1]],
+    ["(select count(*) from (select 1 union all select 2)) = 2", [R1]],
+  ])('%j is one filter expression', async (expr, ids) => {
+    const r = await runCli([...tree.flags, 'list', '--status', 'completed', '--where', expr, '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { id: string }[]).map((x) => x.id)).toEqual(ids);
+  });
+});
