@@ -280,33 +280,40 @@ async function indexRun(env: SyncEnv, id: string, stored: StoredState | undefine
       adapter_config_stamp: stampKey(stamps.adapterConfig),
       config_stamp: stampKey(stamps.config),
     };
-    const toWrite = (pass: LogPass, reset: boolean, expectedOffset: number | null): RunWrite => ({
-      row: toRunRow({
-        id,
-        path: paths.dir,
-        status: statusFromHint(pass.facts.outcome_hint, status),
-        manifest,
-        adapterConfig,
-        config,
-        facts: pass.facts,
-        summary: pass.summary.summary,
-        fallbackStartedAt,
-        warnings,
-        indexedAt: new Date(env.nowMs).toISOString(),
-      }),
-      state: {
-        ...fileStamps,
-        log_size: pass.logStamp?.size ?? null,
-        log_mtime_ms: pass.logStamp?.mtimeMs ?? null,
-        log_offset: pass.offset,
-        parse_state: pass.persisted ? JSON.stringify(pass.persisted) : null,
-        committed_seq: pass.committed.metric,
-        committed_checkpoint_seq: pass.committed.checkpoint,
-      },
-      expectedOffset,
-      reset,
-      records: pass.records,
-    });
+    // What this pass assumes is stored: at first what it started from, then what it wrote itself.
+    let manifestBasis = stored?.manifest_stamp ?? null;
+    const toWrite = (pass: LogPass, reset: boolean, expectedOffset: number | null): RunWrite => {
+      const expectedManifestStamp = manifestBasis;
+      manifestBasis = fileStamps.manifest_stamp;
+      return {
+        row: toRunRow({
+          id,
+          path: paths.dir,
+          status: statusFromHint(pass.facts.outcome_hint, status),
+          manifest,
+          adapterConfig,
+          config,
+          facts: pass.facts,
+          summary: pass.summary.summary,
+          fallbackStartedAt,
+          warnings,
+          indexedAt: new Date(env.nowMs).toISOString(),
+        }),
+        state: {
+          ...fileStamps,
+          log_size: pass.logStamp?.size ?? null,
+          log_mtime_ms: pass.logStamp?.mtimeMs ?? null,
+          log_offset: pass.offset,
+          parse_state: pass.persisted ? JSON.stringify(pass.persisted) : null,
+          committed_seq: pass.committed.metric,
+          committed_checkpoint_seq: pass.committed.checkpoint,
+        },
+        expectedOffset,
+        reset,
+        expectedManifestStamp,
+        records: pass.records,
+      };
+    };
 
     // The folder may be renamed or deleted while we read it: if which files exist changed, what
     // we read is a mix of two states. Say 'gone' (a later pass sees the folder as it is now).

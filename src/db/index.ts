@@ -39,6 +39,12 @@ export interface RunWrite {
    * conflict so the caller can redo that run from the new state.
    */
   expectedOffset: number | null;
+  /**
+   * The manifest_stamp stored when this write was computed (null: none). Another writer that
+   * changed it meanwhile read a newer run.json (the recorder recording the outcome): this write's
+   * view of the run is older, so it is a conflict too, never a `running` written over `completed`.
+   */
+  expectedManifestStamp: string | null;
   /** Delete every metric/checkpoint row of the run first (full re-parse). */
   reset: boolean;
   /** New records, numbered from the stored committed seq (records of an unfinished last line included). */
@@ -294,8 +300,13 @@ export class SqliteRunsIndex implements RunsIndex {
         const id = w.row.id;
         const rowsAt = o;
         o += w.metricCount * METRIC_WIDTH;
-        const stored = st.getState.get(id) as Pick<IndexStateRow, 'log_offset' | 'committed_seq' | 'committed_checkpoint_seq'> | undefined;
-        if (w.expectedOffset !== null && (stored?.log_offset ?? 0) !== w.expectedOffset) {
+        const stored = st.getState.get(id) as
+          | Pick<IndexStateRow, 'log_offset' | 'committed_seq' | 'committed_checkpoint_seq' | 'manifest_stamp'>
+          | undefined;
+        if (
+          (w.expectedOffset !== null && (stored?.log_offset ?? 0) !== w.expectedOffset) ||
+          (stored?.manifest_stamp ?? null) !== w.expectedManifestStamp
+        ) {
           result.conflicts.push(id);
           continue;
         }
@@ -534,7 +545,7 @@ function prepareWriteStatements(sqlite: Sqlite) {
   const runCols = RUN_COLUMNS;
   const stateCols = Object.keys(getTableColumns(indexState));
   return {
-    getState: sqlite.prepare('select log_offset, committed_seq, committed_checkpoint_seq from index_state where run_id = ?'),
+    getState: sqlite.prepare('select log_offset, committed_seq, committed_checkpoint_seq, manifest_stamp from index_state where run_id = ?'),
     deleteMetrics: sqlite.prepare('delete from metrics where run_id = ? and seq >= ?'),
     deleteCheckpoints: sqlite.prepare('delete from checkpoints where run_id = ? and seq >= ?'),
     deleteRun: sqlite.prepare('delete from runs where id = ?'),
