@@ -335,7 +335,7 @@ describe('runs index over broken run folders', () => {
     }
     const after = snapshot(tree.root);
     expectSameTree(after, new Map([...expected].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
-  });
+  }, 180_000); // 300 runs and a child process: tens of seconds on 2 shared cores (a hang guard only)
 });
 
 // ---------------------------------------------------------------------------------------------
