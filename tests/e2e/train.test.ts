@@ -30,7 +30,7 @@ beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runs-e2e-train-'));
 });
 afterAll(() => {
-  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 5 }); // a killed trainer may still be exiting
 });
 
 function startTrain(
@@ -74,7 +74,8 @@ function onlyRun(root: string): { id: string; dir: string; manifest: Record<stri
   return { id: id!, dir, manifest: JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8')) };
 }
 
-async function waitFor(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+// A hang guard, not a timing check: generous because the 2 cores here are shared with other suites.
+async function waitFor(cond: () => boolean, timeoutMs = 20_000): Promise<void> {
   const start = Date.now();
   while (!cond()) {
     if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
