@@ -478,6 +478,7 @@ function readPersistedParse(text: string | null, logOffset: number): PersistedPa
     return null;
   }
   if (!isRecord(v) || !sameShape(initialParserState(), v.parser) || !sameShape(emptySummaryState(), v.summary)) return null;
+  if (v.jsonl !== undefined && !sameShape(initialJsonlState(), v.jsonl)) return null;
   const persisted = v as unknown as PersistedParse;
   return persisted.parser.version === PARSER_STATE_VERSION && persisted.parser.consumedBytes === logOffset ? persisted : null;
 }
