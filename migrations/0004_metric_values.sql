@@ -9,4 +9,5 @@ CREATE TABLE `metric_values` (
 	PRIMARY KEY(`run_id`, `seq`, `name`)
 );
 --> statement-breakpoint
-ALTER TABLE `index_state` ADD `metrics_jsonl_stamp` text;
+ALTER TABLE `index_state` ADD `metrics_jsonl_stamp` text;--> statement-breakpoint
+INSERT INTO `index_meta` (`key`, `value`) SELECT 'parser_version', '1' WHERE EXISTS (SELECT 1 FROM `runs`);

@@ -69,8 +69,11 @@ export async function syncAll(ctx: Context, mode: SyncMode): Promise<SyncReport>
   if (mode === 'rebuild') index.clear();
   claimRoot(ctx, index, root, dbPath);
   // An index made by a parser that read less from the same bytes (e.g. before mlx-lm-lora lines
-  // were records) would keep its old answers for unchanged runs: re-read everything once.
-  const outdated = index.getMeta(PARSER_KEY) !== PARSER_VERSION;
+  // were records) would keep its old answers for unchanged runs: re-read everything once. Migration
+  // 0004 marks an older index with runs as version 1; no mark is a new index (live indexing by
+  // `runs train` fills one without a pass through here, so "missing" must not mean "outdated").
+  const parserVersion = index.getMeta(PARSER_KEY);
+  const outdated = parserVersion !== null && parserVersion !== PARSER_VERSION;
   if (outdated && mode !== 'rebuild' && index.knownRuns().size > 0) {
     index.clear();
     claimRoot(ctx, index, root, dbPath);
@@ -136,7 +139,7 @@ export async function syncAll(ctx: Context, mode: SyncMode): Promise<SyncReport>
   if (report.warnings.length === 0 && writer.conflicts.size === 0 && !sawNonRun && !sameListing) {
     index.setMeta(LISTING_KEY, listing);
   }
-  if (outdated || mode === 'rebuild') index.setMeta(PARSER_KEY, PARSER_VERSION);
+  if (outdated || parserVersion === null || mode === 'rebuild') index.setMeta(PARSER_KEY, PARSER_VERSION);
   report.total = report.added + report.changed + report.unchanged;
   report.metricRows = writer.metricRows;
   report.seconds = (performance.now() - started) / 1000;

@@ -122,10 +122,11 @@ describe('an index made by an older parser', () => {
     const tree = makeTree();
     addRun(tree, ID, { log: Buffer.from('Iter 10: loss 1.234, lr 1.000e-05, it/s 1.100, tok/s 200.000, trained_tok 900, peak_mem 3.100GB\n') });
     expect((await runCli([...tree.flags, 'index'])).exitCode).toBe(0);
-    // What an older runs left behind: no record for the mlx-lm-lora line, no parser version.
+    // What an older runs left behind: no record for the mlx-lm-lora line, and the version mark that
+    // migration 0004 gives an index that already held runs.
     const db = new Database(tree.db);
     db.prepare('delete from metrics').run();
-    db.prepare("delete from index_meta where key = 'parser_version'").run();
+    db.prepare("update index_meta set value = '1' where key = 'parser_version'").run();
     db.close();
     expect((await runCli([...tree.flags, 'index'])).exitCode).toBe(0);
     expect(metricRows(tree).map((m) => [m.iter, m.loss, m.peak_mem_gb])).toEqual([[10, 1.234, 3.1]]);
