@@ -232,7 +232,7 @@ export function printSqlResult(ctx: Context, r: SqlResult & { limit: number }, f
 export function printPlot(ctx: Context, p: PlotData): void {
   const series: Series[] = p.series
     .filter((s) => s.points.length > 0)
-    .map((s) => ({ label: p.metric === 'loss' ? `${s.runId} ${s.split}` : s.runId, points: s.points }));
+    .map((s) => ({ label: p.series.some((o) => o.runId === s.runId && o.split !== s.split) ? `${s.runId} ${s.split}` : s.runId, points: s.points }));
   if (series.length === 0) {
     ctx.notice(`nothing to plot: no ${p.metric} values in ${[...new Set(p.series.map((s) => s.runId))].join(', ')}`);
     return;

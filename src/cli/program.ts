@@ -157,7 +157,7 @@ runs list --status completed --where "lora_rank >= 16" --json`),
     .command('plot')
     .description('loss curves in the terminal, several runs overlaid')
     .argument('<runs...>', 'one or more runs')
-    .option('--metric <name>', 'loss (default), learning_rate, tokens_per_sec, it_per_sec, peak_mem_gb, trained_tokens', 'loss')
+    .option('--metric <name>', 'loss (default), learning_rate, tokens_per_sec, it_per_sec, peak_mem_gb, trained_tokens, or an extra metric (margin, kl, …)', 'loss')
     .option('--width <n>', 'chart width in columns', parsePositiveInt)
     .option('--height <n>', 'chart height in rows', parsePositiveInt)
     .addHelpText('after', example('runs plot latest~1 latest\nruns plot latest --metric learning_rate'))

@@ -15,7 +15,8 @@ export interface PlotSeries {
 }
 
 export interface PlotData {
-  metric: PlotMetric;
+  /** A metrics column, or the name of an extra metric (`metric_values.name`, e.g. `margin`). */
+  metric: string;
   series: PlotSeries[];
   width?: number;
   height?: number;
@@ -26,12 +27,16 @@ export async function plotRuns(
   refs: string[],
   opts: { metric?: string; width?: number; height?: number },
 ): Promise<PlotData> {
-  const metric = (opts.metric ?? 'loss') as PlotMetric;
-  if (!PLOT_METRICS.includes(metric)) {
-    throw new UsageError(`--metric must be one of ${PLOT_METRICS.join(', ')} (got "${opts.metric}")`);
-  }
+  const metric = opts.metric ?? 'loss';
   await refresh(ctx);
   const index = await ctx.index();
+  const column = (PLOT_METRICS as readonly string[]).includes(metric) ? (metric as PlotMetric) : null;
+  if (column === null && !index.metricNames().includes(metric)) {
+    const extra = index.metricNames();
+    throw new UsageError(
+      `--metric must be one of ${PLOT_METRICS.join(', ')}${extra.length ? `, or an extra metric in the index: ${extra.join(', ')}` : ''} (got "${metric}")`,
+    );
+  }
   const series: PlotSeries[] = [];
   const seen = new Set<string>();
   for (const ref of refs) {
@@ -39,8 +44,21 @@ export async function plotRuns(
     if (seen.has(run.id)) continue;
     seen.add(run.id);
     const rows = index.metricsOf(run.id);
-    for (const split of metric === 'loss' ? (['train', 'val'] as const) : (['train'] as const)) {
-      series.push({ runId: run.id, split, points: curve(rows, split, metric) });
+    if (column !== null) {
+      for (const split of column === 'loss' ? (['train', 'val'] as const) : (['train'] as const)) {
+        series.push({ runId: run.id, split, points: curve(rows, split, column) });
+      }
+      continue;
+    }
+    // An extra metric: values keyed by the seq of their metrics row; train and val when both have it.
+    const bySeq = new Map<number, number | null>();
+    const splits = new Set<string>();
+    for (const v of index.metricValuesOf(run.id, metric)) {
+      bySeq.set(v.seq, v.value);
+      splits.add(v.split);
+    }
+    for (const split of ['train', 'val'] as const) {
+      if (splits.has(split) || splits.size === 0) series.push({ runId: run.id, split, points: curve(rows, split, (r) => bySeq.get(r.seq) ?? null) });
     }
   }
   return { metric, series, width: opts.width, height: opts.height };
@@ -50,7 +68,11 @@ export async function plotRuns(
  * Points of one split. A resumed run restarts its iteration counter; later segments are shifted
  * to continue after the previous one so the curve reads left to right in training order.
  */
-export function curve(rows: readonly MetricRow[], split: 'train' | 'val', metric: PlotMetric): { x: number; y: number }[] {
+export function curve(
+  rows: readonly MetricRow[],
+  split: 'train' | 'val',
+  metric: PlotMetric | ((row: MetricRow) => number | null),
+): { x: number; y: number }[] {
   const points: { x: number; y: number }[] = [];
   let segment = 0;
   let shift = 0;
@@ -64,7 +86,7 @@ export function curve(rows: readonly MetricRow[], split: 'train' | 'val', metric
     }
     segmentMax = Math.max(segmentMax, r.iter);
     if (r.split !== split) continue;
-    const y = r[metric];
+    const y = typeof metric === 'function' ? metric(r) : r[metric];
     if (y === null || y === undefined || !Number.isFinite(y)) continue;
     points.push({ x: r.iter + shift, y });
   }

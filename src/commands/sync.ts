@@ -16,6 +16,7 @@ import { parseRunId } from '../core/run-id.js';
 import { emptySummaryState, foldSummary } from '../core/summarize.js';
 import type { SummaryState } from '../core/summary.js';
 import { initialParserState, MlxLogParser, PARSER_STATE_VERSION, type ParserState } from '../parse/mlx-log-parser.js';
+import { initialJsonlState, parseMetricsJsonl, type JsonlState } from '../parse/metrics-jsonl.js';
 import { BATCH_RECORDS, toRunRow, type IndexWriter, type RunWrite, type RunsIndex, type StoredState } from '../db/index.js';
 import { LATEST_LINK, runPaths, type RunPaths } from '../storage/layout.js';
 import { readManifestFile, updateManifestFile } from '../storage/manifest-file.js';
@@ -54,6 +55,10 @@ function readBuffer(): Buffer {
 interface PersistedParse {
   parser: ParserState;
   summary: SummaryState;
+  /** Where metrics.jsonl was read to; absent when the run's train/val records come from the console. */
+  jsonl?: JsonlState;
+  /** A console test result is already in the index (committed) after the callback records. */
+  consoleTest?: boolean;
 }
 
 /** Brings the index up to date with the folders. */
@@ -63,6 +68,16 @@ export async function syncAll(ctx: Context, mode: SyncMode): Promise<SyncReport>
   const { root, dbPath } = ctx.locations();
   if (mode === 'rebuild') index.clear();
   claimRoot(ctx, index, root, dbPath);
+  // An index made by a parser that read less from the same bytes (e.g. before mlx-lm-lora lines
+  // were records) would keep its old answers for unchanged runs: re-read everything once. Migration
+  // 0004 marks an older index with runs as version 1; no mark is a new index (live indexing by
+  // `runs train` fills one without a pass through here, so "missing" must not mean "outdated").
+  const parserVersion = index.getMeta(PARSER_KEY);
+  const outdated = parserVersion !== null && parserVersion !== PARSER_VERSION;
+  if (outdated && mode !== 'rebuild' && index.knownRuns().size > 0) {
+    index.clear();
+    claimRoot(ctx, index, root, dbPath);
+  }
   const report: SyncReport = { total: 0, added: 0, changed: 0, unchanged: 0, removed: 0, metricRows: 0, warnings: [], seconds: 0 };
   const warn = (w: string) => report.warnings.push(w);
 
@@ -124,6 +139,7 @@ export async function syncAll(ctx: Context, mode: SyncMode): Promise<SyncReport>
   if (report.warnings.length === 0 && writer.conflicts.size === 0 && !sawNonRun && !sameListing) {
     index.setMeta(LISTING_KEY, listing);
   }
+  if (outdated || parserVersion === null || mode === 'rebuild') index.setMeta(PARSER_KEY, PARSER_VERSION);
   report.total = report.added + report.changed + report.unchanged;
   report.metricRows = writer.metricRows;
   report.seconds = (performance.now() - started) / 1000;
@@ -187,6 +203,9 @@ function checkLatestLink(root: string, onDisk: ReadonlySet<string>, warn: (w: st
 }
 
 const LISTING_KEY = 'root_listing';
+const PARSER_KEY = 'parser_version';
+/** Bump when the parser (or metrics.jsonl reading) gets more out of the same files. */
+const PARSER_VERSION = '2';
 
 /** Root path + a hash of the sorted folder names: equal means no folder was added or removed. */
 function listingFingerprint(root: string, names: readonly string[]): string {
@@ -244,6 +263,7 @@ async function indexRun(env: SyncEnv, id: string, stored: StoredState | undefine
     stored.manifest_stamp === stampKey(stamps.manifest) &&
     stored.adapter_config_stamp === stampKey(stamps.adapterConfig) &&
     stored.config_stamp === stampKey(stamps.config) &&
+    stored.metrics_jsonl_stamp === stampKey(stamps.metricsJsonl) &&
     stored.log_size === (stamps.log?.size ?? null) &&
     stored.log_mtime_ms === (stamps.log?.mtimeMs ?? null);
   // A run shown `crashed` only in the index (a read command saw its recorder gone) is looked at
@@ -279,6 +299,7 @@ async function indexRun(env: SyncEnv, id: string, stored: StoredState | undefine
       manifest_stamp: stampKey(stamps.manifest),
       adapter_config_stamp: stampKey(stamps.adapterConfig),
       config_stamp: stampKey(stamps.config),
+      metrics_jsonl_stamp: stampKey(stamps.metricsJsonl),
     };
     // What this pass assumes is stored: at first what it started from, then what it wrote itself.
     let manifestBasis = stored?.manifest_stamp ?? null;
@@ -341,9 +362,17 @@ async function indexRun(env: SyncEnv, id: string, stored: StoredState | undefine
       stored !== undefined &&
       stored.log_size !== null &&
       (log.size > stored.log_size || (log.size === stored.log_size && log.mtimeMs === stored.log_mtime_ms));
+    // With metrics.jsonl the train/val records are the callback's exact values (the console's are
+    // dropped); it is read incrementally too, unless it shrank or the source changed since last time.
+    const jsonl = stamps.metricsJsonl !== null && stamps.metricsJsonl.notFile !== true ? { file: paths.metricsJsonl, stamp: stamps.metricsJsonl } : null;
     const parseState = grown ? readPersistedParse(env.index.parseStateOf(id), stored.log_offset) : null;
-    const resume = grown && parseState !== null ? { stored, parseState } : undefined;
-    await readLogInPieces(paths.log, log, resume, writer, toWrite);
+    let resume = grown && parseState !== null ? { stored, parseState } : undefined;
+    const saved = resume?.parseState.jsonl;
+    if (resume !== undefined && (jsonl === null ? saved !== undefined : saved === undefined || jsonl.stamp.size < saved.offset)) resume = undefined;
+    // Callback reports arriving after a console test result was indexed would get seqs after it,
+    // which a rebuild would not: re-read the run so the rows stay those of a fresh index.
+    if (resume?.parseState.consoleTest === true && jsonl !== null && jsonl.stamp.size > (saved?.offset ?? 0)) resume = undefined;
+    await readLogInPieces(paths.log, log, resume, writer, toWrite, jsonl);
     return stored ? 'changed' : 'added';
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -364,6 +393,7 @@ async function readLogInPieces(
   resume: { stored: StoredState; parseState: PersistedParse } | undefined,
   writer: IndexWriter,
   toWrite: (pass: LogPass, reset: boolean, expectedOffset: number | null) => RunWrite,
+  jsonl: { file: string; stamp: FileStamp } | null,
 ): Promise<void> {
   const startOffset = resume?.stored.log_offset ?? 0;
   const parser = new MlxLogParser(resume?.parseState.parser);
@@ -375,16 +405,30 @@ async function readLogInPieces(
   let expected: number | null = resume ? startOffset : null;
   let reset = !resume;
   let pending: LogRecord[] = [];
+  let jsonlState: JsonlState | undefined;
+  if (jsonl !== null) {
+    const read = readJsonl(jsonl.file, jsonl.stamp, resume?.parseState.jsonl ?? initialJsonlState());
+    jsonlState = read.state;
+    pending = read.records;
+  }
+  // The console's own train/val lines give way to the callback's (test results, checkpoints and
+  // header facts still come from the console: no callback sees them).
+  const keep = (r: LogRecord) => jsonlState === undefined || r.kind === 'checkpoint' || r.split === 'test';
+  let consoleTest = resume?.parseState.consoleTest === true;
+  const sawTest = (records: readonly LogRecord[]) => {
+    if (jsonlState !== undefined && !consoleTest) consoleTest = records.some((r) => r.kind === 'metric' && r.split === 'test');
+  };
   // The parser counts bytes from the start of the file, across resumes.
   const parsedThrough = () => parser.consumedBytes;
 
   const emitPiece = () => {
+    sawTest(pending);
     summary = foldSummary(summary, pending);
     committed = advance(committed, pending);
     const offset = parsedThrough();
     // log_size = what was parsed: if we stop here, the next pass resumes from this piece.
     writer.add(toWrite(
-      { records: pending, facts: parser.facts, summary, persisted: { parser: parser.snapshot(), summary }, offset, logStamp: { size: offset, mtimeMs: -1 }, committed },
+      { records: pending, facts: parser.facts, summary, persisted: { parser: parser.snapshot(), summary, jsonl: jsonlState, consoleTest }, offset, logStamp: { size: offset, mtimeMs: -1 }, committed },
       reset, expected,
     ));
     expected = offset;
@@ -400,7 +444,7 @@ async function readLogInPieces(
       const n = fs.readSync(fd, buf, 0, Math.min(READ_CHUNK, stamp.size - pos), pos);
       if (n === 0) break;
       pos += n;
-      for (const r of parser.push(buf.subarray(0, n))) pending.push(r);
+      for (const r of parser.push(buf.subarray(0, n))) if (keep(r)) pending.push(r);
       if (pending.length >= BATCH_RECORDS) {
         emitPiece();
         await writer.throttle(); // a 1 GB log must not queue up in memory ahead of the writer
@@ -410,11 +454,12 @@ async function readLogInPieces(
     fs.closeSync(fd);
   }
 
+  sawTest(pending);
   summary = foldSummary(summary, pending);
   committed = advance(committed, pending);
-  const resumeState = { parser: parser.snapshot(), summary };
+  const resumeState = { parser: parser.snapshot(), summary, jsonl: jsonlState, consoleTest };
   const offset = parsedThrough();
-  const tail = parser.flush();
+  const tail = parser.flush().filter(keep);
   writer.add(toWrite(
     {
       records: tail.length ? [...pending, ...tail] : pending,
@@ -443,6 +488,7 @@ function readPersistedParse(text: string | null, logOffset: number): PersistedPa
     return null;
   }
   if (!isRecord(v) || !sameShape(initialParserState(), v.parser) || !sameShape(emptySummaryState(), v.summary)) return null;
+  if (v.jsonl !== undefined && !sameShape(initialJsonlState(), v.jsonl)) return null;
   const persisted = v as unknown as PersistedParse;
   return persisted.parser.version === PARSER_STATE_VERSION && persisted.parser.consumedBytes === logOffset ? persisted : null;
 }
@@ -466,6 +512,27 @@ function sameShape(template: object, value: unknown): boolean {
     } else if (typeof x !== typeof t) return false;
   }
   return true;
+}
+
+/**
+ * metrics.jsonl from where the last pass stopped to its last complete line (a line the trainer was
+ * killed in the middle of waits, and is never an error). Missing now (deleted meanwhile): nothing.
+ */
+function readJsonl(file: string, stamp: FileStamp, state: JsonlState): { records: LogRecord[]; state: JsonlState } {
+  const length = stamp.size - state.offset;
+  if (length <= 0) return { records: [], state };
+  let bytes: Buffer;
+  const fd = fs.openSync(file, 'r');
+  try {
+    bytes = Buffer.allocUnsafe(length);
+    const n = fs.readSync(fd, bytes, 0, length, state.offset);
+    bytes = bytes.subarray(0, n);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const end = bytes.lastIndexOf(10) + 1;
+  if (end === 0) return { records: [], state };
+  return parseMetricsJsonl(bytes.toString('utf8', 0, end), end, state);
 }
 
 function advance(c: { metric: number; checkpoint: number }, records: readonly LogRecord[]) {

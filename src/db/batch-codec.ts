@@ -10,10 +10,13 @@ export const SPLITS: readonly Split[] = ['train', 'val', 'test'];
 export const METRIC_WIDTH = 11;
 
 export interface EncodedBatch {
-  writes: (Omit<RunWrite, 'records'> & { metricCount: number; checkpoints: CheckpointRecord[] })[];
+  writes: (Omit<RunWrite, 'records'> & { metricCount: number; checkpoints: CheckpointRecord[]; extras: EncodedExtra[] })[];
   /** NaN stands for null: the parser never yields a NaN value (nan/inf are stored as null). */
   metrics: Float64Array;
 }
+
+/** [index of its metric within the write, name, value]: a record's `extra` values (few runs have any). */
+export type EncodedExtra = [number, string, number | null];
 
 const enc = (v: number | null) => (v === null ? NaN : v);
 export const orNull = (v: number) => (Number.isNaN(v) ? null : v);
@@ -34,6 +37,7 @@ export class BatchEncoder {
 
   add({ records, ...rest }: RunWrite): void {
     const checkpoints: CheckpointRecord[] = [];
+    const extras: EncodedExtra[] = [];
     let metricCount = 0;
     for (const r of records) if (r.kind === 'metric') metricCount++;
     this.reserve(metricCount * METRIC_WIDTH);
@@ -55,9 +59,13 @@ export class BatchEncoder {
       m[o++] = enc(r.peak_mem_gb);
       m[o++] = enc(r.val_time_s);
       m[o++] = enc(r.test_ppl);
+      if (r.extra !== undefined) {
+        const at = (o - this.used) / METRIC_WIDTH - 1;
+        for (const name in r.extra) extras.push([at, name, r.extra[name] ?? null]);
+      }
     }
     this.used = o;
-    this.writes.push({ ...rest, metricCount, checkpoints });
+    this.writes.push({ ...rest, metricCount, checkpoints, extras });
   }
 
   /** The batch so far; the encoder starts empty again. */

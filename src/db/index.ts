@@ -16,8 +16,8 @@ import { BatchingWriter, type IndexWriter } from './index-writer.js';
 export { BATCH_RECORDS, type IndexWriter } from './index-writer.js';
 import { openDatabase, openReadOnly, useBulkCache, type JournalMode, type OpenedDatabase, type Sqlite } from './client.js';
 import { networkLocation } from './network-fs.js';
-import { checkpoints, indexState, metrics, runs } from './schema.js';
-import type { CheckpointRow, IndexStateRow, MetricRow, ParamRow, RunInsert, RunRow } from './schema.js';
+import { checkpoints, indexState, metricValues, metrics, runs } from './schema.js';
+import type { CheckpointRow, IndexStateRow, MetricRow, MetricValueRow, ParamRow, RunInsert, RunRow } from './schema.js';
 import { runReadOnlyQuery, type SqlResult } from './read-only-sql.js';
 import { checkedWhere, verifyWhereShape, WhereError } from './where-clause.js';
 
@@ -26,7 +26,7 @@ export { ReadOnlyViolation } from './read-only-sql.js';
 import { sqliteReader, type RunsReader } from './reader.js';
 export type { MetricsQuery, ReaderListQuery, RunsReader } from './reader.js';
 
-export type { CheckpointRow, IndexStateRow, MetricRow, ParamRow, RunInsert, RunRow, SqlResult };
+export type { CheckpointRow, IndexStateRow, MetricRow, MetricValueRow, ParamRow, RunInsert, RunRow, SqlResult };
 export { toParams, toRunRow, type RunFacts } from './to-row.js';
 
 /** One run's changes, written in one transaction together with other runs of the same batch. */
@@ -103,6 +103,10 @@ export interface RunsIndex {
   metricsOf(id: string, afterSeq?: number): MetricRow[];
   paramsOf(id: string): ParamRow[];
   checkpointsOf(id: string): CheckpointRow[];
+  /** One extra metric of one run (`metric_values`), in log order. */
+  metricValuesOf(id: string, name: string): MetricValueRow[];
+  /** Every extra metric name in the index. */
+  metricNames(): string[];
   /** `runs sql`: read-only connection, readers only, at most `limit` rows. */
   query(text: string, limit: number): SqlResult;
   /** The async read side (db/reader.ts): what the web view uses. */
@@ -251,7 +255,7 @@ export class SqliteRunsIndex implements RunsIndex {
     const rows = this.sqlite
       .prepare(
         `select s.run_id, s.manifest_stamp, s.adapter_config_stamp, s.config_stamp, s.log_size, s.log_mtime_ms,
-                s.log_offset, s.committed_seq, s.committed_checkpoint_seq, r.status as status
+                s.log_offset, s.committed_seq, s.committed_checkpoint_seq, s.metrics_jsonl_stamp, r.status as status
          from index_state s left join runs r on r.id = s.run_id`,
       )
       .all() as StoredState[];
@@ -276,7 +280,7 @@ export class SqliteRunsIndex implements RunsIndex {
     return this.sqlite
       .prepare(
         `select s.run_id, s.manifest_stamp, s.adapter_config_stamp, s.config_stamp, s.log_size, s.log_mtime_ms,
-                s.log_offset, s.committed_seq, s.committed_checkpoint_seq, r.status as status
+                s.log_offset, s.committed_seq, s.committed_checkpoint_seq, s.metrics_jsonl_stamp, r.status as status
          from index_state s left join runs r on r.id = s.run_id where s.run_id = ?`,
       )
       .get(id) as StoredState | undefined;
@@ -316,14 +320,17 @@ export class SqliteRunsIndex implements RunsIndex {
           // Buffered rows must be in before a delete that could match them.
           st.metricRows.flush();
           st.checkpointRows.flush();
+          st.valueRows.flush();
           if (!w.reset) {
             // Rows from a previously unfinished last line are re-derived from the log every time.
             metricSeq = stored.committed_seq;
             checkpointSeq = stored.committed_checkpoint_seq;
           }
           st.deleteMetrics.run(id, metricSeq);
+          st.deleteValues.run(id, metricSeq);
           st.deleteCheckpoints.run(id, checkpointSeq);
         } // else: a run the index has never seen has no rows (index_state and rows change together).
+        const firstSeq = metricSeq;
         for (let i = 0, p = rowsAt; i < w.metricCount; i++, p += METRIC_WIDTH) {
           st.metricRows.add(
             id, metricSeq++, m[p]!, orNull(m[p + 1]!), SPLITS[m[p + 2]!], orNull(m[p + 3]!), orNull(m[p + 4]!),
@@ -331,12 +338,17 @@ export class SqliteRunsIndex implements RunsIndex {
           );
         }
         result.metricRows += w.metricCount;
+        for (const [at, name, value] of w.extras) {
+          const p = rowsAt + at * METRIC_WIDTH;
+          st.valueRows.add(id, firstSeq + at, m[p]!, orNull(m[p + 1]!), SPLITS[m[p + 2]!], name, value);
+        }
         for (const c of w.checkpoints) st.checkpointRows.add(id, checkpointSeq++, c.segment, c.iter, c.file);
         st.upsertRun.run(runParams(w.row));
         st.upsertState.run({ ...w.state, run_id: id });
       }
       st.metricRows.flush();
       st.checkpointRows.flush();
+      st.valueRows.flush();
     });
     // IMMEDIATE: take the write lock up front, so two writers queue on busy_timeout instead of
     // one failing with SQLITE_BUSY when it upgrades a read transaction.
@@ -345,6 +357,7 @@ export class SqliteRunsIndex implements RunsIndex {
     } finally {
       st.metricRows.clear(); // after a rollback, nothing buffered may leak into the next batch
       st.checkpointRows.clear();
+      st.valueRows.clear();
     }
     return result;
   }
@@ -355,6 +368,7 @@ export class SqliteRunsIndex implements RunsIndex {
       .transaction(() => {
         for (const id of ids) {
           st.deleteMetrics.run(id, 0);
+          st.deleteValues.run(id, 0);
           st.deleteCheckpoints.run(id, 0);
           st.deleteRun.run(id);
           st.deleteState.run(id);
@@ -366,7 +380,7 @@ export class SqliteRunsIndex implements RunsIndex {
   clear(): void {
     this.sqlite
       .transaction(() => {
-        for (const t of ['metrics', 'checkpoints', 'runs', 'index_state', 'index_meta']) {
+        for (const t of ['metrics', 'metric_values', 'checkpoints', 'runs', 'index_state', 'index_meta']) {
           this.sqlite.prepare(`delete from ${t}`).run();
         }
       })
@@ -455,6 +469,19 @@ export class SqliteRunsIndex implements RunsIndex {
   paramsOf(id: string): ParamRow[] {
     // Raw read of the view: values keep their SQLite type (drizzle's numeric would turn 8 into "8").
     return this.sqlite.prepare('select run_id, key, value from params where run_id = ? order by key').all(id) as ParamRow[];
+  }
+
+  metricValuesOf(id: string, name: string) {
+    return this.db
+      .select()
+      .from(metricValues)
+      .where(and(eq(metricValues.run_id, id), eq(metricValues.name, name)))
+      .orderBy(asc(metricValues.seq))
+      .all();
+  }
+
+  metricNames(): string[] {
+    return (this.sqlite.prepare('select distinct name from metric_values order by name').raw().all() as [string][]).map((r) => r[0]);
   }
 
   checkpointsOf(id: string) {
@@ -548,6 +575,7 @@ function prepareWriteStatements(sqlite: Sqlite) {
     getState: sqlite.prepare('select log_offset, committed_seq, committed_checkpoint_seq, manifest_stamp from index_state where run_id = ?'),
     deleteMetrics: sqlite.prepare('delete from metrics where run_id = ? and seq >= ?'),
     deleteCheckpoints: sqlite.prepare('delete from checkpoints where run_id = ? and seq >= ?'),
+    deleteValues: sqlite.prepare('delete from metric_values where run_id = ? and seq >= ?'),
     deleteRun: sqlite.prepare('delete from runs where id = ?'),
     deleteState: sqlite.prepare('delete from index_state where run_id = ?'),
     metricRows: new RowInserter(sqlite, 'metrics', [
@@ -555,6 +583,7 @@ function prepareWriteStatements(sqlite: Sqlite) {
       'tokens_per_sec', 'trained_tokens', 'peak_mem_gb', 'val_time_s', 'test_ppl',
     ]),
     checkpointRows: new RowInserter(sqlite, 'checkpoints', ['run_id', 'seq', 'segment', 'iter', 'file']),
+    valueRows: new RowInserter(sqlite, 'metric_values', ['run_id', 'seq', 'segment', 'iter', 'split', 'name', 'value']),
     upsertRun: sqlite.prepare(
       `insert into runs (${runCols.join(', ')}) values (${runCols.map((c) => `@${c}`).join(', ')})
        on conflict(id) do update set ${runCols.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ')}`,

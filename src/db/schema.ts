@@ -108,6 +108,25 @@ export const metrics = sqliteTable(
 );
 
 /**
+ * `metric_values`: the other named values of a report (rewards, accuracy, margin, KL, grad norm,
+ * perplexity, …): one row per value, `seq` = the `metrics` row it belongs to (so it joins on
+ * (run_id, seq)); segment, iter and split repeated so most queries need no join.
+ */
+export const metricValues = sqliteTable(
+  'metric_values',
+  {
+    run_id: text('run_id').notNull(),
+    seq: integer('seq').notNull(),
+    segment: integer('segment').notNull(),
+    iter: integer('iter'),
+    split: text('split', { enum: ['train', 'val', 'test'] }).notNull(),
+    name: text('name').notNull(),
+    value: real('value'),
+  },
+  (t) => [primaryKey({ columns: [t.run_id, t.seq, t.name] })],
+);
+
+/**
  * `params`: run_id, key, value — the run's config flattened to dotted keys (`lora_parameters.rank`).
  * A view over runs.config_json: numbers stay numbers, lists are JSON text.
  */
@@ -148,6 +167,8 @@ export const indexState = sqliteTable('index_state', {
   /** Records before this seq are final; from it on they came from an unfinished last line. */
   committed_seq: integer('committed_seq').notNull().default(0),
   committed_checkpoint_seq: integer('committed_checkpoint_seq').notNull().default(0),
+  /** "size:mtimeMs" of metrics.jsonl (the trainer's callback reports); null when missing. */
+  metrics_jsonl_stamp: text('metrics_jsonl_stamp'),
 });
 
 export type RunRow = typeof runs.$inferSelect;
@@ -156,6 +177,7 @@ export type MetricRow = typeof metrics.$inferSelect;
 /** `value` as stored: a number when it looks like one (NUMERIC affinity), else text. */
 export type ParamRow = Omit<typeof params.$inferSelect, 'value'> & { value: string | number | null };
 export type CheckpointRow = typeof checkpoints.$inferSelect;
+export type MetricValueRow = typeof metricValues.$inferSelect;
 export type IndexStateRow = typeof indexState.$inferSelect;
 
 /** Small facts about the index itself (not part of the public SQL surface). */

@@ -7,6 +7,8 @@ export const DEFAULT_ROOT = path.join('models', 'runs', 'mlx');
 export const MANIFEST_FILE = 'run.json';
 export const CONFIG_FILE = 'config.yaml';
 export const LOG_FILE = 'train.log';
+/** The trainer's callback reports (mlx-lm 0.32+ with the `runs` reporter), one JSON object per line. */
+export const METRICS_JSONL_FILE = 'metrics.jsonl';
 export const ADAPTERS_DIR = 'adapters';
 export const ADAPTER_CONFIG_FILE = 'adapter_config.json';
 export const LATEST_LINK = 'latest';
@@ -21,6 +23,7 @@ export interface RunPaths {
   manifest: string;
   config: string;
   log: string;
+  metricsJsonl: string;
   adapters: string;
   adapterConfig: string;
   heartbeat: string;
@@ -37,6 +40,7 @@ export function runPaths(root: string, id: string): RunPaths {
     manifest: dir + sep + MANIFEST_FILE,
     config: dir + sep + CONFIG_FILE,
     log: dir + sep + LOG_FILE,
+    metricsJsonl: dir + sep + METRICS_JSONL_FILE,
     adapters: dir + sep + ADAPTERS_DIR,
     adapterConfig: dir + sep + ADAPTERS_DIR + sep + ADAPTER_CONFIG_FILE,
     heartbeat: dir + sep + HEARTBEAT_FILE,

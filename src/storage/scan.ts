@@ -47,6 +47,7 @@ export interface RunFolderStamps {
   log: FileStamp | null;
   adapterConfig: FileStamp | null;
   config: FileStamp | null;
+  metricsJsonl: FileStamp | null;
 }
 
 export function stampRunFolder(root: string, id: string): RunFolderStamps {
@@ -56,6 +57,7 @@ export function stampRunFolder(root: string, id: string): RunFolderStamps {
     log: stampOf(p.log),
     adapterConfig: stampOf(p.adapterConfig),
     config: stampOf(p.config),
+    metricsJsonl: stampOf(p.metricsJsonl),
   };
 }
 

@@ -18,6 +18,7 @@ const cli = (tree: Tree, ...args: string[]) =>
 
 let tree: Tree;
 let rows: Map<string, Record<string, unknown>>;
+let extras: Map<string, Record<string, number>>;
 
 beforeAll(() => {
   tree = makeTree('runs-trainer-logs-');
@@ -33,6 +34,11 @@ beforeAll(() => {
      from runs`,
   );
   rows = new Map((JSON.parse(out) as Record<string, unknown>[]).map((r) => [r.id as string, r]));
+  extras = new Map();
+  const values = cli(tree, 'sql', '--json', 'select run_id, name, count(*) as n from metric_values group by run_id, name order by run_id, name');
+  for (const v of JSON.parse(values) as { run_id: string; name: string; n: number }[]) {
+    extras.set(v.run_id, { ...(extras.get(v.run_id) ?? {}), [v.name]: v.n });
+  }
 });
 
 afterAll(() => fs.rmSync(tree.dir, { recursive: true, force: true }));
@@ -51,5 +57,7 @@ describe('other trainers through runs index (bundle) and SQL', () => {
     expect(row?.train_rows).toBe(want.train_reports);
     expect(row?.val_rows).toBe(want.val_reports);
     expect(row?.checkpoint_rows).toBe(want.checkpoints);
+    // Rewards, accuracy, margin, KL, grad norm, perplexity, …: one metric_values row per printed value.
+    expect(extras.get(runId(i)) ?? {}).toEqual(want.extra_values);
   });
 });
