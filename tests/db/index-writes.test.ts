@@ -24,7 +24,7 @@ function runWrite(status: RunStatus, manifestStamp: string, expectedManifestStam
     }),
     state: {
       manifest_stamp: manifestStamp, adapter_config_stamp: null, config_stamp: null, log_size: 0, log_mtime_ms: 0,
-      log_offset: 0, parse_state: null, committed_seq: 0, committed_checkpoint_seq: 0,
+      log_offset: 0, parse_state: null, committed_seq: 0, committed_checkpoint_seq: 0, metrics_jsonl_stamp: null,
     },
     expectedOffset: null,
     expectedManifestStamp,
