@@ -5,6 +5,7 @@ import { createProgram } from './cli/program.js';
 import type { Context, Io } from './commands/context.js';
 import { readEnv } from './core/env.js';
 import { ExitError, RunsError, UsageError } from './core/errors.js';
+import { escapeControlChars } from './core/terminal-text.js';
 import fs from 'node:fs';
 import { checkRootExists, resolveLocations, type Locations } from './storage/layout.js';
 import type { OpenedIndex } from './commands/index-access.js';
@@ -46,7 +47,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
 }
 
 function fail(io: Io, message: string, code: number): number {
-  io.stderr.write(`Error: ${message}\n`);
+  io.stderr.write(`Error: ${escapeControlChars(message, true)}\n`);
   return code;
 }
 
@@ -150,7 +151,8 @@ export function createContext(
       return opened.index;
     },
     notice(line: string) {
-      init.io.stderr.write(`${line}\n`);
+      // Notices name ids, tags and paths from the folders: never let them drive the terminal.
+      init.io.stderr.write(`${escapeControlChars(line, true)}\n`);
     },
     warn(message: string) {
       if (warned.has(message)) return;

@@ -1,6 +1,7 @@
 // Line charts on a character grid (pure: series in, lines of text out). Used by `runs plot` and
 // `runs show`. Each series gets its own mark; where two meet, the later one wins.
 
+import { escapeControlChars } from '../core/terminal-text.js';
 export interface Series {
   label: string;
   points: { x: number; y: number }[];
@@ -68,7 +69,7 @@ export function renderChart(series: readonly Series[], opts: ChartOptions): stri
   const gap = Math.max(1, plotWidth - left.length - right.length);
   lines.push(`${' '.repeat(labelWidth + 2)}${left}${' '.repeat(gap)}${right}${opts.xLabel ? `  ${opts.xLabel}` : ''}`);
   lines.push(
-    series.map((s, si) => `${paint(marks[si % marks.length]!, si)} ${s.label}`).join('   '),
+    series.map((s, si) => `${paint(marks[si % marks.length]!, si)} ${escapeControlChars(s.label)}`).join('   '),
   );
   return lines;
 }

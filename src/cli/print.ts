@@ -10,6 +10,7 @@ import type { PlotData } from '../commands/plot.js';
 import { curve } from '../commands/plot.js';
 import { parseTags } from '../commands/run-json.js';
 import type { MetricDelta } from '../core/diff.js';
+import { escapeControlChars } from '../core/terminal-text.js';
 import { renderChart, type Series } from './chart.js';
 import type { OutputFormat } from './options.js';
 import { displaySetting, displayValue, formatNumber, keyValueText, render, tableText, type Column } from './render.js';
@@ -141,7 +142,7 @@ export function printRunDetails(ctx: Context, d: RunDetails, format: OutputForma
   }
   const r = d.run;
   const section = (title: string) => out.write(`\n${title}\n`);
-  out.write(`run ${r.id}  (${r.status})\n`);
+  out.write(`run ${escapeControlChars(r.id)}  (${r.status})\n`);
   out.write(`${keyValueText([
     ['path', r.path],
     ['model', r.model ?? '-'],

@@ -2,6 +2,7 @@
 import Table from 'cli-table3';
 import type { OutputStream } from '../commands/context.js';
 import type { OutputFormat } from './options.js';
+import { escapeControlChars } from '../core/terminal-text.js';
 
 export interface Column<Row> {
   /** Header in the table and CSV. */
@@ -42,7 +43,7 @@ export function render<Row>(
 /** A borderless, aligned table: the shape people paste into issues and notes. */
 export function tableText(header: string[], body: string[][], aligns?: ('left' | 'right')[]): string {
   const table = new Table({
-    head: header,
+    head: header.map((h) => escapeControlChars(h)),
     chars: {
       top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
       bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
@@ -53,7 +54,7 @@ export function tableText(header: string[], body: string[][], aligns?: ('left' |
     colAligns: aligns ?? header.map(() => "left" as const),
     wordWrap: false,
   });
-  for (const r of body) table.push(r);
+  for (const r of body) table.push(r.map((cell) => escapeControlChars(cell)));
   return table
     .toString()
     .split('\n')
@@ -63,8 +64,9 @@ export function tableText(header: string[], body: string[][], aligns?: ('left' |
 
 /** Key/value pairs as two aligned columns (show, diff sections). */
 export function keyValueText(pairs: [string, string][]): string {
-  const width = Math.max(0, ...pairs.map(([k]) => k.length));
-  return pairs.map(([k, v]) => `${k.padEnd(width)}  ${v}`.replace(/\s+$/, '')).join('\n');
+  const safe = pairs.map(([k, v]) => [escapeControlChars(k), escapeControlChars(v)] as const);
+  const width = Math.max(0, ...safe.map(([k]) => k.length));
+  return safe.map(([k, v]) => `${k.padEnd(width)}  ${v}`.replace(/\s+$/, '')).join('\n');
 }
 
 export function displayValue(v: unknown): string {
@@ -101,6 +103,7 @@ function isNumericColumn<Row>(rows: readonly Row[], c: Column<Row>): boolean {
 
 function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
-  const s = Array.isArray(v) ? v.join(';') : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  // Lists (tags) as a JSON array, the form `runs sql` returns too: unambiguous whatever the items hold.
+  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

@@ -1,6 +1,7 @@
 // runs tag / runs note: written to run.json first (the truth), then to the index.
 import type { Context } from './context.js';
 import { RunsError } from '../core/errors.js';
+import { checkTags } from '../core/tags.js';
 import { runPaths } from '../storage/layout.js';
 import { updateManifestFile } from '../storage/manifest-file.js';
 import { refresh } from './list.js';
@@ -13,13 +14,12 @@ export async function tagRun(
   tags: string[],
   opts: { remove?: boolean },
 ): Promise<{ id: string; tags: string[] }> {
-  for (const t of tags) {
-    if (t.trim() === '' || /[\s,]/.test(t)) throw new RunsError(`tag "${t}" must be one word without spaces or commas`);
-  }
+  if (!opts.remove) checkTags(tags, 'tag');
   await refresh(ctx);
   const run = await resolveRun(ctx, ref);
   const next = updateRunJson(runPaths(ctx.locations().root, run.id).manifest, (m) => {
     const current = m.tags ?? [];
+    if (opts.remove) checkTags(tags, 'tag', new Set(current));
     const updated = opts.remove ? current.filter((t) => !tags.includes(t)) : [...new Set([...current, ...tags])];
     return { ...m, tags: updated };
   });

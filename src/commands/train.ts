@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ExitError, RunsError, UsageError } from '../core/errors.js';
+import { checkTags } from '../core/tags.js';
 import { MANIFEST_SCHEMA_VERSION, type RunManifest, type RunStatus } from '../core/manifest.js';
 import { pointLatestAt } from '../storage/latest-link.js';
 import { updateManifestFile } from '../storage/manifest-file.js';
@@ -40,6 +41,7 @@ const DEFAULT_KILL_GRACE_S = 30;
 
 export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
   // 1. Validate everything before a folder exists: a typo must not leave an empty run behind.
+  checkTags(opts.tag ?? [], '--tag');
   const config = opts.config !== undefined ? readConfig(ctx.cwd, opts.config) : null;
   const trainerLine = opts.trainer ?? ctx.env.RUNS_TRAINER ?? DEFAULT_TRAINER;
   const trainerWords = splitTrainer(trainerLine, opts.trainer !== undefined ? '--trainer' : 'RUNS_TRAINER');

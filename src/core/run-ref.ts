@@ -8,14 +8,18 @@ export interface RefCandidate {
   startedMs: number;
 }
 
-const SAFE_REF = /^[A-Za-z0-9][A-Za-z0-9_.:+-]*(?:~\d+)?$/;
 const LATEST = /^latest(?:~(\d+))?$/;
 
-/** Resolves one reference to a run id, or throws a RunsError that lists the candidates. */
+/**
+ * Resolves one reference to a run id, or throws a RunsError that lists the candidates. A
+ * reference is only ever compared with the known ids (folder names directly under the root), so
+ * any id that is listed can be named (spaces, unicode, a leading `-` after `--`), and nothing
+ * else can be reached: a path is not an id.
+ */
 export function resolveRunRef(ref: string, runs: readonly RefCandidate[]): string {
-  if (!SAFE_REF.test(ref) || ref.includes('..')) {
+  if (ref === '' || ref.includes('/') || ref.includes('\\') || ref.includes('\0')) {
     throw new UsageError(
-      `"${ref}" is not a run reference: use a run id, a unique id prefix, latest or latest~N (never a path)`,
+      `${JSON.stringify(ref)} is not a run reference: use a run id, a unique id prefix, latest or latest~N (never a path)`,
     );
   }
   const latest = LATEST.exec(ref);
@@ -34,7 +38,11 @@ export function resolveRunRef(ref: string, runs: readonly RefCandidate[]): strin
   }
   const exact = runs.find((r) => r.id === ref);
   if (exact) return exact.id;
-  const matches = runs.filter((r) => r.id.startsWith(ref)).map((r) => r.id).sort();
+  // A name typed on one system may be stored composed differently (macOS keeps é as e + accent).
+  const nfc = ref.normalize('NFC');
+  const same = runs.find((r) => r.id.normalize('NFC') === nfc);
+  if (same) return same.id;
+  const matches = runs.filter((r) => r.id.normalize('NFC').startsWith(nfc)).map((r) => r.id).sort();
   if (matches.length === 1) return matches[0]!;
   if (matches.length === 0) {
     const near = runs.map((r) => r.id).sort().slice(-5);
