@@ -158,7 +158,7 @@ describe('runs ui safety', () => {
     ['/api/runs?where=%E0%A4%A', 'percent-encoding'],
     ['/api/runs/2026-11-21_10-00-00/chart?metric=nope', 'metric must be one of'],
     ['/api/runs/2026-11-21_10-00-00/chart?points=3', 'points'],
-    ['/api/runs/not%20a%20ref', 'not a run reference'],
+    ['/api/runs/%00', 'not a run reference'],
   ])('%s → 400 with a JSON error', async (target, message) => {
     const a = await request(target);
     expect(a.status).toBe(400);
