@@ -8,12 +8,15 @@
 //   --big-log-mb M    size of the one-run huge-log tree (default 1024; 0 skips that figure)
 //   --big-log-repeat  repetitions for the huge log (default 1: it takes a while)
 //   --json FILE       where to write the numbers (default bench/results.json)
+//   --figures LIST    which groups to measure, comma-separated: index (index, list, RSS figures),
+//                     ui (`runs ui` start, GET /api/runs, a 50-run chart drawn in Chromium);
+//                     default index,ui
 //
 // Builds nothing: `npm ci` / `npm run build` must have made dist/runs.mjs. Trees are generated
 // once and cached (bench/generate.mjs; RUNS_BENCH_CACHE overrides the cache dir). Progress goes to
 // stderr, the table to stdout. Exits 0 even when a target is missed (it is a measurement); exits 1
 // when something could not be measured (e.g. the CLI failed).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,16 +35,18 @@ const PROJECT = path.resolve(BENCH_DIR, '..');
 const BIN = path.join(PROJECT, 'dist', 'runs.mjs');
 const TIME = '/usr/bin/time';
 const MB = 1024 * 1024;
+const FIGURE_GROUPS = ['index', 'ui'];
+const CHROMIUM = '/usr/bin/chromium';
 
 // ---------------------------------------------------------------------------------------------
 // Options.
 
 function usage() {
-  return 'usage: node bench/bench.mjs [--runs N] [--repeat K] [--big-log-mb M] [--big-log-repeat K] [--json FILE]\n';
+  return 'usage: node bench/bench.mjs [--runs N] [--repeat K] [--big-log-mb M] [--big-log-repeat K] [--json FILE] [--figures index,ui]\n';
 }
 
 function parseArgs(argv) {
-  const o = { runs: 10_000, repeat: 3, bigLogMb: 1024, bigLogRepeat: 1, json: path.join(BENCH_DIR, 'results.json') };
+  const o = { runs: 10_000, repeat: 3, bigLogMb: 1024, bigLogRepeat: 1, json: path.join(BENCH_DIR, 'results.json'), figures: new Set(FIGURE_GROUPS) };
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k];
     const [name, inline] = a.startsWith('--') && a.includes('=') ? a.split(/=(.*)/s) : [a, undefined];
@@ -61,6 +66,12 @@ function parseArgs(argv) {
     else if (name === '--big-log-mb') o.bigLogMb = int(0);
     else if (name === '--big-log-repeat') o.bigLogRepeat = int(1);
     else if (name === '--json') o.json = path.resolve(val());
+    else if (name === '--figures') {
+      const groups = val().split(',').map((g) => g.trim()).filter(Boolean);
+      const bad = groups.filter((g) => !FIGURE_GROUPS.includes(g));
+      if (bad.length || groups.length === 0) throw new Error(`--figures takes a comma-separated list of ${FIGURE_GROUPS.join(', ')}; got ${bad.join(', ') || 'nothing'}`);
+      o.figures = new Set(groups);
+    }
     else if (name === '-h' || name === '--help') {
       process.stdout.write(usage());
       process.exit(0);
@@ -184,138 +195,142 @@ async function main() {
     const oursDb = path.join(work, 'ours.db');
     const floorDb = path.join(work, 'floor.db');
 
-    // Warm-up (untimed): the page cache holds the tree and the bundle for every measured rep.
-    log('warm-up');
-    rmDb(floorDb);
-    measure('warm-up floor-index', floor('floor-index.mjs', tree.root, floorDb), work);
-    measure('warm-up --version', node(BIN, '--version'), work);
-
-    // --- full index into an empty db --------------------------------------------------------------
-    const full = { ours: [], floor: [], oursRss: [], floorRss: [] };
-    for (let k = 1; k <= K; k++) {
-      rmDb(oursDb);
-      const a = measure('runs index (full)', ours(tree.root, oursDb, 'index'), work);
+    if (opts.figures.has('index')) {
+      // Warm-up (untimed): the page cache holds the tree and the bundle for every measured rep.
+      log('warm-up');
       rmDb(floorDb);
-      const b = measure('floor-index', floor('floor-index.mjs', tree.root, floorDb), work);
-      full.ours.push(a.ms);
-      full.floor.push(b.ms);
-      full.oursRss.push(a.rssKb);
-      full.floorRss.push(b.rssKb);
-      log(`full index ${k}/${K}: ours ${fmtS(a.ms)} (${fmtMB(a.rssKb)}), floor ${fmtS(b.ms)} (${fmtMB(b.rssKb)})`);
-    }
-    figures.push(timeFigure('full_index', `full index, ${opts.runs} runs (empty db)`, full, { maxRatio: 1.5 }));
+      measure('warm-up floor-index', floor('floor-index.mjs', tree.root, floorDb), work);
+      measure('warm-up --version', node(BIN, '--version'), work);
 
-    // Same rows? (train + val metric rows; ours also stores test rows, params, checkpoints.)
-    const [oc] = await query(oursDb, "select count(*) n from metrics where split in ('train','val')");
-    const [fc] = await query(floorDb, 'select count(*) n from metrics');
-    const [rc] = await query(oursDb, 'select count(*) n from runs');
-    checks.full_index = { ours_train_val_rows: oc.n, floor_rows: fc.n, ours_runs: rc.n, expected_runs: opts.runs };
-    if (oc.n !== fc.n || rc.n !== opts.runs) {
-      warn(`ours indexed ${rc.n} runs / ${oc.n} train+val rows, floor ${fc.n} rows (expected ${opts.runs} runs)`);
-    }
-
-    // --- no-op index -------------------------------------------------------------------------------
-    const noop = { ours: [], floor: [] };
-    for (let k = 1; k <= K; k++) {
-      const a = measure('runs index (no-op)', ours(tree.root, oursDb, 'index'), work);
-      const b = measure('floor-stat', floor('floor-stat.mjs', tree.root), work);
-      noop.ours.push(a.ms);
-      noop.floor.push(b.ms);
-      log(`no-op index ${k}/${K}: ours ${fmtS(a.ms)}, floor ${fmtS(b.ms)}`);
-    }
-    figures.push(timeFigure('noop_index', 'no-op index (nothing changed)', noop, { maxRatio: 3, maxOursMs: 500 }));
-
-    // --- list ----------------------------------------------------------------------------------------
-    const list = { ours: [], floor: [] };
-    for (let k = 1; k <= K; k++) {
-      const a = measure('runs list', ours(tree.root, oursDb, 'list', '--sort', 'val_loss', '--limit', '20', '--json'), work);
-      const b = measure('floor-list', floor('floor-list.mjs', tree.root, oursDb), work);
-      list.ours.push(a.ms);
-      list.floor.push(b.ms);
-      if (k === 1) {
-        // Same answer? Compare the sorted values (ties in best_val_loss may come in any id order).
-        const oursRows = JSON.parse(a.stdout);
-        const floorRows = JSON.parse(b.stdout);
-        const vals = (rows) => JSON.stringify(rows.map((r) => r.best_val_loss));
-        checks.list = { same_values: vals(oursRows) === vals(floorRows), rows: oursRows.length };
-        if (!checks.list.same_values) warn('runs list and floor-list returned different best_val_loss sequences');
-      }
-      log(`list ${k}/${K}: ours ${fmtS(a.ms)}, floor ${fmtS(b.ms)}`);
-    }
-    figures.push(timeFigure('list', 'list --sort val_loss --limit 20 --json', list, { maxRatio: 1.5 }));
-
-    // --- growing log -------------------------------------------------------------------------------
-    // One run's train.log gains 100 train lines, then `runs index` on the whole tree. `runs index`
-    // checks every run's files (PRODUCT.md), so the pass also pays a no-op scan of the other 9,999
-    // runs: the figure with a target is what the append itself costs (grown pass minus a no-op pass
-    // measured right after), compared with indexing that one run alone (a one-run tree, empty db).
-    // The whole pass is reported too, as information. The cached tree is restored after.
-    const gi = Math.floor(opts.runs / 2);
-    const gid = runId(gi);
-    const oneRoot = path.join(work, 'one', 'runs');
-    fs.cpSync(path.join(tree.root, gid), path.join(oneRoot, gid), { recursive: true });
-    const oneDb = path.join(work, 'one.db');
-    const grow = { ours: [], floor: [] };
-    const growTotal = { ours: [], floor: [] };
-    fs.writeFileSync(path.join(tree.dir, '.dirty'), `${gi}\n`);
-    try {
+      // --- full index into an empty db --------------------------------------------------------------
+      const full = { ours: [], floor: [], oursRss: [], floorRss: [] };
       for (let k = 1; k <= K; k++) {
-        const added = appendTrainLines(path.join(tree.root, gid, 'train.log'), 100, k);
-        const a = measure('runs index (grown log)', ours(tree.root, oursDb, 'index'), work);
-        const c = measure('runs index (no-op after the growth)', ours(tree.root, oursDb, 'index'), work);
-        rmDb(oneDb);
-        const b = measure('runs index (one run)', ours(oneRoot, oneDb, 'index'), work);
-        grow.ours.push(Math.max(0, a.ms - c.ms));
-        grow.floor.push(b.ms);
-        growTotal.ours.push(a.ms);
-        growTotal.floor.push(b.ms);
-        log(`growing log ${k}/${K} (iters ${added.firstIter}-${added.lastIter}): ours ${fmtS(a.ms)} (no-op ${fmtS(c.ms)}), one-run index ${fmtS(b.ms)}`);
+        rmDb(oursDb);
+        const a = measure('runs index (full)', ours(tree.root, oursDb, 'index'), work);
+        rmDb(floorDb);
+        const b = measure('floor-index', floor('floor-index.mjs', tree.root, floorDb), work);
+        full.ours.push(a.ms);
+        full.floor.push(b.ms);
+        full.oursRss.push(a.rssKb);
+        full.floorRss.push(b.rssKb);
+        log(`full index ${k}/${K}: ours ${fmtS(a.ms)} (${fmtMB(a.rssKb)}), floor ${fmtS(b.ms)} (${fmtMB(b.rssKb)})`);
       }
-      const [g] = await query(oursDb, `select max(iter) last, count(*) n from metrics where run_id = '${gid}' and split = 'train'`);
-      checks.growing_log = { run: gid, train_rows: g.n, expected_train_rows: 100 + 100 * K, last_iter: g.last };
-      if (g.n !== 100 + 100 * K) warn(`grown run has ${g.n} train rows, expected ${100 + 100 * K}`);
-    } finally {
-      writeRun(tree.root, gi); // deterministic: the same files as before the appends
-      fs.rmSync(path.join(tree.dir, '.dirty'), { force: true });
-    }
-    figures.push({
-      ...timeFigure('growing_log', 'growing log: cost of +100 lines (grown - no-op index)', grow, { maxRatio: 2 }),
-      floor_is: 'runs index of a tree holding only that run, empty db',
-    });
-    figures.push({
-      ...timeFigure('growing_log_total', 'growing log: whole index pass (info)', growTotal, {}),
-      floor_is: 'runs index of a tree holding only that run, empty db',
-    });
+      figures.push(timeFigure('full_index', `full index, ${opts.runs} runs (empty db)`, full, { maxRatio: 1.5 }));
 
-    // --- peak memory -------------------------------------------------------------------------------
-    figures.push(rssFigure('rss_full_index', `peak RSS, full index of ${opts.runs} runs`, Math.max(...full.oursRss), Math.max(...full.floorRss), full));
-
-    if (opts.bigLogMb > 0) {
-      log(`big log: ${opts.bigLogMb} MiB`);
-      const big = ensureBigLogTree({ mb: opts.bigLogMb });
-      log(big.generated ? `generated in ${big.seconds.toFixed(1)} s: ${big.log}` : `reused ${big.log}`);
-      const bigDb = path.join(work, 'big.db');
-      const bigFloorDb = path.join(work, 'big-floor.db');
-      const b = { ours: [], floor: [], oursRss: [], floorRss: [] };
-      for (let k = 1; k <= opts.bigLogRepeat; k++) {
-        rmDb(bigDb);
-        const x = measure('runs index (big log)', ours(big.root, bigDb, 'index'), work);
-        rmDb(bigDb);
-        rmDb(bigFloorDb);
-        const y = measure('floor-index (big log)', floor('floor-index.mjs', big.root, bigFloorDb), work);
-        rmDb(bigFloorDb);
-        b.ours.push(x.ms);
-        b.floor.push(y.ms);
-        b.oursRss.push(x.rssKb);
-        b.floorRss.push(y.rssKb);
-        log(`big log ${k}/${opts.bigLogRepeat}: ours ${fmtS(x.ms)} (${fmtMB(x.rssKb)}), floor ${fmtS(y.ms)} (${fmtMB(y.rssKb)})`);
+      // Same rows? (train + val metric rows; ours also stores test rows, params, checkpoints.)
+      const [oc] = await query(oursDb, "select count(*) n from metrics where split in ('train','val')");
+      const [fc] = await query(floorDb, 'select count(*) n from metrics');
+      const [rc] = await query(oursDb, 'select count(*) n from runs');
+      checks.full_index = { ours_train_val_rows: oc.n, floor_rows: fc.n, ours_runs: rc.n, expected_runs: opts.runs };
+      if (oc.n !== fc.n || rc.n !== opts.runs) {
+        warn(`ours indexed ${rc.n} runs / ${oc.n} train+val rows, floor ${fc.n} rows (expected ${opts.runs} runs)`);
       }
-      const label = `${(big.bytes / 2 ** 30).toFixed(2)} GiB log`;
-      figures.push(rssFigure('rss_big_log', `peak RSS, index of one ${label}`, Math.max(...b.oursRss), Math.max(...b.floorRss), b));
-      figures.push({ ...timeFigure('big_log_index', `index time, one ${label} (info)`, b, {}), info: true });
-    } else {
-      log('big log skipped (--big-log-mb 0)');
+
+      // --- no-op index -------------------------------------------------------------------------------
+      const noop = { ours: [], floor: [] };
+      for (let k = 1; k <= K; k++) {
+        const a = measure('runs index (no-op)', ours(tree.root, oursDb, 'index'), work);
+        const b = measure('floor-stat', floor('floor-stat.mjs', tree.root), work);
+        noop.ours.push(a.ms);
+        noop.floor.push(b.ms);
+        log(`no-op index ${k}/${K}: ours ${fmtS(a.ms)}, floor ${fmtS(b.ms)}`);
+      }
+      figures.push(timeFigure('noop_index', 'no-op index (nothing changed)', noop, { maxRatio: 3, maxOursMs: 500 }));
+
+      // --- list ----------------------------------------------------------------------------------------
+      const list = { ours: [], floor: [] };
+      for (let k = 1; k <= K; k++) {
+        const a = measure('runs list', ours(tree.root, oursDb, 'list', '--sort', 'val_loss', '--limit', '20', '--json'), work);
+        const b = measure('floor-list', floor('floor-list.mjs', tree.root, oursDb), work);
+        list.ours.push(a.ms);
+        list.floor.push(b.ms);
+        if (k === 1) {
+          // Same answer? Compare the sorted values (ties in best_val_loss may come in any id order).
+          const oursRows = JSON.parse(a.stdout);
+          const floorRows = JSON.parse(b.stdout);
+          const vals = (rows) => JSON.stringify(rows.map((r) => r.best_val_loss));
+          checks.list = { same_values: vals(oursRows) === vals(floorRows), rows: oursRows.length };
+          if (!checks.list.same_values) warn('runs list and floor-list returned different best_val_loss sequences');
+        }
+        log(`list ${k}/${K}: ours ${fmtS(a.ms)}, floor ${fmtS(b.ms)}`);
+      }
+      figures.push(timeFigure('list', 'list --sort val_loss --limit 20 --json', list, { maxRatio: 1.5 }));
+
+      // --- growing log -------------------------------------------------------------------------------
+      // One run's train.log gains 100 train lines, then `runs index` on the whole tree. `runs index`
+      // checks every run's files (PRODUCT.md), so the pass also pays a no-op scan of the other 9,999
+      // runs: the figure with a target is what the append itself costs (grown pass minus a no-op pass
+      // measured right after), compared with indexing that one run alone (a one-run tree, empty db).
+      // The whole pass is reported too, as information. The cached tree is restored after.
+      const gi = Math.floor(opts.runs / 2);
+      const gid = runId(gi);
+      const oneRoot = path.join(work, 'one', 'runs');
+      fs.cpSync(path.join(tree.root, gid), path.join(oneRoot, gid), { recursive: true });
+      const oneDb = path.join(work, 'one.db');
+      const grow = { ours: [], floor: [] };
+      const growTotal = { ours: [], floor: [] };
+      fs.writeFileSync(path.join(tree.dir, '.dirty'), `${gi}\n`);
+      try {
+        for (let k = 1; k <= K; k++) {
+          const added = appendTrainLines(path.join(tree.root, gid, 'train.log'), 100, k);
+          const a = measure('runs index (grown log)', ours(tree.root, oursDb, 'index'), work);
+          const c = measure('runs index (no-op after the growth)', ours(tree.root, oursDb, 'index'), work);
+          rmDb(oneDb);
+          const b = measure('runs index (one run)', ours(oneRoot, oneDb, 'index'), work);
+          grow.ours.push(Math.max(0, a.ms - c.ms));
+          grow.floor.push(b.ms);
+          growTotal.ours.push(a.ms);
+          growTotal.floor.push(b.ms);
+          log(`growing log ${k}/${K} (iters ${added.firstIter}-${added.lastIter}): ours ${fmtS(a.ms)} (no-op ${fmtS(c.ms)}), one-run index ${fmtS(b.ms)}`);
+        }
+        const [g] = await query(oursDb, `select max(iter) last, count(*) n from metrics where run_id = '${gid}' and split = 'train'`);
+        checks.growing_log = { run: gid, train_rows: g.n, expected_train_rows: 100 + 100 * K, last_iter: g.last };
+        if (g.n !== 100 + 100 * K) warn(`grown run has ${g.n} train rows, expected ${100 + 100 * K}`);
+      } finally {
+        writeRun(tree.root, gi); // deterministic: the same files as before the appends
+        fs.rmSync(path.join(tree.dir, '.dirty'), { force: true });
+      }
+      figures.push({
+        ...timeFigure('growing_log', 'growing log: cost of +100 lines (grown - no-op index)', grow, { maxRatio: 2 }),
+        floor_is: 'runs index of a tree holding only that run, empty db',
+      });
+      figures.push({
+        ...timeFigure('growing_log_total', 'growing log: whole index pass (info)', growTotal, {}),
+        floor_is: 'runs index of a tree holding only that run, empty db',
+      });
+
+      // --- peak memory -------------------------------------------------------------------------------
+      figures.push(rssFigure('rss_full_index', `peak RSS, full index of ${opts.runs} runs`, Math.max(...full.oursRss), Math.max(...full.floorRss), full));
+
+      if (opts.bigLogMb > 0) {
+        log(`big log: ${opts.bigLogMb} MiB`);
+        const big = ensureBigLogTree({ mb: opts.bigLogMb });
+        log(big.generated ? `generated in ${big.seconds.toFixed(1)} s: ${big.log}` : `reused ${big.log}`);
+        const bigDb = path.join(work, 'big.db');
+        const bigFloorDb = path.join(work, 'big-floor.db');
+        const b = { ours: [], floor: [], oursRss: [], floorRss: [] };
+        for (let k = 1; k <= opts.bigLogRepeat; k++) {
+          rmDb(bigDb);
+          const x = measure('runs index (big log)', ours(big.root, bigDb, 'index'), work);
+          rmDb(bigDb);
+          rmDb(bigFloorDb);
+          const y = measure('floor-index (big log)', floor('floor-index.mjs', big.root, bigFloorDb), work);
+          rmDb(bigFloorDb);
+          b.ours.push(x.ms);
+          b.floor.push(y.ms);
+          b.oursRss.push(x.rssKb);
+          b.floorRss.push(y.rssKb);
+          log(`big log ${k}/${opts.bigLogRepeat}: ours ${fmtS(x.ms)} (${fmtMB(x.rssKb)}), floor ${fmtS(y.ms)} (${fmtMB(y.rssKb)})`);
+        }
+        const label = `${(big.bytes / 2 ** 30).toFixed(2)} GiB log`;
+        figures.push(rssFigure('rss_big_log', `peak RSS, index of one ${label}`, Math.max(...b.oursRss), Math.max(...b.floorRss), b));
+        figures.push({ ...timeFigure('big_log_index', `index time, one ${label} (info)`, b, {}), info: true });
+      } else {
+        log('big log skipped (--big-log-mb 0)');
+      }
     }
+
+    if (opts.figures.has('ui')) await uiFigures({ opts, tree, work, oursDb, figures, checks, ours });
 
     // --- report ------------------------------------------------------------------------------------
     const wallSeconds = (performance.now() - wallStart) / 1000;
@@ -341,7 +356,7 @@ async function main() {
         loadavg_end: os.loadavg(),
         rss_source: haveTime ? '/usr/bin/time -f %M' : 'process.resourceUsage().maxRSS (preload)',
       },
-      options: { runs: opts.runs, repeat: K, big_log_mb: opts.bigLogMb, big_log_repeat: opts.bigLogRepeat },
+      options: { runs: opts.runs, repeat: K, big_log_mb: opts.bigLogMb, big_log_repeat: opts.bigLogRepeat, figures: [...opts.figures] },
       tree: { root: tree.root, generated: tree.generated, generate_seconds: tree.seconds },
       figures,
       checks,
@@ -359,6 +374,149 @@ async function main() {
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The web view: `runs ui` start-up and GET /api/runs on the whole tree, and one page drawing 50
+// runs of 1,000 train points each in headless Chromium. Absolute targets (PRODUCT.md / issue 13);
+// no floor: nothing simpler gives the same page.
+
+/** `runs ui --port 0` until its page answers; the time is from spawn to the first 200 for `/`. */
+async function startUi(root, db) {
+  const t0 = performance.now();
+  const proc = spawn(process.execPath, [BIN, '--root', root, '--db', db, 'ui', '--port', '0'], { cwd: PROJECT, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  const closed = new Promise((r) => proc.on('close', (code) => r(code)));
+  const url = await new Promise((resolve, reject) => {
+    proc.stderr.on('data', (d) => {
+      err += d;
+      const m = /runs ui: (http:\/\/\S+)/.exec(err);
+      if (m) resolve(m[1]);
+    });
+    closed.then((code) => reject(new Error(`runs ui exited (${code}) before serving: ${err.trim()}`)));
+  });
+  const res = await fetch(url);
+  await res.text();
+  if (!res.ok) throw new Error(`runs ui: GET / answered ${res.status}`);
+  const ms = performance.now() - t0;
+  return {
+    url,
+    ms,
+    stop: async () => {
+      proc.kill('SIGINT');
+      const code = await closed;
+      if (code !== 0) warn(`runs ui exited with ${code} after SIGINT: ${err.trim()}`);
+    },
+  };
+}
+
+function absFigure(key, figure, samples, maxMs) {
+  const ours = samples.length ? median(samples) : null;
+  return {
+    key,
+    figure,
+    unit: 'ms',
+    ours: ours === null ? null : round(ours),
+    floor: null,
+    ratio: null,
+    target: `< ${maxMs / 1000} s`,
+    met: ours === null ? null : ours < maxMs,
+    samples: { ours: samples.map((x) => round(x)) },
+  };
+}
+
+async function uiFigures({ opts, tree, work, oursDb, figures, checks, ours }) {
+  const K = opts.repeat;
+  if (!fs.existsSync(oursDb)) {
+    log('ui: indexing the tree first (untimed)');
+    measure('runs index (for ui)', ours(tree.root, oursDb, 'index'), work);
+  }
+  // Start-up and the runs table's request, on the whole tree.
+  const start = [];
+  const api = [];
+  for (let k = 1; k <= K; k++) {
+    const ui = await startUi(tree.root, oursDb);
+    start.push(ui.ms);
+    if (k === 1) {
+      const first = await (await fetch(`${ui.url}api/runs`)).json(); // warm-up
+      checks.ui_api_runs = { runs: first.length, expected_runs: opts.runs };
+      if (first.length !== opts.runs) warn(`GET /api/runs returned ${first.length} runs, expected ${opts.runs}`);
+      for (let j = 0; j < K; j++) {
+        const t0 = performance.now();
+        const res = await fetch(`${ui.url}api/runs`);
+        const rows = await res.json();
+        api.push(performance.now() - t0);
+        if (rows.length !== opts.runs) warn(`GET /api/runs returned ${rows.length} runs, expected ${opts.runs}`);
+      }
+    }
+    await ui.stop();
+    log(`ui start ${k}/${K}: ${fmtS(ui.ms)}${k === 1 ? `; GET /api/runs warm ${api.map(fmtS).join(', ')}` : ''}`);
+  }
+  figures.push(absFigure('ui_start', `runs ui start, ${opts.runs} runs (until the page answers)`, start, 1000));
+  figures.push(absFigure('ui_api_runs', `GET /api/runs, ${opts.runs} runs (warm)`, api, 150));
+
+  // 50 runs of 1,000 train points: copies of the tree's first runs (100 train points each) with
+  // 900 more train lines appended.
+  const n = Math.min(50, opts.runs);
+  const drawRoot = path.join(work, 'draw', 'runs');
+  const drawDb = path.join(work, 'draw.db');
+  for (let i = 0; i < n; i++) {
+    fs.cpSync(path.join(tree.root, runId(i)), path.join(drawRoot, runId(i)), { recursive: true });
+    appendTrainLines(path.join(drawRoot, runId(i), 'train.log'), 900, i + 1);
+  }
+  measure('runs index (draw tree)', ours(drawRoot, drawDb, 'index'), work);
+  const key = 'ui_draw';
+  const label = `page: ${n} selected runs x 1,000 points drawn (headless Chromium)`;
+  if (!fs.existsSync(CHROMIUM)) {
+    warn(`no Chromium at ${CHROMIUM} (apt-get install -y chromium): ${key} not measured`);
+    figures.push(absFigure(key, label, [], 1000));
+    return;
+  }
+  const { chromium } = await import('playwright-core');
+  const profile = fs.mkdtempSync(path.join(work, 'chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    viewport: { width: 1280, height: 900 },
+  });
+  const ui = await startUi(drawRoot, drawDb);
+  const draw = [];
+  try {
+    const page = await context.newPage();
+    for (let k = 0; k <= K; k++) {
+      // A fresh page each time: nothing cached in the page; k = 0 warms the server and the browser.
+      await page.goto(ui.url);
+      await page.waitForSelector('body[data-ready="1"]');
+      const ids = await page.evaluate(() => window.runsDashboard.state.runs.map((r) => r.id));
+      const ms = await page.evaluate((sel) => window.runsDashboard.select(sel), ids);
+      const drawn = await page.evaluate(() => {
+        const u = window.runsDashboard.plot();
+        let train = 0;
+        let val = 0;
+        u.series.forEach((s, i) => {
+          if (i === 0) return;
+          const pts = u.data[i].filter((v) => v !== null).length;
+          if (s.label.endsWith(' train')) train += pts;
+          if (s.label.endsWith(' val')) val++;
+        });
+        return { train, valSeries: val };
+      });
+      if (k === 0) {
+        checks.ui_draw = { runs: ids.length, expected_runs: n, train_points: drawn.train, expected_train_points: n * 1000, val_series: drawn.valSeries };
+        if (ids.length !== n || drawn.train !== n * 1000 || drawn.valSeries !== n) {
+          warn(`page drew ${drawn.train} train points of ${ids.length} runs (${drawn.valSeries} val series), expected ${n * 1000} of ${n}`);
+        }
+        continue;
+      }
+      draw.push(ms);
+      log(`ui draw ${k}/${K}: ${fmtS(ms)}`);
+    }
+  } finally {
+    await context.close();
+    await ui.stop();
+  }
+  figures.push(absFigure(key, label, draw, 1000));
 }
 
 /** A tree left dirty by an interrupted growing-log step gets its run rewritten. */

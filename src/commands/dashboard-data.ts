@@ -3,10 +3,10 @@
 import { RunsError, UsageError } from '../core/errors.js';
 import { downsampleMinMax } from '../core/downsample.js';
 import { resolveRunRef } from '../core/run-ref.js';
-import { WhereError, type MetricRow, type RunsReader } from '../db/index.js';
+import { METRIC_COLUMNS, WhereError, type MetricColumn, type MetricRow, type MetricTuple, type RunsReader } from '../db/index.js';
 import { runPaths } from '../storage/layout.js';
 import { readLogTail } from '../storage/log-tail.js';
-import { appendRows, checkpointX, emptyChart, type ChartRow, type RunChart } from '../ui/series.js';
+import { appendTuples, checkpointX, emptyChart, type RunChart } from '../ui/series.js';
 import { parseTags, runDetails, toRunSummaryJson, type RunDetails, type RunSummaryJson } from './run-json.js';
 
 /** Points per series sent to a chart: more than a chart is wide, so nothing visible is lost. */
@@ -40,6 +40,8 @@ export class DashboardData {
 
   /** A run reference (id, prefix, latest~N) → the id, or RunsError / UsageError. */
   async resolve(ref: string): Promise<string> {
+    // The page always asks by full id: one lookup instead of reading every run's id.
+    if (/^[A-Za-z0-9][A-Za-z0-9_.:+-]*$/.test(ref) && (await this.reader.getRun(ref))) return ref;
     return resolveRunRef(ref, await this.reader.refCandidates());
   }
 
@@ -68,16 +70,17 @@ export class DashboardData {
   /** One metric of one run as chart series, each split thinned to `points` (peaks kept). */
   async chart(ref: string, metric: string, points = DEFAULT_CHART_POINTS): Promise<RunChart> {
     const id = await this.resolve(ref);
-    const [rows, checkpoints] = await Promise.all([this.reader.metricsOf(id), this.reader.checkpointsOf(id)]);
+    if (!(METRIC_COLUMNS as readonly string[]).includes(metric)) throw new UsageError(`metric must be one of ${METRIC_COLUMNS.join(', ')}`);
+    const [rows, checkpoints] = await Promise.all([this.reader.metricColumn(id, metric as MetricColumn), this.reader.checkpointsOf(id)]);
     return buildChart(id, metric, rows, checkpoints, points);
   }
 
   /** Every metric a run has, for the report (which cannot ask later). */
   async charts(id: string, metrics: readonly string[], points: number): Promise<Record<string, RunChart>> {
-    const [rows, checkpoints] = await Promise.all([this.reader.metricsOf(id), this.reader.checkpointsOf(id)]);
+    const checkpoints = await this.reader.checkpointsOf(id);
     const out: Record<string, RunChart> = {};
     for (const m of metrics) {
-      const c = buildChart(id, m, rows, checkpoints, points);
+      const c = buildChart(id, m, await this.reader.metricColumn(id, m as MetricColumn), checkpoints, points);
       if (Object.keys(c.splits).length > 0) out[m] = c;
     }
     return out;
@@ -103,12 +106,12 @@ export class DashboardData {
 export function buildChart(
   id: string,
   metric: string,
-  rows: readonly MetricRow[],
+  rows: readonly MetricTuple[],
   checkpoints: readonly { segment: number; iter: number }[],
   points: number,
 ): RunChart {
   const chart = emptyChart(id, metric);
-  appendRows(chart, rows as unknown as ChartRow[]);
+  appendTuples(chart, rows);
   for (const s of Object.values(chart.splits)) {
     const keep = downsampleMinMax(s.y, points);
     if (keep.length === s.y.length) continue;

@@ -6,7 +6,7 @@ import { RunsError } from '../core/errors.js';
 import type { RunsReader } from '../db/index.js';
 import { holdStopSignals, openInBrowser } from '../trainer/spawn.js';
 import { livePageHtml, loadFrontEnd } from '../ui/assets.js';
-import { startUiServer, type LiveEvents, type UiAssets } from '../ui/server.js';
+import { RawJson, startUiServer, type LiveEvents, type UiApi, type UiAssets } from '../ui/server.js';
 import { DashboardData } from './dashboard-data.js';
 import type { RunSummaryJson } from './run-json.js';
 import { syncAll } from './sync.js';
@@ -19,6 +19,8 @@ export interface UiOptions {
 
 /** How often a live page's runs are checked (only while a page is listening). */
 const LIVE_INTERVAL_MS = 1000;
+/** Requests within this long of the last freshness pass use its result. */
+const FRESH_MS = 500;
 
 export async function serveUi(ctx: Context, opts: UiOptions): Promise<void> {
   const warned = new Set<string>();
@@ -42,11 +44,28 @@ export async function serveUi(ctx: Context, opts: UiOptions): Promise<void> {
       ['app.css', { body: Buffer.from(front.css), type: 'text/css; charset=utf-8' }],
     ]),
   };
-  const live = new LiveFeed(reader, data, sync, (m) => ctx.notice(m));
+  const fresh = freshener(sync);
+  const live = new LiveFeed(reader, data, fresh, (m) => ctx.notice(m));
+  // Taken before any page loads, so every later change is newer than what a page has.
   await live.snapshot();
+  // Every request sees fresh runs; the whole table is serialised again only when the index changed.
+  let cached: { token: string; body: RawJson } | null = null;
+  const api: UiApi = {
+    listRuns: async (where) => {
+      await fresh();
+      if (where !== undefined) return data.listRuns(where);
+      const token = await reader.changeToken();
+      if (cached?.token !== token) cached = { token, body: new RawJson(JSON.stringify(await data.listRuns())) };
+      return cached.body;
+    },
+    showJson: async (ref) => (await fresh(), data.showJson(ref)),
+    metrics: async (ref, after) => (await fresh(), data.metrics(ref, after)),
+    chart: async (ref, metric, points) => (await fresh(), data.chart(ref, metric, points)),
+    page: async (ref) => (await fresh(), data.page(ref)),
+  };
   let server;
   try {
-    server = await startUiServer({ host: opts.host, port: opts.port, api: data, assets, live });
+    server = await startUiServer({ host: opts.host, port: opts.port, api, assets, live });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new RunsError(`port ${opts.port} is in use: pick another with --port, or --port 0 for any free one`);
@@ -62,6 +81,24 @@ export async function serveUi(ctx: Context, opts: UiOptions): Promise<void> {
   release();
   live.stop();
   await server.close();
+}
+
+/**
+ * The freshness pass at most once per FRESH_MS, however many requests arrive (a page
+ * asking for 50 charts at once costs one pass); concurrent callers share the pass in flight.
+ */
+function freshener(sync: () => Promise<void>): () => Promise<void> {
+  let last = 0;
+  let running: Promise<void> | null = null;
+  return () => {
+    if (running) return running;
+    if (performance.now() - last < FRESH_MS) return Promise.resolve();
+    running = sync().finally(() => {
+      last = performance.now();
+      running = null;
+    });
+    return running;
+  };
 }
 
 /** Pushes changed runs to listening pages: `runs` events with the changed rows and removed ids. */

@@ -24,7 +24,8 @@ import { checkedWhere, verifyWhereShape, WhereError } from './where-clause.js';
 export { WhereError } from './where-clause.js';
 export { ReadOnlyViolation } from './read-only-sql.js';
 import { sqliteReader, type RunsReader } from './reader.js';
-export type { MetricsQuery, ReaderListQuery, RunsReader } from './reader.js';
+export { METRIC_COLUMNS, type MetricColumn, type MetricTuple, type MetricsQuery, type ReaderListQuery, type RunsReader } from './reader.js';
+import { METRIC_COLUMNS, type MetricColumn, type MetricTuple } from './reader.js';
 
 export type { CheckpointRow, IndexStateRow, MetricRow, MetricValueRow, ParamRow, RunInsert, RunRow, SqlResult };
 export { toParams, toRunRow, type RunFacts } from './to-row.js';
@@ -220,6 +221,7 @@ export class SqliteRunsIndex implements RunsIndex {
   /** Column names of `select * from runs` as this build's query lists them (for the --where shape check). */
   private runColumns: string[] | undefined;
   private statements: ReturnType<typeof prepareWriteStatements> | undefined;
+  private readonly columnStatements = new Map<string, Database.Statement>();
 
   constructor(
     readonly dbPath: string,
@@ -464,6 +466,18 @@ export class SqliteRunsIndex implements RunsIndex {
   metricsOf(id: string, afterSeq?: number) {
     const where = afterSeq === undefined ? eq(metrics.run_id, id) : and(eq(metrics.run_id, id), gt(metrics.seq, afterSeq));
     return this.db.select().from(metrics).where(where).orderBy(asc(metrics.seq)).all();
+  }
+
+  /** Raw tuples of six columns: a chart of 50 long runs reads 50,000+ rows, objects cost 3x. */
+  metricColumn(id: string, metric: MetricColumn): MetricTuple[] {
+    // The column name comes from a fixed list, never from the request.
+    if (!(METRIC_COLUMNS as readonly string[]).includes(metric)) throw new Error(`not a metric column: ${metric}`);
+    let stmt = this.columnStatements.get(metric);
+    if (!stmt) {
+      stmt = this.sqlite.prepare(`select seq, segment, iter, split, trained_tokens, ${metric} from metrics where run_id = ? order by seq`).raw();
+      this.columnStatements.set(metric, stmt);
+    }
+    return stmt.all(id) as MetricTuple[];
   }
 
   paramsOf(id: string): ParamRow[] {

@@ -25,6 +25,11 @@ export interface RunsReader {
   metricsOf(id: string, q?: MetricsQuery): Promise<MetricRow[]>;
   paramsOf(id: string): Promise<ParamRow[]>;
   checkpointsOf(id: string): Promise<CheckpointRow[]>;
+  /**
+   * What a chart of one metric needs, in seq order, one tuple per row (a name from
+   * METRIC_COLUMNS). Leaner than metricsOf for long series: no object per row.
+   */
+  metricColumn(id: string, metric: MetricColumn): Promise<MetricTuple[]>;
   refCandidates(): Promise<RefCandidate[]>;
   query(text: string, limit: number): Promise<SqlResult>;
   /**
@@ -34,6 +39,12 @@ export interface RunsReader {
   changeToken(): Promise<string>;
 }
 
+/** The numeric columns of `metrics` a chart can draw. */
+export const METRIC_COLUMNS = ['loss', 'learning_rate', 'it_per_sec', 'tokens_per_sec', 'trained_tokens', 'peak_mem_gb', 'val_time_s', 'test_ppl'] as const;
+export type MetricColumn = (typeof METRIC_COLUMNS)[number];
+/** [seq, segment, iter, split, trained_tokens, value of the asked column]. */
+export type MetricTuple = [number, number, number | null, string, number | null, number | null];
+
 /** What the SQLite index offers the reader (kept to the methods it already has, plus two). */
 export interface SqliteReadSide {
   listRuns(q: ReaderListQuery): RunRow[];
@@ -41,6 +52,7 @@ export interface SqliteReadSide {
   metricsOf(id: string, afterSeq?: number): MetricRow[];
   paramsOf(id: string): ParamRow[];
   checkpointsOf(id: string): CheckpointRow[];
+  metricColumn(id: string, metric: MetricColumn): MetricTuple[];
   refCandidates(): RefCandidate[];
   query(text: string, limit: number): SqlResult;
   dataVersion(): number;
@@ -53,6 +65,7 @@ export function sqliteReader(index: SqliteReadSide): RunsReader {
     metricsOf: async (id, q) => index.metricsOf(id, q?.afterSeq),
     paramsOf: async (id) => index.paramsOf(id),
     checkpointsOf: async (id) => index.checkpointsOf(id),
+    metricColumn: async (id, metric) => index.metricColumn(id, metric),
     refCandidates: async () => index.refCandidates(),
     query: async (text, limit) => index.query(text, limit),
     changeToken: async () => String(index.dataVersion()),

@@ -61,25 +61,36 @@ export function emptyChart(id: string, metric: string): RunChart {
   return { id, metric, splits: {}, checkpoints: [], axis: newAxisState() };
 }
 
+/** One metric row as a tuple: [seq, segment, iter, split, trained_tokens, value]. */
+export type ChartTuple = [number, number, number | null, string, number | null, number | null];
+
 /** Appends rows (in seq order, after chart.axis.lastSeq) to the chart; returns how many points were added. */
 export function appendRows(chart: RunChart, rows: readonly ChartRow[]): number {
+  const m = chart.metric;
+  return appendTuples(
+    chart,
+    rows.map((r) => [r.seq, r.segment, r.iter, r.split, r.trained_tokens, typeof r[m] === 'number' ? (r[m] as number) : null]),
+  );
+}
+
+/** appendRows for tuples (what the server reads: no object per row). */
+export function appendTuples(chart: RunChart, rows: readonly ChartTuple[]): number {
   const a = chart.axis;
   let added = 0;
-  for (const r of rows) {
-    if (r.seq <= a.lastSeq) continue;
-    a.lastSeq = r.seq;
-    if (r.segment > a.segment) {
-      for (let s = a.segment + 1; s <= r.segment; s++) a.offsets[s] = (a.offsets[s - 1] ?? 0) + a.segmentMaxIter;
-      a.segment = r.segment;
+  for (const [seq, segment, iter, split, tokens, v] of rows) {
+    if (seq <= a.lastSeq) continue;
+    a.lastSeq = seq;
+    if (segment > a.segment) {
+      for (let s = a.segment + 1; s <= segment; s++) a.offsets[s] = (a.offsets[s - 1] ?? 0) + a.segmentMaxIter;
+      a.segment = segment;
       a.segmentMaxIter = 0;
     }
-    if (r.trained_tokens !== null && r.trained_tokens !== undefined) a.tokens = r.trained_tokens;
-    if (r.iter === null) continue; // a test result: no place on an iteration axis
-    if (r.iter > a.segmentMaxIter) a.segmentMaxIter = r.iter;
-    const v = r[chart.metric];
-    if (typeof v !== 'number' || !Number.isFinite(v)) continue;
-    const s = (chart.splits[r.split] ??= { x: [], tok: [], y: [] });
-    s.x.push((a.offsets[r.segment] ?? 0) + r.iter);
+    if (tokens !== null && tokens !== undefined) a.tokens = tokens;
+    if (iter === null) continue; // a test result: no place on an iteration axis
+    if (iter > a.segmentMaxIter) a.segmentMaxIter = iter;
+    if (v === null || !Number.isFinite(v)) continue;
+    const s = (chart.splits[split] ??= { x: [], tok: [], y: [] });
+    s.x.push((a.offsets[segment] ?? 0) + iter);
     s.tok.push(a.tokens);
     s.y.push(v);
     added++;

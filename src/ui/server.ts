@@ -9,7 +9,7 @@ import { CHART_METRICS } from './series.js';
 
 /** What the server answers with; implemented over the index reader (commands/dashboard-data.ts). */
 export interface UiApi {
-  listRuns(where?: string): Promise<unknown[]>;
+  listRuns(where?: string): Promise<unknown[] | RawJson>;
   showJson(ref: string): Promise<unknown>;
   metrics(ref: string, afterSeq: number): Promise<unknown[]>;
   chart(ref: string, metric: string, points?: number): Promise<unknown>;
@@ -38,6 +38,11 @@ export interface RunningServer {
   url: string;
   port: number;
   close(): Promise<void>;
+}
+
+/** An answer already serialised (a cached `/api/runs`): sent as is. */
+export class RawJson {
+  constructor(readonly text: string) {}
 }
 
 class HttpError extends Error {
@@ -247,7 +252,7 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
     res.end();
     return;
   }
-  const text = JSON.stringify(body);
+  const text = body instanceof RawJson ? body.text : JSON.stringify(body);
   res.writeHead(status, {
     ...SECURITY_HEADERS,
     'Content-Type': JSON_TYPE,
