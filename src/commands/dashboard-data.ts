@@ -33,7 +33,7 @@ export class DashboardData {
       const rows = await this.reader.listRuns({ sort: 'started', descending: true, where });
       return rows.map(toRunSummaryJson);
     } catch (err) {
-      if (err instanceof WhereError) throw new UsageError(err.message.replace('--where', 'where'));
+      if (err instanceof WhereError) throw new UsageError(err.message);
       throw err;
     }
   }
