@@ -45,18 +45,11 @@ export async function serveUi(ctx: Context, opts: UiOptions): Promise<void> {
     ]),
   };
   const fresh = freshener(sync);
-  const live = new LiveFeed(reader, data, fresh, (m) => ctx.notice(m));
-  // Taken before any page loads, so every later change is newer than what a page has.
-  await live.snapshot();
-  // Every request sees fresh runs; the whole table is serialised again only when the index changed.
-  let cached: { token: string; body: RawJson } | null = null;
+  const table = new RunsTable(reader, data, fresh, (m) => ctx.notice(m));
   const api: UiApi = {
     listRuns: async (where) => {
       await fresh();
-      if (where !== undefined) return data.listRuns(where);
-      const token = await reader.changeToken();
-      if (cached?.token !== token) cached = { token, body: new RawJson(JSON.stringify(await data.listRuns())) };
-      return cached.body;
+      return where === undefined ? table.current() : data.listRuns(where);
     },
     showJson: async (ref) => (await fresh(), data.showJson(ref)),
     metrics: async (ref, after) => (await fresh(), data.metrics(ref, after)),
@@ -65,7 +58,7 @@ export async function serveUi(ctx: Context, opts: UiOptions): Promise<void> {
   };
   let server;
   try {
-    server = await startUiServer({ host: opts.host, port: opts.port, api, assets, live });
+    server = await startUiServer({ host: opts.host, port: opts.port, api, assets, live: table });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new RunsError(`port ${opts.port} is in use: pick another with --port, or --port 0 for any free one`);
@@ -79,7 +72,7 @@ export async function serveUi(ctx: Context, opts: UiOptions): Promise<void> {
     release = holdStopSignals(() => resolve());
   });
   release();
-  live.stop();
+  table.stop();
   await server.close();
 }
 
@@ -101,20 +94,31 @@ function freshener(sync: () => Promise<void>): () => Promise<void> {
   };
 }
 
-/** Pushes changed runs to listening pages: `runs` events with the changed rows and removed ids. */
-class LiveFeed implements LiveEvents {
+/**
+ * Every run's `runs list --json` object, serialised once per change of the index: `/api/runs`
+ * sends the cached text, and each rebuild pushes what changed since the last one (rows, removed
+ * ids) to listening pages as a `runs` event. A page loads `/api/runs` before it listens, so the
+ * table it got is never older than the one the next diff starts from.
+ */
+class RunsTable implements LiveEvents {
   private readonly listeners = new Set<(event: string, data: unknown) => void>();
   private timer: NodeJS.Timeout | undefined;
-  private busy = false;
   private token: string | null = null;
-  private rows = new Map<string, string>();
+  private texts = new Map<string, string>();
+  private body: RawJson | null = null;
+  private building: Promise<void> | null = null;
 
   constructor(
     private readonly reader: RunsReader,
     private readonly data: DashboardData,
-    private readonly sync: () => Promise<void>,
+    private readonly fresh: () => Promise<void>,
     private readonly notice: (m: string) => void,
   ) {}
+
+  async current(): Promise<RawJson> {
+    await this.rebuildIfChanged();
+    return this.body!;
+  }
 
   subscribe(send: (event: string, data: unknown) => void): () => void {
     this.listeners.add(send);
@@ -130,35 +134,39 @@ class LiveFeed implements LiveEvents {
     this.timer = undefined;
   }
 
-  /** Remembers every run's row as it is now (what pages loading /api/runs get). */
-  async snapshot(): Promise<{ changed: RunSummaryJson[]; removed: string[] }> {
-    this.token = await this.reader.changeToken();
+  private rebuildIfChanged(): Promise<void> {
+    this.building ??= this.rebuild().finally(() => (this.building = null));
+    return this.building;
+  }
+
+  private async rebuild(): Promise<void> {
+    // Read the token first: a commit landing during the read moves it again, so the next look rebuilds.
+    const token = await this.reader.changeToken();
+    if (token === this.token && this.body) return;
+    const first = this.token === null;
     const next = new Map<string, string>();
     const changed: RunSummaryJson[] = [];
+    const texts: string[] = [];
     for (const r of await this.data.listRuns()) {
       const text = JSON.stringify(r);
+      texts.push(text);
       next.set(r.id, text);
-      if (this.rows.get(r.id) !== text) changed.push(r);
+      if (!first && this.texts.get(r.id) !== text) changed.push(r);
     }
-    const removed = [...this.rows.keys()].filter((id) => !next.has(id));
-    this.rows = next;
-    return { changed, removed };
+    const removed = first ? [] : [...this.texts.keys()].filter((id) => !next.has(id));
+    this.token = token;
+    this.texts = next;
+    this.body = new RawJson(`[${texts.join(',')}]`);
+    if (changed.length === 0 && removed.length === 0) return;
+    for (const send of this.listeners) send('runs', { changed, removed });
   }
 
   private async tick(): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
     try {
-      await this.sync();
-      // Nothing committed to the index since the last look: nothing to compare or send.
-      if ((await this.reader.changeToken()) === this.token) return;
-      const diff = await this.snapshot();
-      if (diff.changed.length === 0 && diff.removed.length === 0) return;
-      for (const send of this.listeners) send('runs', diff);
+      await this.fresh();
+      await this.rebuildIfChanged();
     } catch (err) {
       this.notice(`warning: live update failed (${(err as Error).message}); retrying`);
-    } finally {
-      this.busy = false;
     }
   }
 }
