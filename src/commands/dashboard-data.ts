@@ -3,7 +3,7 @@
 import { RunsError, UsageError } from '../core/errors.js';
 import { downsampleMinMax } from '../core/downsample.js';
 import { resolveRunRef } from '../core/run-ref.js';
-import { METRIC_COLUMNS, WhereError, type MetricColumn, type MetricRow, type MetricTuple, type RunsReader } from '../db/index.js';
+import { METRIC_COLUMNS, WhereError, type MetricRow, type MetricTuple, type RunsReader } from '../db/index.js';
 import { runPaths } from '../storage/layout.js';
 import { readLogTail } from '../storage/log-tail.js';
 import { appendTuples, checkpointX, emptyChart, type RunChart } from '../ui/series.js';
@@ -70,8 +70,7 @@ export class DashboardData {
   /** One metric of one run as chart series, each split thinned to `points` (peaks kept). */
   async chart(ref: string, metric: string, points = DEFAULT_CHART_POINTS): Promise<RunChart> {
     const id = await this.resolve(ref);
-    if (!(METRIC_COLUMNS as readonly string[]).includes(metric)) throw new UsageError(`metric must be one of ${METRIC_COLUMNS.join(', ')}`);
-    const [rows, checkpoints] = await Promise.all([this.reader.metricColumn(id, metric as MetricColumn), this.reader.checkpointsOf(id)]);
+    const [rows, checkpoints] = await Promise.all([this.reader.metricColumn(id, metric), this.reader.checkpointsOf(id)]);
     return buildChart(id, metric, rows, checkpoints, points);
   }
 
@@ -80,10 +79,15 @@ export class DashboardData {
     const checkpoints = await this.reader.checkpointsOf(id);
     const out: Record<string, RunChart> = {};
     for (const m of metrics) {
-      const c = buildChart(id, m, await this.reader.metricColumn(id, m as MetricColumn), checkpoints, points);
+      const c = buildChart(id, m, await this.reader.metricColumn(id, m), checkpoints, points);
       if (Object.keys(c.splits).length > 0) out[m] = c;
     }
     return out;
+  }
+
+  /** The metrics a chart can show: the `metrics` columns, then every extra metric in the index. */
+  async metricNames(): Promise<string[]> {
+    return [...METRIC_COLUMNS, ...(await this.reader.metricNames()).filter((n) => !(METRIC_COLUMNS as readonly string[]).includes(n))];
   }
 
   async page(ref: string): Promise<RunPage> {

@@ -5,7 +5,6 @@ import type { Context } from './context.js';
 import { RunsError } from '../core/errors.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { loadFrontEnd, reportHtml } from '../ui/assets.js';
-import { CHART_METRICS } from '../ui/series.js';
 import { DashboardData } from './dashboard-data.js';
 import { syncAll } from './sync.js';
 
@@ -40,11 +39,12 @@ export async function writeReport(ctx: Context, refs: string[], opts: ReportOpti
   }
   const details: Record<string, unknown> = {};
   const charts: Record<string, unknown> = {};
+  const metrics = await data.metricNames();
   for (const r of runs) {
     details[r.id] = await data.showJson(r.id);
-    charts[r.id] = await data.charts(r.id, CHART_METRICS, REPORT_POINTS);
+    charts[r.id] = await data.charts(r.id, metrics, REPORT_POINTS);
   }
-  const html = reportHtml(front, { generated_at: ctx.now().toISOString(), runs, details, charts }, `runs report (${runs.length} runs)`);
+  const html = reportHtml(front, { generated_at: ctx.now().toISOString(), runs, details, charts, metrics }, `runs report (${runs.length} runs)`);
   try {
     writeFileAtomic(file, html);
   } catch (err) {

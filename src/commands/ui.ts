@@ -55,6 +55,7 @@ export async function serveUi(ctx: Context, opts: UiOptions): Promise<void> {
     metrics: async (ref, after) => (await fresh(), data.metrics(ref, after)),
     chart: async (ref, metric, points) => (await fresh(), data.chart(ref, metric, points)),
     page: async (ref) => (await fresh(), data.page(ref)),
+    metricNames: async () => (await fresh(), data.metricNames()),
   };
   let server;
   try {

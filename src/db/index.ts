@@ -25,7 +25,7 @@ export { WhereError } from './where-clause.js';
 export { ReadOnlyViolation } from './read-only-sql.js';
 import { sqliteReader, type RunsReader } from './reader.js';
 export { METRIC_COLUMNS, type MetricColumn, type MetricTuple, type MetricsQuery, type ReaderListQuery, type RunsReader } from './reader.js';
-import { METRIC_COLUMNS, type MetricColumn, type MetricTuple } from './reader.js';
+import { METRIC_COLUMNS, type MetricTuple } from './reader.js';
 
 export type { CheckpointRow, IndexStateRow, MetricRow, MetricValueRow, ParamRow, RunInsert, RunRow, SqlResult };
 export { toParams, toRunRow, type RunFacts } from './to-row.js';
@@ -469,15 +469,24 @@ export class SqliteRunsIndex implements RunsIndex {
   }
 
   /** Raw tuples of six columns: a chart of 50 long runs reads 50,000+ rows, objects cost 3x. */
-  metricColumn(id: string, metric: MetricColumn): MetricTuple[] {
-    // The column name comes from a fixed list, never from the request.
-    if (!(METRIC_COLUMNS as readonly string[]).includes(metric)) throw new Error(`not a metric column: ${metric}`);
-    let stmt = this.columnStatements.get(metric);
+  metricColumn(id: string, metric: string): MetricTuple[] {
+    // A column name only from the fixed list; any other name is a value (an extra metric).
+    const column = (METRIC_COLUMNS as readonly string[]).includes(metric) ? metric : null;
+    const key = column ?? '\0extra';
+    let stmt = this.columnStatements.get(key);
     if (!stmt) {
-      stmt = this.sqlite.prepare(`select seq, segment, iter, split, trained_tokens, ${metric} from metrics where run_id = ? order by seq`).raw();
-      this.columnStatements.set(metric, stmt);
+      stmt = this.sqlite
+        .prepare(
+          column
+            ? `select seq, segment, iter, split, trained_tokens, ${column} from metrics where run_id = ? order by seq`
+            : `select v.seq, v.segment, v.iter, v.split, m.trained_tokens, v.value from metric_values v
+               left join metrics m on m.run_id = v.run_id and m.seq = v.seq
+               where v.run_id = ? and v.name = ? order by v.seq`,
+        )
+        .raw();
+      this.columnStatements.set(key, stmt);
     }
-    return stmt.all(id) as MetricTuple[];
+    return (column ? stmt.all(id) : stmt.all(id, metric)) as MetricTuple[];
   }
 
   paramsOf(id: string): ParamRow[] {

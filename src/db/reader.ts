@@ -26,10 +26,12 @@ export interface RunsReader {
   paramsOf(id: string): Promise<ParamRow[]>;
   checkpointsOf(id: string): Promise<CheckpointRow[]>;
   /**
-   * What a chart of one metric needs, in seq order, one tuple per row (a name from
-   * METRIC_COLUMNS). Leaner than metricsOf for long series: no object per row.
+   * What a chart of one metric needs, in seq order, one tuple per row: a `metrics` column from
+   * METRIC_COLUMNS, else an extra metric's name. Leaner than metricsOf: no object per row.
    */
-  metricColumn(id: string, metric: MetricColumn): Promise<MetricTuple[]>;
+  metricColumn(id: string, metric: string): Promise<MetricTuple[]>;
+  /** Names of the extra metrics (`metric_values`: rewards, accuracy, margin, …) in the index. */
+  metricNames(): Promise<string[]>;
   refCandidates(): Promise<RefCandidate[]>;
   query(text: string, limit: number): Promise<SqlResult>;
   /**
@@ -52,7 +54,8 @@ export interface SqliteReadSide {
   metricsOf(id: string, afterSeq?: number): MetricRow[];
   paramsOf(id: string): ParamRow[];
   checkpointsOf(id: string): CheckpointRow[];
-  metricColumn(id: string, metric: MetricColumn): MetricTuple[];
+  metricColumn(id: string, metric: string): MetricTuple[];
+  metricNames(): string[];
   refCandidates(): RefCandidate[];
   query(text: string, limit: number): SqlResult;
   dataVersion(): number;
@@ -66,6 +69,7 @@ export function sqliteReader(index: SqliteReadSide): RunsReader {
     paramsOf: async (id) => index.paramsOf(id),
     checkpointsOf: async (id) => index.checkpointsOf(id),
     metricColumn: async (id, metric) => index.metricColumn(id, metric),
+    metricNames: async () => index.metricNames(),
     refCandidates: async () => index.refCandidates(),
     query: async (text, limit) => index.query(text, limit),
     changeToken: async () => String(index.dataVersion()),

@@ -46,6 +46,7 @@ interface RunPage {
 
 interface ReportData {
   generated_at: string;
+  metrics?: string[];
   runs: Run[];
   details: Record<string, Details>;
   charts: Record<string, Record<string, RunChart>>;
@@ -53,6 +54,7 @@ interface ReportData {
 
 interface Source {
   live: boolean;
+  metricNames(): Promise<string[]>;
   listRuns(where?: string): Promise<Run[]>;
   details(id: string): Promise<Details>;
   chart(id: string, metric: string): Promise<RunChart>;
@@ -72,6 +74,7 @@ const enc = encodeURIComponent;
 function apiSource(): Source {
   return {
     live: true,
+    metricNames: () => getJson('/api/metric-names'),
     listRuns: (where) => getJson(`/api/runs${where ? `?where=${enc(where)}` : ''}`),
     details: (id) => getJson(`/api/runs/${enc(id)}`),
     chart: (id, metric) => getJson(`/api/runs/${enc(id)}/chart?metric=${enc(metric)}`),
@@ -86,6 +89,7 @@ function reportSource(data: ReportData): Source {
   });
   return {
     live: false,
+    metricNames: async () => data.metrics ?? [...CHART_METRICS],
     // A report has no SQL engine: its filter matches text in id, model, status, tags and note.
     listRuns: async (where) => {
       if (!where) return data.runs;
@@ -680,6 +684,9 @@ async function start(): Promise<void> {
   const inline = document.getElementById('runs-data');
   state.source = inline ? reportSource(JSON.parse(inline.textContent ?? '{}') as ReportData) : apiSource();
   layout();
+  // Extra metrics of other trainers (rewards, accuracy, margin, …) join the metric menu.
+  const names = await state.source.metricNames();
+  $('#metric').replaceChildren(...names.map((m) => el('option', { value: m }, METRIC_LABELS[m] ?? m)));
   await reload();
   await drawChart();
   if (state.source.live) listen();

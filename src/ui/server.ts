@@ -14,6 +14,7 @@ export interface UiApi {
   metrics(ref: string, afterSeq: number): Promise<unknown[]>;
   chart(ref: string, metric: string, points?: number): Promise<unknown>;
   page(ref: string): Promise<unknown>;
+  metricNames(): Promise<string[]>;
 }
 
 export interface UiAssets {
@@ -54,6 +55,9 @@ class HttpError extends Error {
   }
 }
 
+/** What an extra metric (`metric_values.name`) looks like: rewards_mean, grad_norm, kl/ref, … */
+const EXTRA_METRIC_NAME = /^[A-Za-z][A-Za-z0-9_.:/-]{0,63}$/;
+
 const JSON_TYPE = 'application/json; charset=utf-8';
 const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
@@ -72,6 +76,7 @@ const ROUTE_PARAMS: Record<string, readonly string[]> = {
   chart: ['metric', 'points'],
   page: [],
   events: [],
+  names: [],
   static: [],
 };
 
@@ -123,14 +128,16 @@ export async function startUiServer(opts: UiServerOptions): Promise<RunningServe
         return sendJson(res, 200, await call(() => opts.api.metrics(route.ref, intParam(params, 'after', -1, -1))));
       case 'chart': {
         const metric = params.get('metric') ?? 'loss';
-        if (!(CHART_METRICS as readonly string[]).includes(metric)) {
-          throw new HttpError(400, `metric must be one of ${CHART_METRICS.join(', ')}; got "${metric}"`);
+        if (!(CHART_METRICS as readonly string[]).includes(metric) && !EXTRA_METRIC_NAME.test(metric)) {
+          throw new HttpError(400, `metric must be one of ${CHART_METRICS.join(', ')} or an extra metric's name (GET /api/metric-names); got "${metric}"`);
         }
         const points = params.has('points') ? intParam(params, 'points', 0, 10) : undefined;
         return sendJson(res, 200, await call(() => opts.api.chart(route.ref, metric, points)));
       }
       case 'events':
         return openEventStream(res);
+      case 'names':
+        return sendJson(res, 200, await call(() => opts.api.metricNames()));
     }
   }
 
@@ -176,6 +183,7 @@ type Route =
   | { kind: 'static'; name: string }
   | { kind: 'list' }
   | { kind: 'events' }
+  | { kind: 'names' }
   | { kind: 'show' | 'metrics' | 'chart' | 'page'; ref: string };
 
 const STATIC_NAMES: Record<string, string> = { '/': 'index.html', '/index.html': 'index.html', '/app.js': 'app.js', '/app.css': 'app.css' };
@@ -206,6 +214,7 @@ export function parseTarget(target: string): { route: Route; params: URLSearchPa
   if (staticName) return { route: { kind: 'static', name: staticName }, params };
   if (p === '/api/runs') return { route: { kind: 'list' }, params };
   if (p === '/api/events') return { route: { kind: 'events' }, params };
+  if (p === '/api/metric-names') return { route: { kind: 'names' }, params };
   const m = /^\/api\/runs\/([^/]+)(?:\/(metrics|chart|page))?$/.exec(p);
   if (m) {
     let ref: string;

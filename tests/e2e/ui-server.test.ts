@@ -156,7 +156,7 @@ describe('runs ui safety', () => {
     ['/api/runs?where=1%3D1)%3B%20drop%20table%20runs%3B--', 'where'],
     ['/api/runs?where=nosuchcolumn%20%3D%201', 'no such column'],
     ['/api/runs?where=%E0%A4%A', 'percent-encoding'],
-    ['/api/runs/2026-11-21_10-00-00/chart?metric=nope', 'metric must be one of'],
+    ['/api/runs/2026-11-21_10-00-00/chart?metric=no%20pe%3B', 'metric must be one of'],
     ['/api/runs/2026-11-21_10-00-00/chart?points=3', 'points'],
     ['/api/runs/%00', 'not a run reference'],
   ])('%s → 400 with a JSON error', async (target, message) => {
