@@ -15,7 +15,8 @@
 // Builds nothing: `npm ci` / `npm run build` must have made dist/runs.mjs. Trees are generated
 // once and cached (bench/generate.mjs; RUNS_BENCH_CACHE overrides the cache dir). Progress goes to
 // stderr, the table to stdout. Exits 0 even when a target is missed (it is a measurement); exits 1
-// when something could not be measured (e.g. the CLI failed).
+// when something could not be measured (e.g. the CLI failed) or when an answer is wrong: every
+// figure's run and row counts are checked against what the generator wrote (expected.json).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -221,10 +222,28 @@ async function main() {
       const [oc] = await query(oursDb, "select count(*) n from metrics where split in ('train','val')");
       const [fc] = await query(floorDb, 'select count(*) n from metrics');
       const [rc] = await query(oursDb, 'select count(*) n from runs');
-      checks.full_index = { ours_train_val_rows: oc.n, floor_rows: fc.n, ours_runs: rc.n, expected_runs: opts.runs };
-      if (oc.n !== fc.n || rc.n !== opts.runs) {
-        warn(`ours indexed ${rc.n} runs / ${oc.n} train+val rows, floor ${fc.n} rows (expected ${opts.runs} runs)`);
+      const want = tree.expected;
+      const [ot] = await query(oursDb, "select count(*) n from metrics where split = 'test'");
+      const [ock] = await query(oursDb, 'select count(*) n from checkpoints');
+      checks.full_index = {
+        ours_runs: rc.n, expected_runs: want.runs, ours_train_val_rows: oc.n, floor_rows: fc.n, expected_train_val_rows: want.train + want.val,
+        ours_test_rows: ot.n, expected_test_rows: want.test, ours_checkpoints: ock.n, expected_checkpoints: want.checkpoints,
+      };
+      if (rc.n !== want.runs || oc.n !== want.train + want.val || fc.n !== want.train + want.val || ot.n !== want.test || ock.n !== want.checkpoints) {
+        warn(
+          `full index: ours ${rc.n} runs, ${oc.n} train+val rows, ${ot.n} test rows, ${ock.n} checkpoints; floor ${fc.n} rows; ` +
+            `expected ${want.runs} runs, ${want.train + want.val} train+val rows, ${want.test} test rows, ${want.checkpoints} checkpoints`,
+        );
       }
+      // The no-op pass must leave exactly those rows.
+      const noopCheck = async () => {
+        const [n] = await query(oursDb, 'select count(*) n from metrics');
+        const [r] = await query(oursDb, 'select count(*) n from runs');
+        checks.noop_index = { runs: r.n, rows: n.n, expected_runs: want.runs, expected_rows: want.train + want.val + want.test };
+        if (r.n !== want.runs || n.n !== want.train + want.val + want.test) {
+          warn(`no-op index: ${r.n} runs, ${n.n} metric rows; expected ${want.runs} runs, ${want.train + want.val + want.test} rows`);
+        }
+      };
 
       // --- no-op index -------------------------------------------------------------------------------
       const noop = { ours: [], floor: [] };
@@ -236,6 +255,7 @@ async function main() {
         log(`no-op index ${k}/${K}: ours ${fmtS(a.ms)}, floor ${fmtS(b.ms)}`);
       }
       figures.push(timeFigure('noop_index', 'no-op index (nothing changed)', noop, { maxRatio: 3, maxOursMs: 500 }));
+    await noopCheck();
 
       // --- list ----------------------------------------------------------------------------------------
       const list = { ours: [], floor: [] };
@@ -249,8 +269,12 @@ async function main() {
           const oursRows = JSON.parse(a.stdout);
           const floorRows = JSON.parse(b.stdout);
           const vals = (rows) => JSON.stringify(rows.map((r) => r.best_val_loss));
-          checks.list = { same_values: vals(oursRows) === vals(floorRows), rows: oursRows.length };
+          const expectedRows = Math.min(20, want.runs);
+          checks.list = { same_values: vals(oursRows) === vals(floorRows), rows: oursRows.length, expected_rows: expectedRows };
           if (!checks.list.same_values) warn('runs list and floor-list returned different best_val_loss sequences');
+          if (oursRows.length !== expectedRows || floorRows.length !== expectedRows) {
+            warn(`list: ours ${oursRows.length} rows, floor ${floorRows.length}; expected ${expectedRows}`);
+          }
         }
         log(`list ${k}/${K}: ours ${fmtS(a.ms)}, floor ${fmtS(b.ms)}`);
       }
@@ -284,8 +308,9 @@ async function main() {
           log(`growing log ${k}/${K} (iters ${added.firstIter}-${added.lastIter}): ours ${fmtS(a.ms)} (no-op ${fmtS(c.ms)}), one-run index ${fmtS(b.ms)}`);
         }
         const [g] = await query(oursDb, `select max(iter) last, count(*) n from metrics where run_id = '${gid}' and split = 'train'`);
-        checks.growing_log = { run: gid, train_rows: g.n, expected_train_rows: 100 + 100 * K, last_iter: g.last };
-        if (g.n !== 100 + 100 * K) warn(`grown run has ${g.n} train rows, expected ${100 + 100 * K}`);
+        const perRun = want.train / want.runs; // every generated run has the same schedule
+        checks.growing_log = { run: gid, train_rows: g.n, expected_train_rows: perRun + 100 * K, last_iter: g.last };
+        if (g.n !== perRun + 100 * K) warn(`growing log: the grown run has ${g.n} train rows, expected ${perRun + 100 * K}`);
       } finally {
         writeRun(tree.root, gi); // deterministic: the same files as before the appends
         fs.rmSync(path.join(tree.dir, '.dirty'), { force: true });
@@ -312,6 +337,23 @@ async function main() {
         for (let k = 1; k <= opts.bigLogRepeat; k++) {
           rmDb(bigDb);
           const x = measure('runs index (big log)', ours(big.root, bigDb, 'index'), work);
+          // The answer, every repetition: a huge log must index to exactly the rows it holds.
+          const [bt] = await query(bigDb, "select count(*) n from metrics where split = 'train'");
+          const [bv] = await query(bigDb, "select count(*) n from metrics where split = 'val'");
+          const [bx] = await query(bigDb, "select count(*) n from metrics where split = 'test'");
+          const [bc] = await query(bigDb, 'select count(*) n from checkpoints');
+          const [br] = await query(bigDb, 'select count(*) n from runs');
+          const bw = big.expected;
+          checks.big_log = {
+            runs: br.n, train_rows: bt.n, val_rows: bv.n, test_rows: bx.n, checkpoints: bc.n,
+            expected: { runs: bw.runs, train_rows: bw.train, val_rows: bw.val, test_rows: bw.test, checkpoints: bw.checkpoints },
+          };
+          if (br.n !== bw.runs || bt.n !== bw.train || bv.n !== bw.val || bx.n !== bw.test || bc.n !== bw.checkpoints) {
+            warn(
+              `big log: ${br.n} runs, ${bt.n} train / ${bv.n} val / ${bx.n} test rows, ${bc.n} checkpoints; ` +
+                `expected ${bw.runs}, ${bw.train} / ${bw.val} / ${bw.test}, ${bw.checkpoints}`,
+            );
+          }
           rmDb(bigDb);
           rmDb(bigFloorDb);
           const y = measure('floor-index (big log)', floor('floor-index.mjs', big.root, bigFloorDb), work);
@@ -367,6 +409,10 @@ async function main() {
     fs.mkdirSync(path.dirname(opts.json), { recursive: true });
     fs.writeFileSync(opts.json, `${JSON.stringify(result, null, 2)}\n`);
     log(`wrote ${opts.json}`);
+    if (warnings.length > 0) {
+      process.stderr.write(`bench: ${warnings.length} answer check(s) failed (wrong run or row counts, see above); the figures measure a wrong result\n`);
+      return 1;
+    }
     return 0;
   } catch (err) {
     process.stderr.write(`bench: ${err.message}\n`);

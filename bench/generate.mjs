@@ -3,9 +3,11 @@
 //   node bench/generate.mjs [--runs N] [--big-log-mb M] [--cache DIR]
 //
 // Exports:
-//   ensureTree({ runs, cacheDir })      -> { dir, root, ids, generated, seconds }
+//   ensureTree({ runs, cacheDir })      -> { dir, root, ids, expected, generated, seconds }
 //       N runs under <cache>/<version>-<N>/runs/<id>/, reused when complete (marker written last).
-//   ensureBigLogTree({ mb, cacheDir })  -> { dir, root, id, log, bytes, generated, seconds }
+//   ensureBigLogTree({ mb, cacheDir })  -> { dir, root, id, log, bytes, expected, generated, seconds }
+//       expected: the rows the generator wrote ({ runs, train, val, test, checkpoints }), kept in
+//       <dir>/expected.json, so the benchmark can check its answers.
 //       one run whose train.log is ~M MiB, written in large chunks (never held in memory).
 //   runId(i), writeRun(root, i), appendTrainLines(logFile, count, seed), cacheRoot()
 //
@@ -16,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Bump when the generated content changes: old caches are then ignored. */
-export const GENERATOR_VERSION = 'v1';
+export const GENERATOR_VERSION = 'v2';
 const MARKER = '.complete';
 const ITERS = 1000;
 const STEPS_PER_REPORT = 10;
@@ -224,6 +226,8 @@ class Trainer {
     this.rnd = s.rnd;
     this.tokens = 0;
     this.mem = s.mem0;
+    /** Lines written by kind: what an index of this log must hold. */
+    this.counts = { train: 0, val: 0, test: 0, checkpoints: 0 };
   }
   curve(it) {
     const s = this.s;
@@ -253,10 +257,20 @@ class Trainer {
     const its = [];
     if (from < 1 && to >= 1) its.push(1);
     for (let it = (Math.floor(from / STEPS_PER_REPORT) + 1) * STEPS_PER_REPORT; it <= to; it += STEPS_PER_REPORT) its.push(it);
+    const c = this.counts;
     for (const it of its) {
-      if (it === 1 || it % STEPS_PER_EVAL === 0) out.push(this.val(it));
-      if (it % STEPS_PER_REPORT === 0) out.push(this.train(it));
-      if (it % SAVE_EVERY === 0) out.push(saveLine(it));
+      if (it === 1 || it % STEPS_PER_EVAL === 0) {
+        out.push(this.val(it));
+        c.val++;
+      }
+      if (it % STEPS_PER_REPORT === 0) {
+        out.push(this.train(it));
+        c.train++;
+      }
+      if (it % SAVE_EVERY === 0) {
+        out.push(saveLine(it));
+        c.checkpoints++;
+      }
     }
     return out;
   }
@@ -276,6 +290,7 @@ function header(s, iters) {
 
 function footer(t) {
   const test = t.curve(ITERS) + t.s.valGap + t.jitter(0.02);
+  t.counts.test++;
   return [
     'Saved final weights to adapters/adapters.safetensors.',
     'Testing',
@@ -288,7 +303,12 @@ function trainLog(s) {
   const out = header(s, ITERS);
   t.lines(0, ITERS, out);
   out.push(...footer(t));
-  return `${out.join('\n')}\n`;
+  return { text: `${out.join('\n')}\n`, counts: t.counts };
+}
+
+function addCounts(total, c) {
+  for (const k of Object.keys(c)) total[k] = (total[k] ?? 0) + c[k];
+  return total;
 }
 
 /** Writes run i (run.json, adapters/adapter_config.json, train.log) under root; overwrites. */
@@ -299,8 +319,9 @@ export function writeRun(root, i) {
   // Order matters for nothing here; the marker of the whole tree is what says "complete".
   fs.writeFileSync(path.join(dir, 'run.json'), runJson(s));
   fs.writeFileSync(path.join(dir, 'adapters', 'adapter_config.json'), adapterConfig(s));
-  fs.writeFileSync(path.join(dir, 'train.log'), trainLog(s));
-  return s.id;
+  const log = trainLog(s);
+  fs.writeFileSync(path.join(dir, 'train.log'), log.text);
+  return log.counts;
 }
 
 /**
@@ -383,10 +404,12 @@ export function ensureTree({ runs = 10_000, cacheDir = cacheRoot() } = {}) {
   const { generated, seconds } = cached(dir, (tmp) => {
     const root = path.join(tmp, 'runs');
     fs.mkdirSync(root, { recursive: true });
-    for (let i = 0; i < runs; i++) writeRun(root, i);
+    const total = { runs, train: 0, val: 0, test: 0, checkpoints: 0 };
+    for (let i = 0; i < runs; i++) addCounts(total, writeRun(root, i));
+    fs.writeFileSync(path.join(tmp, EXPECTED), `${JSON.stringify(total)}\n`);
   });
   const ids = Array.from({ length: runs }, (_, i) => runId(i));
-  return { dir, root: path.join(dir, 'runs'), ids, generated, seconds };
+  return { dir, root: path.join(dir, 'runs'), ids, expected: readExpected(dir), generated, seconds };
 }
 
 /**
@@ -400,13 +423,19 @@ export function ensureBigLogTree({ mb = 1024, cacheDir = cacheRoot() } = {}) {
   const { generated, seconds } = cached(dir, (tmp) => {
     const root = path.join(tmp, 'runs');
     writeRun(root, i);
-    writeBigLog(path.join(root, id, 'train.log'), mb * 1024 * 1024, i);
+    const counts = writeBigLog(path.join(root, id, 'train.log'), mb * 1024 * 1024, i).counts;
+    fs.writeFileSync(path.join(tmp, EXPECTED), `${JSON.stringify({ runs: 1, ...counts })}\n`);
   });
   const log = path.join(dir, 'runs', id, 'train.log');
-  return { dir, root: path.join(dir, 'runs'), id, log, bytes: fs.statSync(log).size, generated, seconds };
+  return { dir, root: path.join(dir, 'runs'), id, log, bytes: fs.statSync(log).size, expected: readExpected(dir), generated, seconds };
 }
 
-/** Streams a log of at least `targetBytes` bytes to `file` (overwrites). */
+const EXPECTED = 'expected.json';
+function readExpected(dir) {
+  return JSON.parse(fs.readFileSync(path.join(dir, EXPECTED), 'utf8'));
+}
+
+/** Streams a log of at least `targetBytes` bytes to `file` (overwrites); returns { written, counts }. */
 export function writeBigLog(file, targetBytes, seedIndex = 0) {
   const s = runSpec(seedIndex);
   // A slow decay so the loss keeps moving over millions of iterations.
@@ -439,7 +468,7 @@ export function writeBigLog(file, targetBytes, seedIndex = 0) {
   } finally {
     fs.closeSync(fd);
   }
-  return written;
+  return { written, counts: t.counts };
 }
 
 // ---------------------------------------------------------------------------------------------

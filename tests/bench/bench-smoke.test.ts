@@ -73,7 +73,7 @@ describe('bench/bench.mjs', () => {
         expect(result.checks.ui_draw).toEqual({ runs: 20, expected_runs: 20, train_points: 20_000, expected_train_points: 20_000, val_series: 20 });
       }
       // The generated tree landed in the override cache, not in the shared one.
-      expect(fs.existsSync(path.join(tmp, 'cache', 'v1-20', '.complete'))).toBe(true);
+      expect(fs.existsSync(path.join(tmp, 'cache', 'v2-20', '.complete'))).toBe(true);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

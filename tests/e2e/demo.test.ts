@@ -26,5 +26,5 @@ describe('npm run demo (spawn)', () => {
       { model: 'mlx-community/Qwen3-0.6B-4bit', iters: 1000, lora_rank: 8, warnings: null, status: 'completed' },
       { model: 'HuggingFaceTB/SmolLM2-360M-Instruct', iters: 200, warnings: null, status: 'completed' },
     ]);
-  });
+  }, 180_000); // two runs train + list/diff/sql: ~10 s alone, a minute on 2 shared cores (a hang guard)
 });

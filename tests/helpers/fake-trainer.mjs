@@ -10,6 +10,10 @@
 //   FAKE_IGNORE_SIGINT=1   ignore SIGINT and SIGTERM (for the recorder's kill escalation)
 //   FAKE_STDERR_PATTERN    regex: matching lines go to stderr instead of stdout
 //   FAKE_HANG_AFTER_LINES  stop after N lines and wait forever (for signal tests)
+//   FAKE_PAUSE_AFTER_LINES, FAKE_RESUME_FILE
+//                          after N lines, wait until that file exists, then write all the rest in
+//                          one write (a test looks at the index in between, then lets megabytes
+//                          arrive between two live index passes)
 // Like CPython, on SIGINT it prints a KeyboardInterrupt traceback on stderr and then dies BY SIGINT;
 // SIGTERM kills it at once.
 import fs from 'node:fs';
@@ -117,8 +121,10 @@ const delay = Number(process.env.FAKE_DELAY_MS ?? 0) || 0;
 const exitCode = Number(process.env.FAKE_EXIT_CODE ?? 0) || 0;
 const hangAfter = process.env.FAKE_HANG_AFTER_LINES !== undefined ? Number(process.env.FAKE_HANG_AFTER_LINES) : Infinity;
 const toStderr = process.env.FAKE_STDERR_PATTERN ? new RegExp(process.env.FAKE_STDERR_PATTERN) : null;
+const pauseAfter = process.env.FAKE_PAUSE_AFTER_LINES !== undefined ? Number(process.env.FAKE_PAUSE_AFTER_LINES) : Infinity;
+const resumeFile = process.env.FAKE_RESUME_FILE;
 
-function emit(line) {
+function emit(line, write = true) {
   const text = line.toString('utf8');
   const save = /Iter (\d+): Saved adapter weights to/.exec(text);
   if (save) {
@@ -128,12 +134,23 @@ function emit(line) {
     writeFile('adapters.safetensors', 'fake-weights');
   }
   // Synchronous writes: no line is lost when a signal ends us.
-  writeAll(toStderr && toStderr.test(text) ? 2 : 1, line);
+  if (write) writeAll(toStderr && toStderr.test(text) ? 2 : 1, line);
 }
 
 let i = 0;
 function step() {
   while (i < lines.length) {
+    if (i === pauseAfter && resumeFile) {
+      if (!fs.existsSync(resumeFile)) {
+        setTimeout(step, 20);
+        return;
+      }
+      const rest = lines.slice(i);
+      for (const line of rest) emit(line, false);
+      writeAll(1, Buffer.concat(rest));
+      i = lines.length;
+      break;
+    }
     if (i >= hangAfter) {
       setInterval(() => {}, 1 << 30); // wait for a signal
       return;
