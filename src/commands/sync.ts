@@ -12,6 +12,7 @@ import type { Context } from './context.js';
 import { RunsError } from '../core/errors.js';
 import type { RunManifest, RunStatus } from '../core/manifest.js';
 import type { LogFacts, LogRecord, OutcomeHint } from '../core/records.js';
+import { jsonNestsDeeper, MAX_JSON_DEPTH } from '../core/json-depth.js';
 import { parseRunId } from '../core/run-id.js';
 import { emptySummaryState, foldSummary } from '../core/summarize.js';
 import type { SummaryState } from '../core/summary.js';
@@ -20,7 +21,7 @@ import { initialJsonlState, parseMetricsJsonl, type JsonlState } from '../parse/
 import { BATCH_RECORDS, toRunRow, type IndexWriter, type RunWrite, type RunsIndex, type StoredState } from '../db/index.js';
 import { LATEST_LINK, runPaths, type RunPaths } from '../storage/layout.js';
 import { readManifestFile, updateManifestFile } from '../storage/manifest-file.js';
-import { isRunFolder, listRunFolderNames, stampRunFolder, type FileStamp } from '../storage/scan.js';
+import { isRunFolder, listRunFolderNames, resolvesOutsideRoot, stampRunFolder, type FileStamp } from '../storage/scan.js';
 import { isRecorderAlive } from '../storage/liveness.js';
 import { processStartedAt } from '../trainer/spawn.js';
 
@@ -231,6 +232,28 @@ interface SyncEnv {
   warn: (message: string) => void;
   /** `runs index`: may record in run.json that a dead recorder's run (of this host) crashed. */
   mayWriteRuns: boolean;
+  /** The root with symlinks resolved (computed when first needed). */
+  rootReal?: string;
+}
+
+/**
+ * The stamps with every file that resolves outside the root taken out, as if missing: a symlinked
+ * train.log or adapter_config.json must never be opened (issue 10, item 11). Said with `warn`.
+ */
+function insideRootOnly(env: SyncEnv, id: string, paths: RunPaths, stamps: Stamps, warn?: (w: string) => void): Stamps {
+  env.rootReal ??= fs.realpathSync.native(env.root);
+  const out = { ...stamps };
+  const files: [keyof Stamps, string][] = [
+    ['manifest', paths.manifest], ['log', paths.log], ['adapterConfig', paths.adapterConfig], ['config', paths.config], ['metricsJsonl', paths.metricsJsonl],
+  ];
+  for (const [key, file] of files) {
+    if (out[key] === null) continue;
+    const real = resolvesOutsideRoot(env.rootReal, paths.dir, file);
+    if (real === null) continue;
+    out[key] = null;
+    warn?.(`${id}/${file.slice(paths.dir.length + 1)} resolves outside the runs root (to ${real}); skipped, never read (put the file itself in the run folder)`);
+  }
+  return out;
 }
 
 function stampKey(s: FileStamp | null): string | null {
@@ -276,6 +299,8 @@ async function indexRun(env: SyncEnv, id: string, stored: StoredState | undefine
       warnings.push(w);
       env.warn(w);
     };
+    stamps = insideRootOnly(env, id, paths, stamps, warn);
+    if (!isRunFolder(stamps)) return 'gone';
     const { manifest, fallbackStartedAt } = readManifest(paths, id, stamps, warn);
     let status: RunStatus = manifest?.status ?? 'unknown';
     if (status === 'running' && manifest && !isRecorderAlive(manifest, paths.heartbeat, { thisHost: env.host, nowMs: env.nowMs, processStartedAt })) {
@@ -284,7 +309,7 @@ async function indexRun(env: SyncEnv, id: string, stored: StoredState | undefine
       // rewritten (its recorder may be alive there; a clock skew is not a crash).
       if (env.mayWriteRuns && manifest.host === env.host) {
         status = markCrashed(paths, id, warn);
-        stamps = stampRunFolder(env.root, id);
+        stamps = insideRootOnly(env, id, paths, stampRunFolder(env.root, id));
       } else if (sameFiles && stored.status === 'crashed') {
         return 'unchanged';
       }
@@ -338,7 +363,7 @@ async function indexRun(env: SyncEnv, id: string, stored: StoredState | undefine
 
     // The folder may be renamed or deleted while we read it: if which files exist changed, what
     // we read is a mix of two states. Say 'gone' (a later pass sees the folder as it is now).
-    const now = stampRunFolder(env.root, id);
+    const now = insideRootOnly(env, id, paths, stampRunFolder(env.root, id));
     if (!isRunFolder(now) || (now.manifest === null) !== (stamps.manifest === null) || (now.log === null) !== (stamps.log === null)) {
       return 'gone';
     }
@@ -576,7 +601,13 @@ function readJsonObject(file: string, label: string, warn: (w: string) => void, 
       warn(`${label} is too large (${st.size} bytes); ignored (move it aside if it is not the trainer's file)`);
       return null;
     }
-    const v = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+    const text = fs.readFileSync(file, 'utf8');
+    // A hostile nesting depth would overflow the stack later (params flattening): refuse it here.
+    if (jsonNestsDeeper(text)) {
+      warn(`${label} nests deeper than ${MAX_JSON_DEPTH} levels; ignored, the run is indexed without it (fix the file or move it aside)`);
+      return null;
+    }
+    const v = JSON.parse(text) as unknown;
     if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
     warn(`${label} is not a JSON object; ignored (fix the file or move it aside)`);
   } catch (err) {

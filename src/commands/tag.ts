@@ -2,7 +2,9 @@
 import type { Context } from './context.js';
 import { RunsError } from '../core/errors.js';
 import { checkTags } from '../core/tags.js';
+import fs from 'node:fs';
 import { runPaths } from '../storage/layout.js';
+import { resolvesOutsideRoot } from '../storage/scan.js';
 import { updateManifestFile } from '../storage/manifest-file.js';
 import { refresh } from './list.js';
 import { resolveRun } from './resolve.js';
@@ -17,7 +19,7 @@ export async function tagRun(
   if (!opts.remove) checkTags(tags, 'tag');
   await refresh(ctx);
   const run = await resolveRun(ctx, ref);
-  const next = updateRunJson(runPaths(ctx.locations().root, run.id).manifest, (m) => {
+  const next = updateRunJson(ctx.locations().root, run.id, (m) => {
     const current = m.tags ?? [];
     if (opts.remove) checkTags(tags, 'tag', new Set(current));
     const updated = opts.remove ? current.filter((t) => !tags.includes(t)) : [...new Set([...current, ...tags])];
@@ -31,13 +33,20 @@ export async function noteRun(ctx: Context, ref: string, text: string): Promise<
   await refresh(ctx);
   const run = await resolveRun(ctx, ref);
   const note = text.trim() === '' ? null : text;
-  updateRunJson(runPaths(ctx.locations().root, run.id).manifest, (m) => ({ ...m, note }));
+  updateRunJson(ctx.locations().root, run.id, (m) => ({ ...m, note }));
   await syncOneRun(ctx, run.id);
   return { id: run.id, note };
 }
 
 /** The update, with a file-system refusal (read-only folder or disk, full disk) said in one line. */
-function updateRunJson(file: string, change: Parameters<typeof updateManifestFile>[1]): ReturnType<typeof updateManifestFile> {
+function updateRunJson(root: string, id: string, change: Parameters<typeof updateManifestFile>[1]): ReturnType<typeof updateManifestFile> {
+  const paths = runPaths(root, id);
+  const file = paths.manifest;
+  // A run.json that is a link out of the root is neither read nor replaced (issue 10, item 11).
+  const outside = resolvesOutsideRoot(fs.realpathSync.native(root), paths.dir, file);
+  if (outside !== null) {
+    throw new RunsError(`${file} resolves outside the runs root (to ${outside}); runs does not read or write it: put the file itself in the run folder`);
+  }
   try {
     return updateManifestFile(file, change);
   } catch (err) {

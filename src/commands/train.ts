@@ -85,6 +85,7 @@ export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
   });
 
   // 3. run.json, `latest`, the heartbeat.
+  const settingWarnings: string[] = [];
   const manifest: RunManifest = {
     schema_version: MANIFEST_SCHEMA_VERSION,
     id,
@@ -102,8 +103,9 @@ export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
     ...gitInfo(ctx.cwd),
     tags: [...new Set(opts.tag ?? [])],
     note: opts.note ?? null,
-    ...settingsFromConfig(config?.data ?? null, userArgs),
+    ...fitSettings(settingsFromConfig(config?.data ?? null, userArgs), settingWarnings),
   };
+  if (settingWarnings.length) manifest.warnings = settingWarnings;
   try {
     updateManifestFile(paths.manifest, () => manifest);
   } catch (err) {
@@ -181,6 +183,24 @@ export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
     heartbeat.stop();
     releaseSignals();
   }
+}
+
+/** Longest config value copied into run.json (config.yaml keeps the whole value). */
+const MAX_SETTING_CHARS = 64 * 1024;
+
+/**
+ * Settings with over-long text values cut: a 5 MB `model:` in the config would make run.json
+ * bigger than runs reads back, and the run's outcome could then never be recorded in it.
+ */
+function fitSettings<T extends Record<string, unknown>>(settings: T, warnings: string[]): T {
+  const out: Record<string, unknown> = { ...settings };
+  for (const [k, v] of Object.entries(out)) {
+    if (typeof v === 'string' && v.length > MAX_SETTING_CHARS) {
+      out[k] = `${v.slice(0, MAX_SETTING_CHARS)}…`;
+      warnings.push(`${k} is ${v.length} characters; run.json keeps the first ${MAX_SETTING_CHARS} (config.yaml has it whole)`);
+    }
+  }
+  return out as T;
 }
 
 /** A file-system error while making the run folder, as a RunsError that says what to do. */

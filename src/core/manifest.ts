@@ -3,6 +3,7 @@
 // zod/mini (same zod 4, functional API): ~30 KB instead of ~750 KB in the bundle, which every
 // command would otherwise pay for at start-up (see README "Performance").
 import * as z from 'zod/mini';
+import { jsonNestsDeeper, MAX_JSON_DEPTH } from './json-depth.js';
 
 export const RUN_STATUSES = ['running', 'completed', 'failed', 'interrupted', 'crashed', 'unknown'] as const;
 export const RunStatus = z.enum(RUN_STATUSES);
@@ -64,6 +65,7 @@ export type ManifestResult =
 
 /** Parses run.json text. Never throws: a corrupt file is a normal input. */
 export function parseManifest(text: string): ManifestResult {
+  if (jsonNestsDeeper(text)) return { ok: false, reason: `nests deeper than ${MAX_JSON_DEPTH} levels` };
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -79,7 +81,18 @@ export function parseManifest(text: string): ManifestResult {
     const where = issue?.path.join('.') || '(root)';
     return { ok: false, reason: `has a bad value at ${where}: ${issue?.message ?? 'invalid'}` };
   }
-  return { ok: true, manifest: parsed.data };
+  const manifest = parsed.data;
+  // zod copies unknown keys by assignment, and assigning `__proto__` sets the prototype instead
+  // of a key: the key would vanish from the next rewrite. Keep it as the plain key it was.
+  if (Object.hasOwn(raw, '__proto__')) {
+    Object.defineProperty(manifest, '__proto__', {
+      value: (raw as Record<string, unknown>)['__proto__'],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return { ok: true, manifest };
 }
 
 export function serializeManifest(manifest: RunManifest): string {

@@ -1,5 +1,6 @@
 // Finding run folders under the root and the facts that tell whether a run changed.
 import fs from 'node:fs';
+import path from 'node:path';
 import { LATEST_LINK, runPaths } from './layout.js';
 
 /**
@@ -66,3 +67,30 @@ export function isRunFolder(stamps: RunFolderStamps): boolean {
   return stamps.manifest !== null || stamps.log !== null;
 }
 
+
+/**
+ * Where `file` (inside run folder `runDir`) really is, when that is outside the root: a run's
+ * files may be symlinks (or sit in a symlinked `adapters/`), and one pointing at a credentials
+ * file or /etc/shadow must never be read into the index. Null when the file is inside the root or
+ * missing. Cheap in the common case: one lstat per path component below the run folder; realpath
+ * only when one of them is a link.
+ */
+export function resolvesOutsideRoot(rootReal: string, runDir: string, file: string): string | null {
+  let linked = false;
+  for (let p = file; p.length > runDir.length; p = path.dirname(p)) {
+    const st = fs.lstatSync(p, { throwIfNoEntry: false });
+    if (st === undefined) return null;
+    if (st.isSymbolicLink()) {
+      linked = true;
+      break;
+    }
+  }
+  if (!linked) return null;
+  let real: string;
+  try {
+    real = fs.realpathSync.native(file);
+  } catch {
+    return null; // a dangling link: nothing to read
+  }
+  return real === rootReal || real.startsWith(rootReal + path.sep) ? null : real;
+}
