@@ -571,6 +571,8 @@ describe('--where cannot break out of its WHERE, in any SQLite quoting form (iss
     const r = await runCli([...tree.flags, 'list', '--status', 'completed', '--where', expr, '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect((JSON.parse(r.stdout) as { id: string }[]).map((x) => x.id)).toEqual(ids);
+  });
+});
 
 describe('hostile --config for runs train (issue 10 item 14)', () => {
   // A YAML alias bomb (a billion laughs) is valid YAML that the parser refuses on purpose, and
