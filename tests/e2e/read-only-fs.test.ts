@@ -90,7 +90,7 @@ describe('a read-only root', () => {
       execFileSync('mount', ['-o', 'remount,rw', mountPoint]);
     }
     expect(JSON.parse(fs.readFileSync(path.join(root, A, 'run.json'), 'utf8')).tags).toEqual(['keep']);
-  });
+  }, 120_000); // eight spawned CLIs: seconds alone, far more on 2 cores shared with other suites
 });
 
 describe('a full disk under the index', () => {
@@ -118,5 +118,5 @@ describe('a full disk under the index', () => {
       fs.rmSync(base, { recursive: true, force: true });
       fs.rmSync(root, { recursive: true, force: true });
     }
-  });
+   }, 120_000);
 });
