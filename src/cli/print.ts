@@ -5,7 +5,7 @@ import type { SyncReport } from '../commands/sync.js';
 import type { RunListItem } from '../commands/list.js';
 import type { RunDetails } from '../commands/show.js';
 import type { RunDiff } from '../commands/diff.js';
-import type { SqlResult } from '../db/index.js';
+import type { SqlRows } from '../commands/sql.js';
 import type { PlotData } from '../commands/plot.js';
 import { curve } from '../commands/plot.js';
 import { parseTags } from '../commands/run-json.js';
@@ -13,7 +13,7 @@ import type { MetricDelta } from '../core/diff.js';
 import { escapeControlChars } from '../core/terminal-text.js';
 import { renderChart, type Series } from './chart.js';
 import type { OutputFormat } from './options.js';
-import { displaySetting, displayValue, formatNumber, keyValueText, render, tableText, type Column } from './render.js';
+import { displaySetting, displayValue, formatNumber, keyValueText, render, renderStream, tableText, type Column } from './render.js';
 
 function useColour(ctx: Context): boolean {
   return Boolean(ctx.io.stdout.isTTY) && ctx.env.NO_COLOR === undefined;
@@ -225,8 +225,11 @@ export function printRunDiff(ctx: Context, d: RunDiff, format: OutputFormat): vo
   out.write(`${blocks.join('\n\n')}\n`);
 }
 
-export function printSqlResult(ctx: Context, r: SqlResult & { limit: number }, format: OutputFormat): void {
-  render(r.rows, r.columns.map((c) => ({ header: c, key: c, value: (row: Record<string, unknown>) => row[c] })), format, ctx.io.stdout);
+export async function printSqlResult(ctx: Context, r: SqlRows, format: OutputFormat): Promise<void> {
+  const columns = r.columns.map((c) => ({ header: c, key: c, value: (row: Record<string, unknown>) => row[c] }));
+  // JSON and CSV stream (any size); a table needs every row to size its columns.
+  if (format === 'table') render([...r.rows], columns, format, ctx.io.stdout);
+  else await renderStream(r.rows, columns, format, ctx.io.stdout);
   if (r.truncated) ctx.notice(`truncated at ${r.limit} rows (use --limit)`);
 }
 

@@ -150,7 +150,7 @@ runs list --status completed --where "lora_rank >= 16" --json`),
     .action(async (query: string, opts) => {
       const { runSql } = await import('../commands/sql.js');
       const { printSqlResult } = await import('./print.js');
-      printSqlResult(ctx, await runSql(ctx, query, opts), outputFormat(opts));
+      await printSqlResult(ctx, await runSql(ctx, query, opts), outputFormat(opts));
     });
 
   program

@@ -40,6 +40,48 @@ export function render<Row>(
   )}\n`);
 }
 
+/**
+ * JSON or CSV, written as the rows come (byte for byte what `render` prints): for results too big
+ * to hold, e.g. `runs sql --limit 10000000 --json`. Output goes in ~64 KB pieces and waits when
+ * the stream asks it to (a slow pipe must not make us buffer everything). The first row is read
+ * before anything is written, so a statement refused when it runs leaves stdout empty.
+ */
+export async function renderStream<Row>(
+  rows: Iterable<Row>,
+  columns: readonly Column<Row>[],
+  format: 'json' | 'csv',
+  out: OutputStream,
+): Promise<void> {
+  const it = rows[Symbol.iterator]();
+  let next = it.next();
+  let pending = '';
+  const push = async (text: string) => {
+    pending += text;
+    if (pending.length < STREAM_CHUNK) return;
+    const chunk = pending;
+    pending = '';
+    if (out.write(chunk) === false && typeof out.once === 'function') await new Promise<void>((resolve) => out.once!('drain', resolve));
+  };
+  if (format === 'json') {
+    if (next.done) {
+      out.write('[]\n');
+      return;
+    }
+    await push('[\n');
+    for (let first = true; !next.done; next = it.next(), first = false) {
+      const object = Object.fromEntries(columns.map((c) => [c.key, c.value(next.value as Row) ?? null]));
+      await push(`${first ? '' : ',\n'}${JSON.stringify(object, null, 2).replace(/^/gm, '  ')}`);
+    }
+    await push('\n]\n');
+  } else {
+    await push(`${columns.map((c) => csvCell(c.key)).join(',')}\n`);
+    for (; !next.done; next = it.next()) await push(`${columns.map((c) => csvCell(c.value(next.value as Row))).join(',')}\n`);
+  }
+  if (pending) out.write(pending);
+}
+
+const STREAM_CHUNK = 64 * 1024;
+
 /** A borderless, aligned table: the shape people paste into issues and notes. */
 export function tableText(header: string[], body: string[][], aligns?: ('left' | 'right')[]): string {
   const table = new Table({

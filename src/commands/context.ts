@@ -5,7 +5,9 @@ import type { RunsIndex } from '../db/index.js';
 import type { Locations } from '../storage/layout.js';
 
 export interface OutputStream {
+  /** false: the stream's buffer is full; wait for 'drain' (process.stdout on a pipe). */
   write(chunk: string | Uint8Array): unknown;
+  once?(event: 'drain', listener: () => void): unknown;
   isTTY?: boolean;
   columns?: number;
 }

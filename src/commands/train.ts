@@ -319,6 +319,12 @@ function readConfig(cwd: string, given: string): LoadedConfig {
       const reason = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
       throw new RunsError(`--config ${given} is not valid YAML${where}: ${reason}; fix the file and try again`);
     }
+    // The parser refuses some valid YAML on purpose: an alias bomb (ReferenceError "Excessive alias
+    // count…"), nesting too deep for the stack (RangeError). Input problems, not bugs.
+    if (err instanceof Error) {
+      const reason = err instanceof RangeError ? 'it is nested too deeply' : err.message.split('\n')[0]!;
+      throw new RunsError(`--config ${given} cannot be used: ${reason}; write the trainer options as plain key: value lines`);
+    }
     throw err;
   }
   if (data === null || data === undefined) data = {};

@@ -18,7 +18,7 @@ import { openDatabase, openReadOnly, useBulkCache, type JournalMode, type Opened
 import { networkLocation } from './network-fs.js';
 import { checkpoints, indexState, metricValues, metrics, runs } from './schema.js';
 import type { CheckpointRow, IndexStateRow, MetricRow, MetricValueRow, ParamRow, RunInsert, RunRow } from './schema.js';
-import { runReadOnlyQuery, type SqlResult } from './read-only-sql.js';
+import { runReadOnlyQuery, streamReadOnlyQuery, type SqlResult, type SqlStream } from './read-only-sql.js';
 import { checkedWhere, verifyWhereShape, WhereError } from './where-clause.js';
 
 export { WhereError } from './where-clause.js';
@@ -27,7 +27,7 @@ import { sqliteReader, type RunsReader } from './reader.js';
 export { METRIC_COLUMNS, type MetricColumn, type MetricTuple, type MetricsQuery, type ReaderListQuery, type RunsReader } from './reader.js';
 import { METRIC_COLUMNS, type MetricTuple } from './reader.js';
 
-export type { CheckpointRow, IndexStateRow, MetricRow, MetricValueRow, ParamRow, RunInsert, RunRow, SqlResult };
+export type { CheckpointRow, IndexStateRow, MetricRow, MetricValueRow, ParamRow, RunInsert, RunRow, SqlResult, SqlStream };
 export { toParams, toRunRow, type RunFacts } from './to-row.js';
 
 /** One run's changes, written in one transaction together with other runs of the same batch. */
@@ -110,6 +110,8 @@ export interface RunsIndex {
   metricNames(): string[];
   /** `runs sql`: read-only connection, readers only, at most `limit` rows. */
   query(text: string, limit: number): SqlResult;
+  /** The same, read row by row as it is used (`runs sql` over a huge result keeps memory flat). */
+  queryStream(text: string, limit: number): SqlStream;
   /** The async read side (db/reader.ts): what the web view uses. */
   reader(): RunsReader;
   close(): void;
@@ -513,6 +515,10 @@ export class SqliteRunsIndex implements RunsIndex {
 
   query(text: string, limit: number): SqlResult {
     return runReadOnlyQuery(this.readOnlyConnection(), text, limit);
+  }
+
+  queryStream(text: string, limit: number): SqlStream {
+    return streamReadOnlyQuery(this.readOnlyConnection(), text, limit);
   }
 
   reader(): RunsReader {

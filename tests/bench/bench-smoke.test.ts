@@ -34,7 +34,8 @@ describe('bench/bench.mjs', () => {
           env: { ...process.env, RUNS_BENCH_CACHE: path.join(tmp, 'cache') },
           encoding: 'utf8',
           stdio: ['ignore', 'pipe', 'pipe'],
-          timeout: 150_000,
+          // The ui figures start Chromium and two servers: generous on a loaded 2-core machine.
+          timeout: 420_000,
         },
       ); // throws on a non-zero exit
 
@@ -77,5 +78,5 @@ describe('bench/bench.mjs', () => {
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
-  }, 180_000);
+  }, 450_000);
 });

@@ -573,3 +573,23 @@ describe('--where cannot break out of its WHERE, in any SQLite quoting form (iss
     expect((JSON.parse(r.stdout) as { id: string }[]).map((x) => x.id)).toEqual(ids);
   });
 });
+
+describe('hostile --config for runs train (issue 10 item 14)', () => {
+  // A YAML alias bomb (a billion laughs) is valid YAML that the parser refuses on purpose, and
+  // deep nesting overflows the stack: both are the user's file, said in one line, with no run made.
+  const bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    .concat('bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`))
+    .join('\n');
+  it.each([
+    ['an alias bomb', bomb, /^Error: --config (.+) cannot be used: Excessive alias count indicates a resource exhaustion attack; write the trainer options as plain key: value lines\n$/],
+    ['100,000 levels of nesting', `a: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`, /^Error: --config (.+) (cannot be used: it is nested too deeply|is not valid YAML).*\n$/],
+  ])('%s: exit 1, one line, no run folder', async (_what, text, message) => {
+    const tree = tempTree('runs-config-bomb-');
+    const config = path.join(tree.dir, 'lora.yaml');
+    fs.writeFileSync(config, text);
+    const r = await runCli([...tree.flags, 'train', '--config', config, '--trainer', process.execPath, '--', '-e', '0']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(fs.readdirSync(tree.root)).toEqual([]);
+  });
+});

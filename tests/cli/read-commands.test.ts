@@ -309,3 +309,25 @@ describe('an index in a synced or network folder uses a rollback journal (item 1
     sqlite.close();
   });
 });
+
+describe('`latest` and `runs show latest` name the run started last, by started_at in UTC (item 12)', () => {
+  // Folder names are local time: at a DST fall-back (01:45 EDT, then 01:15 EST 30 minutes later)
+  // or after flying west they run backwards; started_at does not.
+  it.each([
+    ['a DST fall-back', { id: '2026-11-01_01-45-00', started_at: '2026-11-01T05:45:00.000Z' }, { id: '2026-11-01_01-15-00', started_at: '2026-11-01T06:15:00.000Z' }],
+    ['a time-zone change (Berlin, then San Francisco)', { id: '2026-11-20_18-00-00', started_at: '2026-11-20T17:00:00.000Z' }, { id: '2026-11-20_10-30-00', started_at: '2026-11-20T18:30:00.000Z' }],
+  ])('after %s, in either order of linking', async (_what, first, second) => {
+    const { pointLatestAt } = await import('../../src/storage/latest-link.js');
+    for (const order of [[first, second], [second, first]]) {
+      const tree = tempTree('runs-latest-');
+      for (const run of [first, second]) addRun(tree, run.id, { log: SHORT, manifest: completedManifest(run.id, { started_at: run.started_at }) });
+      for (const run of order) pointLatestAt(tree.root, run.id);
+      expect(fs.readlinkSync(path.join(tree.root, 'latest'))).toBe(second.id);
+      const show = await runCli([...tree.flags, 'show', 'latest', '--json']);
+      expect(show.exitCode, show.stderr).toBe(0);
+      expect(JSON.parse(show.stdout)).toMatchObject({ id: second.id });
+      const before = await runCli([...tree.flags, 'show', 'latest~1', '--json']);
+      expect(JSON.parse(before.stdout)).toMatchObject({ id: first.id });
+    }
+  });
+});

@@ -90,12 +90,12 @@ describe('a read-only root', () => {
       execFileSync('mount', ['-o', 'remount,rw', mountPoint]);
     }
     expect(JSON.parse(fs.readFileSync(path.join(root, A, 'run.json'), 'utf8')).tags).toEqual(['keep']);
-  });
+  }, 120_000); // eight spawned CLIs: seconds alone, far more on 2 cores shared with other suites
 });
 
 describe('a full disk under the index', () => {
   // 96 KB: the index cannot even be created; 600 KB: it is, and the metrics of 60 runs do not fit.
-  it.for([96, 600])('runs index with %i KB free says the disk is full and to free space, not to --rebuild', (FREE_KB, ctx) => {
+  it.for([96, 600])('runs index with %i KB free says the disk is full and to free space, not to --rebuild', { timeout: 120_000 }, (FREE_KB, ctx) => {
     if (mountPoint === null) return ctx.skip(skipReason());
     const base = path.join(mountPoint, 'full');
     const root = path.join(os.tmpdir(), `runs-full-root-${process.pid}`);
@@ -118,5 +118,5 @@ describe('a full disk under the index', () => {
       fs.rmSync(base, { recursive: true, force: true });
       fs.rmSync(root, { recursive: true, force: true });
     }
-  });
+   });
 });
