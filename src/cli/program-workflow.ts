@@ -115,4 +115,34 @@ runs best --path    # e.g. mlx_lm.fuse --adapter-path "$(runs best --path)/adapt
       const r = await emptyTrash(ctx);
       ctx.notice(`deleted ${r.deleted.length} run(s) for good, freed ${formatBytes(r.bytes)}`);
     });
+
+  withOutputOptions(
+    program
+      .command('prune')
+      .description('delete periodic checkpoint files except the ones kept (never adapter_config.json or adapters.safetensors)')
+      .argument('[runs...]', 'runs to prune (or --all)')
+      .option('--all', 'every run that is not running')
+      .option('--keep <list>', 'checkpoints to keep: best, last, iteration numbers, or none', 'best,last')
+      .option('--dry-run', 'print what would be deleted and the bytes it would free; delete nothing'),
+  )
+    .addHelpText('after', example('runs prune latest --dry-run\nruns prune --all --keep best\nruns prune 2026-11-29_09 --keep best,last,500'))
+    .action(async (refs: string[], opts) => {
+      const { pruneRuns } = await import('../commands/prune.js');
+      const { printPrune } = await import('./print-workflow.js');
+      printPrune(ctx, await pruneRuns(ctx, refs, opts), outputFormat(opts));
+    });
+
+  program
+    .command('export')
+    .description('write a ready adapter folder (adapter_config.json + the chosen weights as adapters.safetensors)')
+    .argument('<run>', 'run id, unique id prefix, latest or latest~N')
+    .requiredOption('-o, --output <dir>', 'a new (or empty) folder to write')
+    .option('--checkpoint <which>', 'best (saved at the best val iteration), last (periodic), final (adapters.safetensors) or ITER', 'best')
+    .addHelpText('after', example('runs export latest -o ./qwen-sql-adapter\nruns export 2026-11-29_09 --checkpoint 600 -o ./adapter-600'))
+    .action(async (ref: string, opts) => {
+      const { exportRun } = await import('../commands/export.js');
+      const r = await exportRun(ctx, ref, opts);
+      if (r.note) ctx.notice(`note: ${r.note}`);
+      ctx.notice(`exported ${r.id} ${r.iter === null ? 'final weights' : `checkpoint ${r.iter}`} to ${r.dir} (mlx_lm.generate --adapter-path ${r.dir})`);
+    });
 }
