@@ -8,6 +8,8 @@ import type { RunDiff } from '../commands/diff.js';
 import type { SqlRows } from '../commands/sql.js';
 import type { PlotData } from '../commands/plot.js';
 import { curve } from '../commands/plot.js';
+import { joinCurves } from '../core/curves.js';
+import type { LineagePart } from '../commands/lineage.js';
 import { parseTags } from '../commands/run-json.js';
 import type { MetricDelta } from '../core/diff.js';
 import { escapeControlChars } from '../core/terminal-text.js';
@@ -128,7 +130,7 @@ export function printRunList(ctx: Context, items: RunListItem[], format: OutputF
   render(items, LIST_COLUMNS, format, ctx.io.stdout);
 }
 
-export function printRunDetails(ctx: Context, d: RunDetails, format: OutputFormat): void {
+export function printRunDetails(ctx: Context, d: RunDetails & { lineage?: LineagePart[] }, format: OutputFormat): void {
   const out = ctx.io.stdout;
   if (format === 'json') {
     out.write(`${JSON.stringify(d.json, null, 2)}\n`);
@@ -181,9 +183,12 @@ export function printRunDetails(ctx: Context, d: RunDetails, format: OutputForma
       ['right', 'right', 'left', 'left'],
     )}\n`);
   } else out.write('-\n');
+  // A resumed run: one continued curve with the runs it continues.
+  const joined = (split: 'train' | 'val') =>
+    joinCurves((d.lineage ?? [{ id: d.run.id, metrics: d.metrics, shift: 0, upTo: null }]).map((p) => ({ points: curve(p.metrics, split, 'loss'), shift: p.shift, upTo: p.upTo })));
   const series: Series[] = [
-    { label: 'train', points: curve(d.metrics, 'train', 'loss') },
-    { label: 'val', points: curve(d.metrics, 'val', 'loss') },
+    { label: 'train', points: joined('train') },
+    { label: 'val', points: joined('val') },
   ].filter((s) => s.points.length > 0);
   if (series.length) {
     section('loss');
@@ -233,7 +238,15 @@ export async function printSqlResult(ctx: Context, r: SqlRows, format: OutputFor
   if (r.truncated) ctx.notice(`truncated at ${r.limit} rows (use --limit)`);
 }
 
-export function printPlot(ctx: Context, p: PlotData): void {
+export function printPlot(ctx: Context, p: PlotData, format: OutputFormat = 'table'): void {
+  if (format !== 'table') {
+    // One row per point: a resumed run's points continue its parent's (iter = steps trained).
+    const rows = p.series.flatMap((s) => s.points.map((pt) => ({ run_id: s.runId, split: s.split, iter: pt.x, value: pt.y })));
+    type Row = (typeof rows)[number];
+    const keys = ['run_id', 'split', 'iter', 'value'] as const;
+    render(rows, keys.map((k) => ({ header: k === 'value' ? p.metric : k, key: k === 'value' ? p.metric : k, value: (r: Row) => r[k] })), format, ctx.io.stdout);
+    return;
+  }
   const series: Series[] = p.series
     .filter((s) => s.points.length > 0)
     .map((s) => ({ label: p.series.some((o) => o.runId === s.runId && o.split !== s.split) ? `${s.runId} ${s.split}` : s.runId, points: s.points }));

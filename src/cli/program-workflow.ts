@@ -145,4 +145,32 @@ runs best --path    # e.g. mlx_lm.fuse --adapter-path "$(runs best --path)/adapt
       if (r.note) ctx.notice(`note: ${r.note}`);
       ctx.notice(`exported ${r.id} ${r.iter === null ? 'final weights' : `checkpoint ${r.iter}`} to ${r.dir} (mlx_lm.generate --adapter-path ${r.dir})`);
     });
+
+  program
+    .command('resume')
+    .description("start a new run that continues from a run's checkpoint (--resume-adapter-file), with its config and arguments")
+    .argument('<run>', 'run id, unique id prefix, latest or latest~N')
+    .option('--checkpoint <which>', 'last (default), best (saved at the best val iteration) or ITER', 'last')
+    .option('--trainer <cmd>', "trainer command line (default: the run's own)")
+    .option('--tag <tag>', 'tag the new run (repeatable)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    .option('--note <text>', 'a note stored with the new run')
+    .argument('[trainer-args...]', 'more arguments for the trainer, after -- (they win)')
+    .addHelpText('after', example('runs resume latest -- --iters 400\nruns resume 2026-11-29_09 --checkpoint best'))
+    .action(async (ref: string, trainerArgs: string[], opts) => {
+      const { train } = await import('../commands/train.js');
+      await train(ctx, { trainer: opts.trainer, tag: opts.tag, note: opts.note, trainerArgs, resume: { ref, checkpoint: opts.checkpoint } });
+    });
+
+  program
+    .command('test')
+    .description("evaluate a finished run's adapters on the test set; test loss/ppl stored on the run, output in <run>/test.log")
+    .argument('<run>', 'run id, unique id prefix, latest or latest~N')
+    .option('--trainer <cmd>', "trainer command line (default: the run's own)")
+    .argument('[trainer-args...]', 'more arguments for the trainer, after -- (e.g. --test-batches 100)')
+    .addHelpText('after', example('runs test latest\nruns test 2026-11-29_09 -- --test-batches -1'))
+    .action(async (ref: string, trainerArgs: string[], opts) => {
+      const { testRun } = await import('../commands/test-run.js');
+      const r = await testRun(ctx, ref, { trainer: opts.trainer, trainerArgs });
+      ctx.notice(`${r.id}: test loss ${r.test_loss ?? 'nan'}, test ppl ${r.test_ppl ?? 'nan'} (stored; output in ${r.log})`);
+    });
 }

@@ -61,12 +61,14 @@ runs diff latest~1 latest`),
     .option('--trainer <cmd>', 'trainer command line (default: mlx_lm.lora, or RUNS_TRAINER)')
     .option('--tag <tag>', 'tag the run (repeatable)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
     .option('--note <text>', 'a note stored with the run')
+    .option('--from <run>', "re-run that run's trainer, config and arguments in a new folder (what you pass wins)")
     .argument('[trainer-args...]', 'arguments for the trainer, after --')
     .addHelpText(
       'after',
       example(`
 runs train --config lora.yaml --tag baseline -- --iters 600 --model mlx-community/Qwen3-4B-Instruct-2507-4bit
-runs train --trainer "python -m mlx_lm lora" -- --data ./data --iters 100`),
+runs train --trainer "python -m mlx_lm lora" -- --data ./data --iters 100
+runs train --from latest -- --learning-rate 2e-5`),
     )
     .action(async (trainerArgs: string[], opts) => {
       const { train } = await import('../commands/train.js');
@@ -153,10 +155,10 @@ runs list --status completed --where "lora_rank >= 16" --json`),
       await printSqlResult(ctx, await runSql(ctx, query, opts), outputFormat(opts));
     });
 
-  program
+  withOutputOptions(program
     .command('plot')
-    .description('loss curves in the terminal, several runs overlaid')
-    .argument('<runs...>', 'one or more runs')
+    .description('loss curves in the terminal, several runs overlaid (--json / --csv: the points)')
+    .argument('<runs...>', 'one or more runs'))
     .option('--metric <name>', 'loss (default), learning_rate, tokens_per_sec, it_per_sec, peak_mem_gb, trained_tokens, or an extra metric (margin, kl, …)', 'loss')
     .option('--width <n>', 'chart width in columns', parsePositiveInt)
     .option('--height <n>', 'chart height in rows', parsePositiveInt)
@@ -164,7 +166,7 @@ runs list --status completed --where "lora_rank >= 16" --json`),
     .action(async (refs: string[], opts) => {
       const { plotRuns } = await import('../commands/plot.js');
       const { printPlot } = await import('./print.js');
-      printPlot(ctx, await plotRuns(ctx, refs, opts));
+      printPlot(ctx, await plotRuns(ctx, refs, opts), outputFormat(opts));
     });
 
   program

@@ -4,6 +4,8 @@ import { UsageError } from '../core/errors.js';
 import type { MetricRow } from '../db/index.js';
 import { refresh } from './list.js';
 import { resolveRun } from './resolve.js';
+import { lineageOf } from './lineage.js';
+import { joinCurves } from '../core/curves.js';
 
 export const PLOT_METRICS = ['loss', 'learning_rate', 'tokens_per_sec', 'it_per_sec', 'peak_mem_gb', 'trained_tokens'] as const;
 export type PlotMetric = (typeof PLOT_METRICS)[number];
@@ -45,8 +47,10 @@ export async function plotRuns(
     seen.add(run.id);
     const rows = index.metricsOf(run.id);
     if (column !== null) {
+      // A resumed run is drawn as one curve with the runs it continues (run.json parent + iter_offset).
+      const parts = lineageOf(ctx, index, run);
       for (const split of column === 'loss' ? (['train', 'val'] as const) : (['train'] as const)) {
-        series.push({ runId: run.id, split, points: curve(rows, split, column) });
+        series.push({ runId: run.id, split, points: joinCurves(parts.map((p) => ({ points: curve(p.metrics, split, column), shift: p.shift, upTo: p.upTo }))) });
       }
       continue;
     }

@@ -10,6 +10,7 @@
 //   FAKE_IGNORE_SIGINT=1   ignore SIGINT and SIGTERM (for the recorder's kill escalation)
 //   FAKE_STDERR_PATTERN    regex: matching lines go to stderr instead of stdout
 //   FAKE_HANG_AFTER_LINES  stop after N lines and wait forever (for signal tests)
+//   FAKE_ARGV_FILE         append this run's argv (one JSON array per line) and cwd to that file
 // Like CPython, on SIGINT it prints a KeyboardInterrupt traceback on stderr and then dies BY SIGINT;
 // SIGTERM kills it at once.
 import fs from 'node:fs';
@@ -28,6 +29,10 @@ const BUILT_IN_LOG = [
   'Saved final weights to adapters/adapters.safetensors.',
   '',
 ].join('\n');
+
+if (process.env.FAKE_ARGV_FILE) {
+  fs.appendFileSync(process.env.FAKE_ARGV_FILE, `${JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd() })}\n`);
+}
 
 // --- arguments (argparse-like: last wins, `--x=v`, unknown flags accepted)
 const BOOLEAN = new Set(['train', 'test', 'mask_prompt', 'grad_checkpoint']);
