@@ -1,6 +1,7 @@
 // Commander declarations of the day-to-day commands (best, du, log, compare, …). Same rules as
 // program.ts: each action calls one function in src/commands/ and hands its result to a printer.
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
+import { SHELLS, type Shell } from './completion.js';
 import type { Context } from '../commands/context.js';
 import { RUN_STATUSES } from '../core/manifest.js';
 import { SORT_KEYS } from '../core/sort-keys.js';
@@ -172,5 +173,28 @@ runs best --path    # e.g. mlx_lm.fuse --adapter-path "$(runs best --path)/adapt
       const { testRun } = await import('../commands/test-run.js');
       const r = await testRun(ctx, ref, { trainer: opts.trainer, trainerArgs });
       ctx.notice(`${r.id}: test loss ${r.test_loss ?? 'nan'}, test ppl ${r.test_ppl ?? 'nan'} (stored; output in ${r.log})`);
+    });
+
+  program
+    .command('completion')
+    .description('print a shell completion script (commands, flags, sort keys, run ids)')
+    .addArgument(new Argument('[shell]', 'bash, zsh or fish').choices(SHELLS))
+    .addOption(new Option('--ids', 'print the run ids, one per line (what the scripts call)').hideHelp())
+    .addHelpText('after', example('runs completion bash >> ~/.bashrc\nruns completion fish > ~/.config/fish/completions/runs.fish'))
+    .action(async (shell: Shell | undefined, opts) => {
+      if (opts.ids) {
+        const { runIds } = await import('../commands/completion-ids.js');
+        for (const id of await runIds(ctx)) ctx.io.stdout.write(`${id}\n`);
+        return;
+      }
+      if (!shell) throw new UsageError('name the shell: runs completion bash, zsh or fish');
+      const { completionScript } = await import('./completion.js');
+      const takesRuns = new Set(['show', 'diff', 'plot', 'tag', 'note', 'du', 'log', 'compare', 'rm', 'prune', 'export', 'resume', 'test', 'report']);
+      const commands = program.commands.map((c) => ({
+        name: c.name(),
+        flags: c.options.filter((o) => !o.hidden && o.long).map((o) => o.long!),
+        takesRuns: takesRuns.has(c.name()),
+      }));
+      ctx.io.stdout.write(completionScript(shell, { commands, values: { '--sort': SORT_KEYS, '--by': SORT_KEYS, '--status': RUN_STATUSES } }));
     });
 }
