@@ -31,10 +31,13 @@ export async function plotRuns(
 ): Promise<PlotData> {
   const metric = opts.metric ?? 'loss';
   await refresh(ctx);
-  const index = await ctx.index();
+  const reader = await ctx.reader();
+  // Extra metrics (metric_values) live in the local index only; the team database has the columns.
+  const index = ctx.team() ? null : await ctx.index();
+  const extraNames = index ? index.metricNames() : [];
   const column = (PLOT_METRICS as readonly string[]).includes(metric) ? (metric as PlotMetric) : null;
-  if (column === null && !index.metricNames().includes(metric)) {
-    const extra = index.metricNames();
+  if (column === null && !extraNames.includes(metric)) {
+    const extra = extraNames;
     throw new UsageError(
       `--metric must be one of ${PLOT_METRICS.join(', ')}${extra.length ? `, or an extra metric in the index: ${extra.join(', ')}` : ''} (got "${metric}")`,
     );
@@ -45,7 +48,7 @@ export async function plotRuns(
     const run = await resolveRun(ctx, ref);
     if (seen.has(run.id)) continue;
     seen.add(run.id);
-    const rows = index.metricsOf(run.id);
+    const rows = await reader.metricsOf(run.id);
     if (column !== null) {
       // A resumed run is drawn as one curve with the runs it continues (run.json parent + iter_offset).
       const parts = lineageOf(ctx, index, run);
@@ -57,7 +60,7 @@ export async function plotRuns(
     // An extra metric: values keyed by the seq of their metrics row; train and val when both have it.
     const bySeq = new Map<number, number | null>();
     const splits = new Set<string>();
-    for (const v of index.metricValuesOf(run.id, metric)) {
+    for (const v of index!.metricValuesOf(run.id, metric)) {
       bySeq.set(v.seq, v.value);
       splits.add(v.split);
     }
