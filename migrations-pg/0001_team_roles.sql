@@ -30,3 +30,9 @@ GRANT SELECT ON params TO runs_pusher;
 GRANT USAGE ON SCHEMA drizzle TO runs_pusher, runs_reader;
 --> statement-breakpoint
 GRANT SELECT ON drizzle.__drizzle_migrations TO runs_pusher, runs_reader;
+--> statement-breakpoint
+-- `runs --team sql` switches to runs_reader (SET LOCAL ROLE), which needs membership: pushers and
+-- the owner who ran this migration may read the team's runs too.
+GRANT runs_reader TO runs_pusher;
+--> statement-breakpoint
+GRANT runs_reader TO CURRENT_USER;

@@ -181,7 +181,7 @@ runs --team sql "select host, count(*), min(best_val_loss) from runs group by ho
     .command('push')
     .description('publish this machine\'s runs to the team database (RUNS_TEAM_DB or --team-db); incremental')
     .argument('[runs...]', 'only these runs (default: every run)')
-    .addHelpText('after', example('export RUNS_TEAM_DB=postgres://runs@db.lab.internal/runs\nruns push\nruns push latest'))
+    .addHelpText('after', example('runs push\nruns push latest --team-db postgres://anna@db.lab.internal/runs'))
     .action(async (refs: string[]) => {
       const { pushRuns } = await import('../commands/push.js');
       const { printPushReport } = await import('./print.js');
