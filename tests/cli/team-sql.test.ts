@@ -14,8 +14,8 @@ describe.skipIf(!pgAvailable)('runs --team sql (PostgreSQL, connected as a super
   const marker = path.join(os.tmpdir(), `runs-pwned-${process.pid}`);
   beforeAll(async () => {
     db = await createDatabase();
-    const [{ su }] = await db.sql<{ su: boolean }>('select rolsuper as su from pg_roles where rolname = current_user');
-    expect(su).toBe(true);
+    const [row] = await db.sql<{ su: boolean }>('select rolsuper as su from pg_roles where rolname = current_user');
+    expect(row?.su).toBe(true);
     const tree = makeTree();
     addRun(tree, '2026-11-29_14-05-09', { log: '03-mlxlm-0.3-peak-mem-npz-checkpoints-divergence-trunc.log', manifest: completedManifest('2026-11-29_14-05-09') });
     expect((await runCli([...tree.flags, 'push'], { env: { RUNS_TEAM_DB: db.url, RUNS_HOST: 'h' } })).exitCode).toBe(0);
