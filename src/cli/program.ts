@@ -57,7 +57,11 @@ runs diff latest~1 latest`),
     )
     .hook('preAction', (_root, action) => {
       const name = action.name();
-      ctx.setGlobalOptions(action.optsWithGlobals(), { createRoot: CREATES_ROOT.has(name), createIndex: CREATES_INDEX.has(name) });
+      const opts = action.optsWithGlobals();
+      if (opts.team && !TEAM_COMMANDS.has(name)) {
+        throw new UsageError(`--team works with ${[...TEAM_COMMANDS].join(', ')}; runs ${name} works on this machine's runs`);
+      }
+      ctx.setGlobalOptions(opts, { createRoot: CREATES_ROOT.has(name), createIndex: CREATES_INDEX.has(name) });
     });
 
   program
