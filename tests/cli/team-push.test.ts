@@ -24,7 +24,7 @@ function localCount(tree: Tree, sql: string): number {
   }
 }
 
-describe.skipIf(!pgAvailable)('runs push (PostgreSQL)', () => {
+describe.skipIf(!pgAvailable)('runs push (PostgreSQL)', { timeout: 120_000 }, () => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createDatabase();
@@ -178,7 +178,7 @@ describe.skipIf(!pgAvailable)('runs push (PostgreSQL)', () => {
   });
 });
 
-describe.skipIf(!pgAvailable)('roles for a team (README "Working as a team")', () => {
+describe.skipIf(!pgAvailable)('roles for a team (README "Working as a team")', { timeout: 120_000 }, () => {
   let db: TestDatabase;
   const suffix = Math.random().toString(36).slice(2, 8);
   const pusher = `anna_${suffix}`;

@@ -38,7 +38,7 @@ const CASES: string[][] = [
 /** The team's `host:id` back to the local id (in JSON, CSV and chart legends alike). */
 const unqualify = (text: string) => text.replaceAll(`${HOST}:`, '');
 
-describe.skipIf(!pgAvailable)('read commands: local index and team database give the same output', () => {
+describe.skipIf(!pgAvailable)('read commands: local index and team database give the same output', { timeout: 120_000 }, () => {
   let db: TestDatabase;
   let tree: Tree;
   beforeAll(async () => {

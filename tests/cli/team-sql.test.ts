@@ -9,7 +9,7 @@ import { createDatabase, pgAvailable, type TestDatabase } from '../helpers/pg.js
 import { runCli } from '../helpers/run-cli.js';
 import { addRun, completedManifest, makeTree } from '../helpers/tree.js';
 
-describe.skipIf(!pgAvailable)('runs --team sql (PostgreSQL, connected as a superuser)', () => {
+describe.skipIf(!pgAvailable)('runs --team sql (PostgreSQL, connected as a superuser)', { timeout: 120_000 }, () => {
   let db: TestDatabase;
   const marker = path.join(os.tmpdir(), `runs-pwned-${process.pid}`);
   beforeAll(async () => {

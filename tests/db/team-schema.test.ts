@@ -24,7 +24,7 @@ async function migratedSqlite(): Promise<Database.Database> {
 const journalCount = (folder: string) =>
   (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, folder, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length;
 
-describe.skipIf(!pgAvailable)('team schema (PostgreSQL)', () => {
+describe.skipIf(!pgAvailable)('team schema (PostgreSQL)', { timeout: 120_000 }, () => {
   const dbs: TestDatabase[] = [];
   const fresh = async () => {
     const db = await createDatabase();
