@@ -74,7 +74,6 @@ export function resolveTeamRunRef(ref: string, runs: readonly RefCandidate[]): s
     return `${host}:${resolveRunRef(ref.slice(colon + 1), bare)}`;
   }
   if (LATEST.test(ref)) return resolveRunRef(ref, runs);
-  if (!SAFE_REF.test(ref) || ref.includes('..')) return resolveRunRef(ref, runs); // the same usage error
   const bareOf = (id: string) => id.slice(id.indexOf(':') + 1);
   const exact = runs.filter((r) => bareOf(r.id) === ref);
   const hits = exact.length > 0 ? exact : runs.filter((r) => bareOf(r.id).startsWith(ref));

@@ -17,7 +17,7 @@ import { RunsError } from '../core/errors.js';
 import type { RefCandidate } from '../core/run-ref.js';
 import type { SortKey } from '../core/sort-keys.js';
 import { migrationsFolder } from './client.js';
-import type { ReaderListQuery, RunsReader } from './reader.js';
+import { METRIC_COLUMNS, type MetricTuple, type ReaderListQuery, type RunsReader } from './reader.js';
 import type { SqlResult } from './read-only-sql.js';
 import { ReadOnlyViolation } from './read-only-sql.js';
 import { runs as localRuns } from './schema.js';
@@ -247,6 +247,9 @@ export class TeamDatabase {
       metricsOf: (id, q) => this.metricsOf(id, q?.afterSeq),
       paramsOf: (id) => this.paramsOf(id),
       checkpointsOf: (id) => this.checkpointsOf(id),
+      metricColumn: (id, metric) => this.metricColumn(id, metric),
+      // Extra metrics (metric_values) are not carried to the team database yet.
+      metricNames: async () => [],
       refCandidates: () => this.refCandidates(),
       query: (text, limit, opts) => this.query(text, limit, opts?.timeoutMs ?? DEFAULT_SQL_TIMEOUT_S * 1000),
       changeToken: async () => {
@@ -310,6 +313,18 @@ export class TeamDatabase {
       [id, uid, afterSeq ?? -1],
     );
     return r.rows as unknown as MetricRow[];
+  }
+
+  async metricColumn(id: string, metric: string): Promise<MetricTuple[]> {
+    const column = (METRIC_COLUMNS as readonly string[]).includes(metric) ? metric : null;
+    const uid = await this.uidOf(id);
+    if (!uid || !column) return [];
+    const r = await this.client.query({
+      text: `select seq, segment, iter, split, trained_tokens, ${column} from metrics where run_uid = $1 order by seq`,
+      values: [uid],
+      rowMode: 'array',
+    });
+    return r.rows as MetricTuple[];
   }
 
   async paramsOf(id: string): Promise<ParamRow[]> {
