@@ -51,7 +51,8 @@ export async function plotRuns(
     const rows = await reader.metricsOf(run.id);
     if (column !== null) {
       // A resumed run is drawn as one curve with the runs it continues (run.json parent + iter_offset).
-      const parts = lineageOf(ctx, index, run);
+      // (The team database has no parent links: there a run is its own curve.)
+      const parts = index ? lineageOf(ctx, index, run) : [{ metrics: rows, shift: 0, upTo: null }];
       for (const split of column === 'loss' ? (['train', 'val'] as const) : (['train'] as const)) {
         series.push({ runId: run.id, split, points: joinCurves(parts.map((p) => ({ points: curve(p.metrics, split, column), shift: p.shift, upTo: p.upTo }))) });
       }
