@@ -9,6 +9,8 @@ import { escapeControlChars } from './core/terminal-text.js';
 import fs from 'node:fs';
 import { checkRootExists, resolveLocations, type Locations } from './storage/layout.js';
 import type { OpenedIndex } from './commands/index-access.js';
+import os from 'node:os';
+import type { TeamDatabase } from './db/index.js';
 
 export interface MainOptions {
   io?: Io;
@@ -42,7 +44,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     if (environmental) return fail(io, environmental, 1);
     return fail(io, `internal error, please report it:\n${(err as Error)?.stack ?? String(err)}`, 1);
   } finally {
-    ctx.close();
+    await ctx.close();
   }
 }
 
@@ -106,6 +108,8 @@ export interface CommandAccess {
 export interface GlobalOptions {
   root?: string;
   db?: string;
+  team?: boolean;
+  teamDb?: string;
 }
 
 /** Global options are read lazily: commander fills them in before any action runs. */
@@ -118,6 +122,7 @@ export function createContext(
   let checked: Locations | undefined;
   let opened: OpenedIndex | undefined;
   const warned = new Set<string>();
+  let team: Promise<TeamDatabase> | undefined;
   return {
     io: init.io,
     env,
@@ -150,6 +155,25 @@ export function createContext(
       }
       return opened.index;
     },
+    team() {
+      return globals.team === true;
+    },
+    teamDatabase() {
+      team ??= (async () => {
+        const url = globals.teamDb ?? env.RUNS_TEAM_DB;
+        if (!url) throw new UsageError('no team database: set RUNS_TEAM_DB=postgres://user:password@host/db or pass --team-db URL');
+        const { openTeam } = await import('./db/index.js');
+        return openTeam(url);
+      })();
+      return team;
+    },
+    async reader() {
+      if (this.team()) return (await this.teamDatabase()).reader();
+      return (await this.index()).reader();
+    },
+    hostName() {
+      return env.RUNS_HOST ?? os.hostname();
+    },
     notice(line: string) {
       // Notices name ids, tags and paths from the folders: never let them drive the terminal.
       init.io.stderr.write(`${escapeControlChars(line, true)}\n`);
@@ -159,9 +183,12 @@ export function createContext(
       warned.add(message);
       this.notice(`warning: ${message}`);
     },
-    close() {
+    async close() {
       opened?.close();
       opened = undefined;
+      const t = team;
+      team = undefined;
+      if (t) await (await t.catch(() => null))?.close();
     },
   };
 }

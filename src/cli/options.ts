@@ -32,3 +32,12 @@ export function parsePort(value: string): number {
   }
   return n;
 }
+
+/** A positive number option value (seconds may have a fraction), or a usage error. */
+export function parsePositiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new InvalidArgumentError(`expected a number of seconds above 0, got "${value}"`);
+  }
+  return n;
+}

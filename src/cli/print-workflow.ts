@@ -3,6 +3,7 @@ import type { Context } from '../commands/context.js';
 import type { RunUsage } from '../commands/du.js';
 import type { RunComparison } from '../commands/compare.js';
 import type { TrashedRun } from '../commands/trash.js';
+import type { PruneResult } from '../commands/prune.js';
 import type { RunRow } from '../db/index.js';
 import { toRunSummaryJson } from '../commands/run-json.js';
 import type { OutputFormat } from './options.js';
@@ -96,4 +97,17 @@ export function printTrash(ctx: Context, rows: TrashedRun[], format: OutputForma
   ];
   if (format === 'table' && rows.length === 0) return ctx.notice('the trash is empty');
   render(rows, columns, format, ctx.io.stdout);
+}
+
+export function printPrune(ctx: Context, r: PruneResult, format: OutputFormat): void {
+  for (const n of r.notes) ctx.notice(n);
+  const columns: Column<PruneResult['files'][number]>[] = [
+    { header: 'id', key: 'id', value: (f) => f.id },
+    { header: 'iter', key: 'iter', value: (f) => f.iter },
+    { header: 'bytes', key: 'bytes', value: (f) => f.bytes, display: (f) => formatBytes(f.bytes), align: 'right' },
+    { header: 'file', key: 'file', value: (f) => f.file },
+  ];
+  if (format !== 'table' || r.files.length > 0) render(r.files, columns, format, ctx.io.stdout);
+  const what = `${r.files.length} checkpoint file(s), ${r.bytes} bytes (${formatBytes(r.bytes)})`;
+  ctx.notice(r.dryRun ? `dry run: would delete ${what}; nothing was deleted` : `deleted ${what}`);
 }

@@ -2,12 +2,15 @@
 // only colour does (on a TTY, unless NO_COLOR is set).
 import type { Context } from '../commands/context.js';
 import type { SyncReport } from '../commands/sync.js';
+import type { PushReport } from '../commands/push.js';
 import type { RunListItem } from '../commands/list.js';
 import type { RunDetails } from '../commands/show.js';
 import type { RunDiff } from '../commands/diff.js';
 import type { SqlRows } from '../commands/sql.js';
 import type { PlotData } from '../commands/plot.js';
 import { curve } from '../commands/plot.js';
+import { joinCurves } from '../core/curves.js';
+import type { LineagePart } from '../commands/lineage.js';
 import { parseTags } from '../commands/run-json.js';
 import type { MetricDelta } from '../core/diff.js';
 import { escapeControlChars } from '../core/terminal-text.js';
@@ -128,7 +131,7 @@ export function printRunList(ctx: Context, items: RunListItem[], format: OutputF
   render(items, LIST_COLUMNS, format, ctx.io.stdout);
 }
 
-export function printRunDetails(ctx: Context, d: RunDetails, format: OutputFormat): void {
+export function printRunDetails(ctx: Context, d: RunDetails & { lineage?: LineagePart[] }, format: OutputFormat): void {
   const out = ctx.io.stdout;
   if (format === 'json') {
     out.write(`${JSON.stringify(d.json, null, 2)}\n`);
@@ -181,9 +184,12 @@ export function printRunDetails(ctx: Context, d: RunDetails, format: OutputForma
       ['right', 'right', 'left', 'left'],
     )}\n`);
   } else out.write('-\n');
+  // A resumed run: one continued curve with the runs it continues.
+  const joined = (split: 'train' | 'val') =>
+    joinCurves((d.lineage ?? [{ id: d.run.id, metrics: d.metrics, shift: 0, upTo: null }]).map((p) => ({ points: curve(p.metrics, split, 'loss'), shift: p.shift, upTo: p.upTo })));
   const series: Series[] = [
-    { label: 'train', points: curve(d.metrics, 'train', 'loss') },
-    { label: 'val', points: curve(d.metrics, 'val', 'loss') },
+    { label: 'train', points: joined('train') },
+    { label: 'val', points: joined('val') },
   ].filter((s) => s.points.length > 0);
   if (series.length) {
     section('loss');
@@ -233,7 +239,15 @@ export async function printSqlResult(ctx: Context, r: SqlRows, format: OutputFor
   if (r.truncated) ctx.notice(`truncated at ${r.limit} rows (use --limit)`);
 }
 
-export function printPlot(ctx: Context, p: PlotData): void {
+export function printPlot(ctx: Context, p: PlotData, format: OutputFormat = 'table'): void {
+  if (format !== 'table') {
+    // One row per point: a resumed run's points continue its parent's (iter = steps trained).
+    const rows = p.series.flatMap((s) => s.points.map((pt) => ({ run_id: s.runId, split: s.split, iter: pt.x, value: pt.y })));
+    type Row = (typeof rows)[number];
+    const keys = ['run_id', 'split', 'iter', 'value'] as const;
+    render(rows, keys.map((k) => ({ header: k === 'value' ? p.metric : k, key: k === 'value' ? p.metric : k, value: (r: Row) => r[k] })), format, ctx.io.stdout);
+    return;
+  }
   const series: Series[] = p.series
     .filter((s) => s.points.length > 0)
     .map((s) => ({ label: p.series.some((o) => o.runId === s.runId && o.split !== s.split) ? `${s.runId} ${s.split}` : s.runId, points: s.points }));
@@ -244,4 +258,14 @@ export function printPlot(ctx: Context, p: PlotData): void {
   const width = p.width ?? terminalWidth(ctx);
   const height = p.height ?? 16;
   ctx.io.stdout.write(`${renderChart(series, { width, height, paint: painter(ctx), yLabel: p.metric, xLabel: 'iter' }).join('\n')}\n`);
+}
+
+/** `pushed 214 runs from mbp-anna (3 new, 1 grown, 210 unchanged), 41,200 metric rows in 1.1s` */
+export function printPushReport(ctx: Context, r: PushReport): void {
+  for (const w of r.warnings) ctx.notice(`warning: ${w}`);
+  const parts = [`${r.new} new`, `${r.grown} grown`, ...(r.updated ? [`${r.updated} updated`] : []), `${r.unchanged} unchanged`];
+  ctx.notice(
+    `pushed ${r.total.toLocaleString('en-US')} runs from ${r.host} (${parts.join(', ')}), ` +
+      `${r.metricRows.toLocaleString('en-US')} metric rows in ${r.seconds.toFixed(1)}s`,
+  );
 }

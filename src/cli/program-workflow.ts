@@ -1,6 +1,7 @@
 // Commander declarations of the day-to-day commands (best, du, log, compare, …). Same rules as
 // program.ts: each action calls one function in src/commands/ and hands its result to a printer.
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
+import { SHELLS, type Shell } from './completion.js';
 import type { Context } from '../commands/context.js';
 import { RUN_STATUSES } from '../core/manifest.js';
 import { SORT_KEYS } from '../core/sort-keys.js';
@@ -114,5 +115,86 @@ runs best --path    # e.g. mlx_lm.fuse --adapter-path "$(runs best --path)/adapt
       }
       const r = await emptyTrash(ctx);
       ctx.notice(`deleted ${r.deleted.length} run(s) for good, freed ${formatBytes(r.bytes)}`);
+    });
+
+  withOutputOptions(
+    program
+      .command('prune')
+      .description('delete periodic checkpoint files except the ones kept (never adapter_config.json or adapters.safetensors)')
+      .argument('[runs...]', 'runs to prune (or --all)')
+      .option('--all', 'every run that is not running')
+      .option('--keep <list>', 'checkpoints to keep: best, last, iteration numbers, or none', 'best,last')
+      .option('--dry-run', 'print what would be deleted and the bytes it would free; delete nothing'),
+  )
+    .addHelpText('after', example('runs prune latest --dry-run\nruns prune --all --keep best\nruns prune 2026-11-29_09 --keep best,last,500'))
+    .action(async (refs: string[], opts) => {
+      const { pruneRuns } = await import('../commands/prune.js');
+      const { printPrune } = await import('./print-workflow.js');
+      printPrune(ctx, await pruneRuns(ctx, refs, opts), outputFormat(opts));
+    });
+
+  program
+    .command('export')
+    .description('write a ready adapter folder (adapter_config.json + the chosen weights as adapters.safetensors)')
+    .argument('<run>', 'run id, unique id prefix, latest or latest~N')
+    .requiredOption('-o, --output <dir>', 'a new (or empty) folder to write')
+    .option('--checkpoint <which>', 'best (saved at the best val iteration), last (periodic), final (adapters.safetensors) or ITER', 'best')
+    .addHelpText('after', example('runs export latest -o ./qwen-sql-adapter\nruns export 2026-11-29_09 --checkpoint 600 -o ./adapter-600'))
+    .action(async (ref: string, opts) => {
+      const { exportRun } = await import('../commands/export.js');
+      const r = await exportRun(ctx, ref, opts);
+      if (r.note) ctx.notice(`note: ${r.note}`);
+      ctx.notice(`exported ${r.id} ${r.iter === null ? 'final weights' : `checkpoint ${r.iter}`} to ${r.dir} (mlx_lm.generate --adapter-path ${r.dir})`);
+    });
+
+  program
+    .command('resume')
+    .description("start a new run that continues from a run's checkpoint (--resume-adapter-file), with its config and arguments")
+    .argument('<run>', 'run id, unique id prefix, latest or latest~N')
+    .option('--checkpoint <which>', 'last (default), best (saved at the best val iteration) or ITER', 'last')
+    .option('--trainer <cmd>', "trainer command line (default: the run's own)")
+    .option('--tag <tag>', 'tag the new run (repeatable)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    .option('--note <text>', 'a note stored with the new run')
+    .argument('[trainer-args...]', 'more arguments for the trainer, after -- (they win)')
+    .addHelpText('after', example('runs resume latest -- --iters 400\nruns resume 2026-11-29_09 --checkpoint best'))
+    .action(async (ref: string, trainerArgs: string[], opts) => {
+      const { train } = await import('../commands/train.js');
+      await train(ctx, { trainer: opts.trainer, tag: opts.tag, note: opts.note, trainerArgs, resume: { ref, checkpoint: opts.checkpoint } });
+    });
+
+  program
+    .command('test')
+    .description("evaluate a finished run's adapters on the test set; test loss/ppl stored on the run, output in <run>/test.log")
+    .argument('<run>', 'run id, unique id prefix, latest or latest~N')
+    .option('--trainer <cmd>', "trainer command line (default: the run's own)")
+    .argument('[trainer-args...]', 'more arguments for the trainer, after -- (e.g. --test-batches 100)')
+    .addHelpText('after', example('runs test latest\nruns test 2026-11-29_09 -- --test-batches -1'))
+    .action(async (ref: string, trainerArgs: string[], opts) => {
+      const { testRun } = await import('../commands/test-run.js');
+      const r = await testRun(ctx, ref, { trainer: opts.trainer, trainerArgs });
+      ctx.notice(`${r.id}: test loss ${r.test_loss ?? 'nan'}, test ppl ${r.test_ppl ?? 'nan'} (stored; output in ${r.log})`);
+    });
+
+  program
+    .command('completion')
+    .description('print a shell completion script (commands, flags, sort keys, run ids)')
+    .addArgument(new Argument('[shell]', 'bash, zsh or fish').choices(SHELLS))
+    .addOption(new Option('--ids', 'print the run ids, one per line (what the scripts call)').hideHelp())
+    .addHelpText('after', example('runs completion bash >> ~/.bashrc\nruns completion fish > ~/.config/fish/completions/runs.fish'))
+    .action(async (shell: Shell | undefined, opts) => {
+      if (opts.ids) {
+        const { runIds } = await import('../commands/completion-ids.js');
+        for (const id of await runIds(ctx)) ctx.io.stdout.write(`${id}\n`);
+        return;
+      }
+      if (!shell) throw new UsageError('name the shell: runs completion bash, zsh or fish');
+      const { completionScript } = await import('./completion.js');
+      const takesRuns = new Set(['show', 'diff', 'plot', 'tag', 'note', 'du', 'log', 'compare', 'rm', 'prune', 'export', 'resume', 'test', 'report']);
+      const commands = program.commands.map((c) => ({
+        name: c.name(),
+        flags: c.options.filter((o) => !o.hidden && o.long).map((o) => o.long!),
+        takesRuns: takesRuns.has(c.name()),
+      }));
+      ctx.io.stdout.write(completionScript(shell, { commands, values: { '--sort': SORT_KEYS, '--by': SORT_KEYS, '--status': RUN_STATUSES } }));
     });
 }

@@ -4,9 +4,10 @@ import { Command, Option } from 'commander';
 import type { Context } from '../commands/context.js';
 import { SORT_KEYS } from '../core/sort-keys.js';
 import { RUN_STATUSES } from '../core/manifest.js';
-import { outputFormat, parsePositiveInt, withOutputOptions } from './options.js';
+import { outputFormat, parsePositiveInt, parsePositiveNumber, withOutputOptions } from './options.js';
 import { addWorkflowCommands } from './program-workflow.js';
 import { addWebCommands } from './program-web.js';
+import { UsageError } from '../core/errors.js';
 
 export const VERSION = '0.1.0';
 
@@ -24,10 +25,13 @@ function example(text: string): string {
  * there is none yet). A new command that writes the index adds itself here.
  */
 const CREATES_ROOT = new Set(['train']);
-const CREATES_INDEX = new Set(['train', 'index', 'tag', 'note']);
+const CREATES_INDEX = new Set(['train', 'index', 'tag', 'note', 'push']);
+
+/** Commands that read the team database with --team (the rest work on this machine's runs). */
+const TEAM_COMMANDS = new Set(['list', 'show', 'diff', 'sql', 'plot']);
 
 export function createProgram(
-  ctx: Context & { setGlobalOptions(o: { root?: string; db?: string }, access?: { createRoot: boolean; createIndex: boolean }): void },
+  ctx: Context & { setGlobalOptions(o: { root?: string; db?: string; team?: boolean; teamDb?: string }, access?: { createRoot: boolean; createIndex: boolean }): void },
 ): Command {
   const program = new Command('runs');
   // Settings the subcommands inherit must be set BEFORE .command() calls.
@@ -36,6 +40,8 @@ export function createProgram(
     .version(VERSION, '-V, --version')
     .option('--root <dir>', 'runs root (default: models/runs/mlx, or RUNS_ROOT)')
     .option('--db <path>', 'index database (default: <root>/runs.db, or RUNS_DB)')
+    .option('--team', 'read the team database (every host\'s runs) instead of this machine\'s index')
+    .option('--team-db <url>', 'team database URL (default: RUNS_TEAM_DB), e.g. postgres://user:pw@host/runs')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => ctx.io.stdout.write(s),
@@ -51,7 +57,11 @@ runs diff latest~1 latest`),
     )
     .hook('preAction', (_root, action) => {
       const name = action.name();
-      ctx.setGlobalOptions(action.optsWithGlobals(), { createRoot: CREATES_ROOT.has(name), createIndex: CREATES_INDEX.has(name) });
+      const opts = action.optsWithGlobals();
+      if (opts.team && !TEAM_COMMANDS.has(name)) {
+        throw new UsageError(`--team works with ${[...TEAM_COMMANDS].join(', ')}; runs ${name} works on this machine's runs`);
+      }
+      ctx.setGlobalOptions(opts, { createRoot: CREATES_ROOT.has(name), createIndex: CREATES_INDEX.has(name) });
     });
 
   program
@@ -61,12 +71,14 @@ runs diff latest~1 latest`),
     .option('--trainer <cmd>', 'trainer command line (default: mlx_lm.lora, or RUNS_TRAINER)')
     .option('--tag <tag>', 'tag the run (repeatable)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
     .option('--note <text>', 'a note stored with the run')
+    .option('--from <run>', "re-run that run's trainer, config and arguments in a new folder (what you pass wins)")
     .argument('[trainer-args...]', 'arguments for the trainer, after --')
     .addHelpText(
       'after',
       example(`
 runs train --config lora.yaml --tag baseline -- --iters 600 --model mlx-community/Qwen3-4B-Instruct-2507-4bit
-runs train --trainer "python -m mlx_lm lora" -- --data ./data --iters 100`),
+runs train --trainer "python -m mlx_lm lora" -- --data ./data --iters 100
+runs train --from latest -- --learning-rate 2e-5`),
     )
     .action(async (trainerArgs: string[], opts) => {
       const { train } = await import('../commands/train.js');
@@ -141,11 +153,13 @@ runs list --status completed --where "lora_rank >= 16" --json`),
       .command('sql')
       .description('read-only SQL over the index (tables runs, metrics, params, checkpoints)')
       .argument('<query>', 'one SELECT statement')
-      .option('--limit <n>', 'at most N rows (default 1000)', parsePositiveInt),
+      .option('--limit <n>', 'at most N rows (default 1000)', parsePositiveInt)
+      .option('--timeout <s>', 'with --team: stop the query after S seconds (default 30)', parsePositiveNumber),
   )
     .addHelpText(
       'after',
-      example(`runs sql "select model, min(best_val_loss) from runs group by model" --csv`),
+      example(`runs sql "select model, min(best_val_loss) from runs group by model" --csv
+runs --team sql "select host, count(*), min(best_val_loss) from runs group by host"`),
     )
     .action(async (query: string, opts) => {
       const { runSql } = await import('../commands/sql.js');
@@ -153,10 +167,10 @@ runs list --status completed --where "lora_rank >= 16" --json`),
       await printSqlResult(ctx, await runSql(ctx, query, opts), outputFormat(opts));
     });
 
-  program
+  withOutputOptions(program
     .command('plot')
-    .description('loss curves in the terminal, several runs overlaid')
-    .argument('<runs...>', 'one or more runs')
+    .description('loss curves in the terminal, several runs overlaid (--json / --csv: the points)')
+    .argument('<runs...>', 'one or more runs'))
     .option('--metric <name>', 'loss (default), learning_rate, tokens_per_sec, it_per_sec, peak_mem_gb, trained_tokens, or an extra metric (margin, kl, …)', 'loss')
     .option('--width <n>', 'chart width in columns', parsePositiveInt)
     .option('--height <n>', 'chart height in rows', parsePositiveInt)
@@ -164,7 +178,18 @@ runs list --status completed --where "lora_rank >= 16" --json`),
     .action(async (refs: string[], opts) => {
       const { plotRuns } = await import('../commands/plot.js');
       const { printPlot } = await import('./print.js');
-      printPlot(ctx, await plotRuns(ctx, refs, opts));
+      printPlot(ctx, await plotRuns(ctx, refs, opts), outputFormat(opts));
+    });
+
+  program
+    .command('push')
+    .description('publish this machine\'s runs to the team database (RUNS_TEAM_DB or --team-db); incremental')
+    .argument('[runs...]', 'only these runs (default: every run)')
+    .addHelpText('after', example('runs push\nruns push latest --team-db postgres://anna@db.lab.internal/runs'))
+    .action(async (refs: string[]) => {
+      const { pushRuns } = await import('../commands/push.js');
+      const { printPushReport } = await import('./print.js');
+      printPushReport(ctx, await pushRuns(ctx, refs));
     });
 
   program

@@ -1,7 +1,7 @@
 // What every command gets: streams, environment, clock, locations, and the index (opened lazily,
 // so commands that do not need SQLite never load it).
 import type { RunsEnv } from '../core/env.js';
-import type { RunsIndex } from '../db/index.js';
+import type { RunsIndex, RunsReader, TeamDatabase } from '../db/index.js';
 import type { Locations } from '../storage/layout.js';
 
 export interface OutputStream {
@@ -38,6 +38,14 @@ export interface Context {
   locations(): Locations;
   /** The index, opened (and migrated) on first use; loaded lazily so commands without SQL start fast. */
   index(): Promise<RunsIndex>;
+  /** True with --team: read commands read the team database instead of the local index. */
+  team(): boolean;
+  /** The team database (--team-db / RUNS_TEAM_DB), connected and migrated on first use. */
+  teamDatabase(): Promise<TeamDatabase>;
+  /** What read commands read: the team database with --team, else the local index. */
+  reader(): Promise<RunsReader>;
+  /** The name this machine's runs are published under (RUNS_HOST, else the OS host name). */
+  hostName(): string;
   /** Prints a notice or warning on stderr (never stdout: stdout is data). */
   notice(line: string): void;
   /**
@@ -45,5 +53,5 @@ export interface Context {
    * a command that reads a run twice (freshness, then after writing run.json) says it once.
    */
   warn(message: string): void;
-  close(): void;
+  close(): void | Promise<void>;
 }

@@ -4,7 +4,7 @@ import { diffKeys, metricDelta, valLossAtSharedIters, type KeyChange, type Metri
 import type { RunRow } from '../db/index.js';
 import { refresh } from './list.js';
 import { resolveRun } from './resolve.js';
-import { runConfigMap } from './run-config.js';
+import { configMapOf } from './run-config.js';
 import { parseTags } from './run-json.js';
 
 export interface RunDiff {
@@ -35,19 +35,18 @@ export async function diffRuns(ctx: Context, refA: string, refB: string, opts: {
   await refresh(ctx);
   const a = await resolveRun(ctx, refA);
   const b = await resolveRun(ctx, refB);
-  const index = await ctx.index();
+  const reader = await ctx.reader();
   const all = opts.all ?? false;
 
-  const configOf = (r: RunRow) => runConfigMap(index, r);
+  const configOf = async (r: RunRow) => configMapOf(r, await reader.paramsOf(r.id));
   const metadataOf = (r: RunRow) => {
     const m = new Map<string, unknown>();
     for (const c of METADATA_COLUMNS) m.set(c, r[c]);
     m.set('tags', parseTags(r.tags).join(','));
     return m;
   };
-  const valPoints = (id: string) =>
-    index
-      .metricsOf(id)
+  const valPoints = async (id: string) =>
+    (await reader.metricsOf(id))
       .filter((m) => m.split === 'val' && m.segment === 0 && m.iter !== null)
       .map((m) => ({ iter: m.iter!, loss: m.loss }));
 
@@ -58,10 +57,10 @@ export async function diffRuns(ctx: Context, refA: string, refB: string, opts: {
   return {
     a,
     b,
-    config: diffKeys(configOf(a), configOf(b), all),
+    config: diffKeys(await configOf(a), await configOf(b), all),
     metadata: diffKeys(metadataOf(a), metadataOf(b), all),
     metrics: SUMMARY_METRICS.map(([col, label, dir]) => metricDelta(label, a[col] as number | null, b[col] as number | null, dir)),
-    valLoss: valLossAtSharedIters(valPoints(a.id), valPoints(b.id)),
+    valLoss: valLossAtSharedIters(await valPoints(a.id), await valPoints(b.id)),
     notes,
   };
 }

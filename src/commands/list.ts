@@ -24,9 +24,9 @@ export async function listRuns(ctx: Context, opts: ListOptions): Promise<RunList
   await refresh(ctx);
   const sort = opts.sort ?? 'started';
   const descending = opts.desc ? true : opts.asc ? false : DEFAULT_DESCENDING[sort];
-  const index = await ctx.index();
+  const reader = await ctx.reader();
   try {
-    const rows = index.listRuns({ sort, descending, limit: opts.limit, status: opts.status, where: opts.where });
+    const rows = await reader.listRuns({ sort, descending, limit: opts.limit, status: opts.status, where: opts.where });
     return rows.map((row) => ({ row, json: toRunSummaryJson(row) }));
   } catch (err) {
     if (err instanceof WhereError) throw new UsageError(err.message);
@@ -36,6 +36,8 @@ export async function listRuns(ctx: Context, opts: ListOptions): Promise<RunList
 
 /** The cheap freshness pass every read command makes first (PRODUCT.md "Freshness"). */
 export async function refresh(ctx: Context): Promise<void> {
+  // The team database is brought up to date by each host's push, not by this machine's folders.
+  if (ctx.team()) return;
   const report = await syncAll(ctx, 'fresh');
   for (const w of report.warnings) ctx.warn(w);
 }

@@ -4,6 +4,8 @@ import { UsageError } from '../core/errors.js';
 import type { MetricRow } from '../db/index.js';
 import { refresh } from './list.js';
 import { resolveRun } from './resolve.js';
+import { lineageOf } from './lineage.js';
+import { joinCurves } from '../core/curves.js';
 
 export const PLOT_METRICS = ['loss', 'learning_rate', 'tokens_per_sec', 'it_per_sec', 'peak_mem_gb', 'trained_tokens'] as const;
 export type PlotMetric = (typeof PLOT_METRICS)[number];
@@ -29,10 +31,13 @@ export async function plotRuns(
 ): Promise<PlotData> {
   const metric = opts.metric ?? 'loss';
   await refresh(ctx);
-  const index = await ctx.index();
+  const reader = await ctx.reader();
+  // Extra metrics (metric_values) live in the local index only; the team database has the columns.
+  const index = ctx.team() ? null : await ctx.index();
+  const extraNames = index ? index.metricNames() : [];
   const column = (PLOT_METRICS as readonly string[]).includes(metric) ? (metric as PlotMetric) : null;
-  if (column === null && !index.metricNames().includes(metric)) {
-    const extra = index.metricNames();
+  if (column === null && !extraNames.includes(metric)) {
+    const extra = extraNames;
     throw new UsageError(
       `--metric must be one of ${PLOT_METRICS.join(', ')}${extra.length ? `, or an extra metric in the index: ${extra.join(', ')}` : ''} (got "${metric}")`,
     );
@@ -43,17 +48,20 @@ export async function plotRuns(
     const run = await resolveRun(ctx, ref);
     if (seen.has(run.id)) continue;
     seen.add(run.id);
-    const rows = index.metricsOf(run.id);
+    const rows = await reader.metricsOf(run.id);
     if (column !== null) {
+      // A resumed run is drawn as one curve with the runs it continues (run.json parent + iter_offset).
+      // (The team database has no parent links: there a run is its own curve.)
+      const parts = index ? lineageOf(ctx, index, run) : [{ metrics: rows, shift: 0, upTo: null }];
       for (const split of column === 'loss' ? (['train', 'val'] as const) : (['train'] as const)) {
-        series.push({ runId: run.id, split, points: curve(rows, split, column) });
+        series.push({ runId: run.id, split, points: joinCurves(parts.map((p) => ({ points: curve(p.metrics, split, column), shift: p.shift, upTo: p.upTo }))) });
       }
       continue;
     }
     // An extra metric: values keyed by the seq of their metrics row; train and val when both have it.
     const bySeq = new Map<number, number | null>();
     const splits = new Set<string>();
-    for (const v of index.metricValuesOf(run.id, metric)) {
+    for (const v of index!.metricValuesOf(run.id, metric)) {
       bySeq.set(v.seq, v.value);
       splits.add(v.split);
     }

@@ -14,8 +14,13 @@ export const CONFIG_COLUMNS = [
 const PER_RUN_KEYS = new Set(['adapter_path', 'config']);
 
 export function runConfigMap(index: RunsIndex, r: RunRow): Map<string, unknown> {
+  return configMapOf(r, index.paramsOf(r.id));
+}
+
+/** The same map from params already read (the async reader: local index or team database). */
+export function configMapOf(r: RunRow, params: readonly { key: string; value: unknown }[]): Map<string, unknown> {
   const m = new Map<string, unknown>();
   for (const c of CONFIG_COLUMNS) m.set(c, r[c]);
-  for (const p of index.paramsOf(r.id)) if (!m.has(p.key) && !PER_RUN_KEYS.has(p.key)) m.set(p.key, p.value);
+  for (const p of params) if (!m.has(p.key) && !PER_RUN_KEYS.has(p.key)) m.set(p.key, p.value);
   return m;
 }

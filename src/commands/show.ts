@@ -2,15 +2,20 @@
 import type { Context } from './context.js';
 import { refresh } from './list.js';
 import { resolveRun } from './resolve.js';
+import { lineageOf, type LineagePart } from './lineage.js';
 import { runDetails, type RunDetails } from './run-json.js';
 
 export { checkpointsWithValLoss, type CheckpointFile, type RunDetails } from './run-json.js';
 
-export async function showRun(ctx: Context, ref: string): Promise<RunDetails> {
+export async function showRun(ctx: Context, ref: string): Promise<RunDetails & { lineage: LineagePart[] }> {
   await refresh(ctx);
   const run = await resolveRun(ctx, ref);
-  const index = await ctx.index();
-  const metrics = index.metricsOf(run.id);
-  return runDetails(run, metrics, index.paramsOf(run.id), index.checkpointsOf(run.id));
+  const reader = await ctx.reader();
+  const metrics = await reader.metricsOf(run.id);
+  const details = runDetails(run, metrics, await reader.paramsOf(run.id), await reader.checkpointsOf(run.id));
+  // lineage: the runs a resumed run continues, so its loss curve is drawn as one (local runs only:
+  // the team database has no parent links yet).
+  if (ctx.team()) return { ...details, lineage: [] };
+  return { ...details, lineage: lineageOf(ctx, await ctx.index(), run) };
 }
 

@@ -1,6 +1,6 @@
-// runs sql "SELECT …": read-only SQL over the index.
+// runs sql "SELECT …": read-only SQL over the index (or, with --team, the team database).
 import type { Context } from './context.js';
-import { RunsError } from '../core/errors.js';
+import { RunsError, UsageError } from '../core/errors.js';
 import { ReadOnlyViolation } from '../db/index.js';
 import { refresh } from './list.js';
 
@@ -14,10 +14,22 @@ export interface SqlRows {
   limit: number;
 }
 
-export async function runSql(ctx: Context, query: string, opts: { limit?: number }): Promise<SqlRows> {
+export async function runSql(ctx: Context, query: string, opts: { limit?: number; timeout?: number }): Promise<SqlRows> {
+  if (opts.timeout !== undefined && !ctx.team()) {
+    throw new UsageError('--timeout is for runs --team sql (local queries have no time limit)');
+  }
   await refresh(ctx);
-  const index = await ctx.index();
   const limit = opts.limit ?? DEFAULT_SQL_LIMIT;
+  if (ctx.team()) {
+    // The team database answers with at most `limit` rows, inside its read-only transaction.
+    const reader = await ctx.reader();
+    try {
+      return { ...(await reader.query(query, limit, { timeoutMs: opts.timeout === undefined ? undefined : opts.timeout * 1000 })), limit };
+    } catch (err) {
+      throw asRunsError(err);
+    }
+  }
+  const index = await ctx.index();
   const stream = (() => {
     try {
       return index.queryStream(query, limit);

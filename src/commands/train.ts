@@ -12,6 +12,8 @@ import { updateManifestFile } from '../storage/manifest-file.js';
 import { createRunFolder } from '../storage/run-folder.js';
 import {
   buildTrainerCommand,
+  recordedUserArgs,
+  rerunArgs,
   exitCodeFor,
   outcomeStatus,
   settingsFromConfig,
@@ -21,8 +23,17 @@ import { findProgram } from '../trainer/find-program.js';
 import { gitInfo, holdStopSignals, runTrainer, type TrainerOutcome } from '../trainer/spawn.js';
 import type { Context } from './context.js';
 import { syncOneRun } from './sync.js';
+import { runCheckpoints } from './checkpoints.js';
+import { refresh } from './list.js';
+import { resolveRun } from './resolve.js';
+import { readManifestFile } from '../storage/manifest-file.js';
+import { runPaths } from '../storage/layout.js';
 
 export interface TrainOptions {
+  /** `runs train --from RUN`: re-run that run's trainer, config and arguments (the user's win). */
+  from?: string;
+  /** `runs resume RUN`: continue from that run's checkpoint. */
+  resume?: { ref: string; checkpoint?: string };
   config?: string;
   trainer?: string;
   tag?: string[];
@@ -42,10 +53,11 @@ const DEFAULT_KILL_GRACE_S = 30;
 export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
   // 1. Validate everything before a folder exists: a typo must not leave an empty run behind.
   checkTags(opts.tag ?? [], '--tag');
-  const config = opts.config !== undefined ? readConfig(ctx.cwd, opts.config) : null;
-  const trainerLine = opts.trainer ?? ctx.env.RUNS_TRAINER ?? DEFAULT_TRAINER;
-  const trainerWords = splitTrainer(trainerLine, opts.trainer !== undefined ? '--trainer' : 'RUNS_TRAINER');
-  const userArgs = opts.trainerArgs ?? [];
+  const parent = opts.from !== undefined || opts.resume !== undefined ? await parentPlan(ctx, opts) : null;
+  const config = opts.config !== undefined ? readConfig(ctx.cwd, opts.config) : parent?.configFile ? readConfig(ctx.cwd, parent.configFile) : null;
+  const trainerLine = opts.trainer ?? parent?.trainer ?? ctx.env.RUNS_TRAINER ?? DEFAULT_TRAINER;
+  const trainerWords = splitTrainer(trainerLine, opts.trainer !== undefined ? '--trainer' : parent?.trainer ? `the trainer of ${parent.id}` : 'RUNS_TRAINER');
+  const userArgs = parent ? rerunArgs(parent.args, opts.trainerArgs ?? [], parent.resumeFile) : (opts.trainerArgs ?? []);
   const program = findProgram(trainerWords[0]!, ctx.cwd, ctx.processEnv.PATH);
   if (!program.found) {
     const fix = trainerWords[0] === DEFAULT_TRAINER
@@ -103,6 +115,9 @@ export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
     ...gitInfo(ctx.cwd),
     tags: [...new Set(opts.tag ?? [])],
     note: opts.note ?? null,
+    trainer_args: userArgs,
+    ...(parent ? { parent: parent.id } : {}),
+    ...(parent?.iterOffset !== undefined ? { iter_offset: parent.iterOffset } : {}),
     ...fitSettings(settingsFromConfig(config?.data ?? null, userArgs), settingWarnings),
   };
   if (settingWarnings.length) manifest.warnings = settingWarnings;
@@ -119,6 +134,7 @@ export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
     ctx.notice(`warning: could not point ${path.join(root, 'latest')} at ${id} (${(err as Error).message})`);
   }
   ctx.notice(`run ${id}  ->  ${displayPath(ctx.cwd, paths.dir)}`);
+  if (parent) ctx.notice(parent.resumeFile ? `resuming ${parent.id} from ${parent.resumeFile} (iteration ${parent.iterOffset})` : `re-running ${parent.id}`);
   for (const w of command.warnings) ctx.notice(`warning: ${w}`);
   const heartbeat = startHeartbeat(paths.heartbeat);
   const reserve = reserveSpace(paths.reserve);
@@ -448,4 +464,56 @@ function indexSyncer(ctx: Context, id: string): { soon(): void; settle(): Promis
     },
     now: once,
   };
+}
+
+interface ParentPlan {
+  id: string;
+  trainer: string | null;
+  /** The parent's config.yaml, when it has one (used unless --config is given). */
+  configFile: string | null;
+  args: string[];
+  resumeFile: string | null;
+  iterOffset?: number;
+}
+
+/** What `--from RUN` / `resume RUN` take from the parent (its files are only read). */
+async function parentPlan(ctx: Context, opts: TrainOptions): Promise<ParentPlan> {
+  await refresh(ctx);
+  const run = await resolveRun(ctx, (opts.from ?? opts.resume?.ref)!);
+  const paths = runPaths(ctx.locations().root, run.id);
+  const read = readManifestFile(paths.manifest);
+  const manifest = read.kind === 'ok' ? read.manifest : null;
+  const args = manifest ? recordedUserArgs(manifest, { configPath: paths.config, adapterPath: paths.adapters }) : null;
+  if (args === null) {
+    throw new RunsError(`${run.id} has no recorded trainer command (run.json ${read.kind === 'ok' ? 'has no usable "command"' : read.kind}); start a new run with runs train instead`);
+  }
+  const plan: ParentPlan = {
+    id: run.id,
+    trainer: manifest?.trainer ?? null,
+    configFile: fs.existsSync(paths.config) ? paths.config : null,
+    args,
+    resumeFile: null,
+  };
+  if (opts.resume) {
+    const cp = await runCheckpoints(ctx, run);
+    const which = opts.resume.checkpoint ?? 'last';
+    let chosen: { iter: number; file: string } | undefined;
+    if (which === 'last') {
+      chosen = cp.last ?? undefined;
+      if (!chosen) throw new RunsError(`${run.id} has no periodic checkpoints to resume from (adapters/NNNNNNN_adapters.safetensors)`);
+    } else if (which === 'best') {
+      if (!cp.best.ok) throw new RunsError(`${run.id} has no best checkpoint: ${cp.best.reason}; pick one with --checkpoint last or ITER`);
+      const iter = cp.best.iter;
+      chosen = cp.files.find((f) => f.iter === iter);
+    } else if (/^\d+$/.test(which)) {
+      chosen = cp.files.find((f) => f.iter === Number(which));
+      if (!chosen) throw new RunsError(`${run.id} has no checkpoint at iteration ${which}; it has ${cp.files.map((f) => f.iter).join(', ') || 'none'}`);
+    } else {
+      throw new UsageError(`--checkpoint takes last, best or an iteration number (got "${which}")`);
+    }
+    plan.resumeFile = chosen!.file;
+    // Steps already in those weights; a parent that itself resumed adds its own offset.
+    plan.iterOffset = chosen!.iter + (typeof manifest?.iter_offset === 'number' ? manifest.iter_offset : 0);
+  }
+  return plan;
 }

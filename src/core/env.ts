@@ -12,6 +12,10 @@ export const RunsEnvInput = z.object({
   RUNS_TRAINER: EnvText,
   /** Seconds the recorder waits after forwarding a stop signal before it kills the trainer. */
   RUNS_KILL_GRACE: EnvText,
+  /** The team database URL (postgres://…) for `runs push` and `--team`. */
+  RUNS_TEAM_DB: EnvText,
+  /** The host name this machine's runs are published under (default: the OS host name). */
+  RUNS_HOST: EnvText,
   NO_COLOR: EnvText,
 });
 
@@ -20,6 +24,8 @@ export interface RunsEnv {
   RUNS_DB?: string;
   RUNS_TRAINER?: string;
   RUNS_KILL_GRACE?: number;
+  RUNS_TEAM_DB?: string;
+  RUNS_HOST?: string;
   NO_COLOR?: string;
 }
 
@@ -32,6 +38,8 @@ export function readEnv(env: NodeJS.ProcessEnv): RunsEnv {
     RUNS_DB: env.RUNS_DB,
     RUNS_TRAINER: env.RUNS_TRAINER,
     RUNS_KILL_GRACE: env.RUNS_KILL_GRACE,
+    RUNS_TEAM_DB: env.RUNS_TEAM_DB,
+    RUNS_HOST: env.RUNS_HOST,
     NO_COLOR: env.NO_COLOR,
   });
   const grace = Number(nonEmpty(raw.RUNS_KILL_GRACE));
@@ -41,6 +49,8 @@ export function readEnv(env: NodeJS.ProcessEnv): RunsEnv {
     RUNS_TRAINER: nonEmpty(raw.RUNS_TRAINER),
     // A bad value falls back to the default grace rather than failing a training run.
     RUNS_KILL_GRACE: Number.isFinite(grace) && grace > 0 ? grace : undefined,
+    RUNS_TEAM_DB: nonEmpty(raw.RUNS_TEAM_DB),
+    RUNS_HOST: nonEmpty(raw.RUNS_HOST)?.trim(),
     NO_COLOR: raw.NO_COLOR,
   };
 }

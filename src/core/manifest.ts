@@ -54,6 +54,16 @@ export const RunManifest = z.looseObject({
   max_seq_length: num,
   /** Run id of the run this one resumed from, when known. */
   resumed_from: str,
+  /** Run id this run was re-run (`runs train --from`) or resumed (`runs resume`) from. */
+  parent: str,
+  /** Resumed runs: training steps already in the weights it started from (the parent's checkpoint iteration). */
+  iter_offset: num,
+  /** The user's own trainer arguments (what `runs train --from` repeats). */
+  trainer_args: z.optional(z.nullable(z.array(z.string()))),
+  /** Set by `runs test`: the test result of the run's final adapters, and when it was measured. */
+  test_loss: num,
+  test_ppl: num,
+  tested_at: str,
   /** Problems the recorder hit (e.g. disk full) so nobody mistakes a partial log for a whole one. */
   warnings: z.optional(z.array(z.string())),
 });

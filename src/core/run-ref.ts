@@ -54,3 +54,42 @@ export function resolveRunRef(ref: string, runs: readonly RefCandidate[]): strin
   const shown = matches.slice(0, 10).join(', ') + (matches.length > 10 ? `, … (${matches.length} in all)` : '');
   throw new RunsError(`"${ref}" is ambiguous; it matches ${shown}: give more of the id`);
 }
+
+/**
+ * A reference into the team database, where candidates are `host:id`: `host:id`, `host:latest`,
+ * `host:<prefix>` pick among one host's runs; an unqualified ref is matched against the bare ids
+ * of every host (and `latest` is the newest run of anyone). A bare id or prefix that more than one
+ * host has is an error listing each `host:id`.
+ */
+export function resolveTeamRunRef(ref: string, runs: readonly RefCandidate[]): string {
+  const colon = ref.indexOf(':');
+  if (colon > 0) {
+    const host = ref.slice(0, colon);
+    const own = runs.filter((r) => r.id.startsWith(`${host}:`));
+    if (own.length === 0) {
+      const hosts = [...new Set(runs.map((r) => r.id.slice(0, r.id.indexOf(':'))))].sort();
+      throw new RunsError(`no runs from host "${host}" in the team database` + (hosts.length ? `; hosts: ${hosts.join(', ')}` : ''));
+    }
+    const bare = own.map((r) => ({ id: r.id.slice(colon + 1), startedMs: r.startedMs }));
+    return `${host}:${resolveRunRef(ref.slice(colon + 1), bare)}`;
+  }
+  if (LATEST.test(ref)) return resolveRunRef(ref, runs);
+  const bareOf = (id: string) => id.slice(id.indexOf(':') + 1);
+  const exact = runs.filter((r) => bareOf(r.id) === ref);
+  const hits = exact.length > 0 ? exact : runs.filter((r) => bareOf(r.id).startsWith(ref));
+  if (hits.length === 1) return hits[0]!.id;
+  if (hits.length === 0) {
+    const near = [...runs].sort((a, b) => b.startedMs - a.startedMs).slice(0, 5).map((r) => r.id);
+    throw new RunsError(
+      `no run matches "${ref}" in the team database` + (near.length ? `; newest runs: ${near.join(', ')} (see runs --team list)` : ': nobody has pushed runs yet (runs push)'),
+    );
+  }
+  const bareIds = new Set(hits.map((r) => bareOf(r.id)));
+  const listed = hits.map((r) => r.id).sort();
+  const shown = listed.slice(0, 10).join(', ') + (listed.length > 10 ? `, … (${listed.length} in all)` : '');
+  throw new RunsError(
+    bareIds.size === 1
+      ? `"${ref}" is a run of more than one host: ${shown}; say which one as host:id`
+      : `"${ref}" is ambiguous; it matches ${shown}: give more of the id, or host:id`,
+  );
+}

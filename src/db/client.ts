@@ -15,14 +15,14 @@ export type Drizzle = BetterSQLite3Database<typeof schema>;
  * The committed drizzle-kit output. Found from this module's URL (src/db/ when run from source,
  * dist/ when bundled), never from the cwd: users run `runs` from anywhere.
  */
-export function migrationsFolder(): string {
+export function migrationsFolder(name: 'migrations' | 'migrations-pg' = 'migrations'): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 4; i++) {
-    const candidate = path.join(dir, 'migrations');
+    const candidate = path.join(dir, name);
     if (fs.existsSync(path.join(candidate, 'meta', '_journal.json'))) return candidate;
     dir = path.dirname(dir);
   }
-  throw new Error('cannot find the migrations folder next to the runs program; reinstall runs');
+  throw new Error(`cannot find the ${name} folder next to the runs program; reinstall runs`);
 }
 
 export type JournalMode = 'wal' | 'delete';

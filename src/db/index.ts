@@ -623,3 +623,17 @@ function prepareWriteStatements(sqlite: Sqlite) {
     ),
   };
 }
+
+// The team database (PostgreSQL): loaded only when asked for, so local commands never load pg.
+export type { PushBatchResult, PushRun, PushSource, TeamDatabase } from './team.js';
+export type { RunsReader as TeamReader } from './reader.js';
+
+export async function openTeam(url: string, opts: { connectTimeoutMs?: number } = {}): Promise<import('./team.js').TeamDatabase> {
+  const { openTeamDatabase } = await import('./team.js');
+  return openTeamDatabase(url, opts);
+}
+
+export async function teamIdentity(): Promise<Pick<typeof import('./team.js'), 'teamUid' | 'rowHash' | 'DEFAULT_SQL_TIMEOUT_S'>> {
+  const { teamUid, rowHash, DEFAULT_SQL_TIMEOUT_S } = await import('./team.js');
+  return { teamUid, rowHash, DEFAULT_SQL_TIMEOUT_S };
+}

@@ -33,7 +33,8 @@ export interface RunsReader {
   /** Names of the extra metrics (`metric_values`: rewards, accuracy, margin, …) in the index. */
   metricNames(): Promise<string[]>;
   refCandidates(): Promise<RefCandidate[]>;
-  query(text: string, limit: number): Promise<SqlResult>;
+  /** `runs sql`; timeoutMs applies to the team database (local queries have no time limit). */
+  query(text: string, limit: number, opts?: { timeoutMs?: number }): Promise<SqlResult>;
   /**
    * An opaque value that changes whenever the index changed (any writer, any process), so a live
    * view re-reads only then. Cheap: asked every second or so.

@@ -127,8 +127,9 @@ export function toRunRow(f: RunFacts): RunInsert {
     best_val_iter: s.best_val_iter,
     final_val_loss: s.final_val_loss,
     final_train_loss: s.final_train_loss,
-    test_loss: s.test_loss,
-    test_ppl: s.test_ppl,
+    // `runs test` stores its result in run.json: a later measurement than any test in train.log.
+    test_loss: typeof m.tested_at === 'string' ? num(m.test_loss) : s.test_loss,
+    test_ppl: typeof m.tested_at === 'string' ? num(m.test_ppl) : s.test_ppl,
     checkpoints: s.checkpoints,
     peak_mem_gb: s.peak_mem_gb,
     tokens_per_sec: s.tokens_per_sec,

@@ -361,3 +361,70 @@ export function exitCodeFor(
   if (facts.signal !== null) return 128 + (signalNumbers[facts.signal] ?? 0);
   return 1;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Re-running, resuming and testing a recorded run (`runs train --from`, `runs resume`, `runs test`)
+
+export interface RecordedCommand {
+  /** run.json `command`: the argv as run. */
+  command?: string[] | null;
+  /** run.json `trainer`: the trainer command line. */
+  trainer?: string | null;
+  /** run.json `trainer_args`: the user's own arguments (recorded since `runs train --from` exists). */
+  trainer_args?: string[] | null;
+}
+
+/**
+ * The user's own trainer arguments of a recorded run: `trainer_args` when run.json has it, else
+ * recovered from `command` by removing what buildTrainerCommand added around them (the trainer
+ * words, `--train`, `-c <run>/config.yaml`, and the final `--adapter-path <run>/adapters`).
+ * null when the command does not have that shape (a run recorded by another tool).
+ */
+export function recordedUserArgs(m: RecordedCommand, run: { configPath: string; adapterPath: string }): string[] | null {
+  if (Array.isArray(m.trainer_args)) return [...m.trainer_args];
+  if (!Array.isArray(m.command) || typeof m.trainer !== 'string') return null;
+  let prefix: string[];
+  try {
+    prefix = splitCommandLine(m.trainer);
+  } catch {
+    return null;
+  }
+  const words = [...m.command];
+  if (prefix.some((w, i) => words[i] !== w)) return null;
+  words.splice(0, prefix.length);
+  if (words[0] === '--train') words.shift();
+  if (words[0] === '-c' && words[1] === run.configPath) words.splice(0, 2);
+  const n = words.length;
+  if (n >= 2 && words[n - 2] === '--adapter-path' && words[n - 1] === run.adapterPath) words.splice(n - 2, 2);
+  return words;
+}
+
+/**
+ * Arguments of a re-run: the parent's, then (resume) `--resume-adapter-file <checkpoint>`, then
+ * the user's new ones. Last wins in argparse, so whatever the user adds overrides the parent.
+ */
+export function rerunArgs(parentArgs: readonly string[], userArgs: readonly string[], resumeFile: string | null = null): string[] {
+  return [...parentArgs, ...(resumeFile !== null ? ['--resume-adapter-file', resumeFile] : []), ...userArgs];
+}
+
+/**
+ * `<trainer> --test [-c <run>/config.yaml] <the run's args without --train> --adapter-path <run>/adapters`:
+ * test-only, mlx_lm loads the run's adapters and writes nothing (formats reference §1.2). A
+ * `--train` in the recorded args would train again, so it is dropped; a `train: true` in the
+ * YAML cannot be switched off from the command line (§1.3) and is reported as a problem.
+ */
+export function buildTestCommand(input: TrainerCommandInput): TrainerCommand & { problem: string | null } {
+  const [file, ...prefix] = input.trainer;
+  if (file === undefined || file === '') throw new UsageError('the trainer command is empty; pass --trainer "mlx_lm.lora" or set RUNS_TRAINER');
+  const kept: string[] = [];
+  const uses = new Set(scanTrainerFlags(input.userArgs).filter((u) => u.name === 'train' || u.name === 'test').map((u) => u.raw));
+  for (const w of input.userArgs) if (!uses.has(w)) kept.push(w);
+  const args = [...prefix, '--test'];
+  if (input.configPath !== null) args.push('-c', input.configPath);
+  args.push(...kept, '--adapter-path', input.adapterPath);
+  const yamlTrain = input.config?.train;
+  const problem = yamlTrain === true || yamlTrain === 'true'
+    ? 'its config.yaml sets train: true, which mlx_lm.lora cannot switch off from the command line (testing would train again); remove that line from the config and try again'
+    : null;
+  return { file, args, warnings: [], problem };
+}

@@ -14,6 +14,7 @@
 //                          after N lines, wait until that file exists, then write all the rest in
 //                          one write (a test looks at the index in between, then lets megabytes
 //                          arrive between two live index passes)
+//   FAKE_ARGV_FILE         append this run's argv (one JSON array per line) and cwd to that file
 // Like CPython, on SIGINT it prints a KeyboardInterrupt traceback on stderr and then dies BY SIGINT;
 // SIGTERM kills it at once.
 import fs from 'node:fs';
@@ -32,6 +33,10 @@ const BUILT_IN_LOG = [
   'Saved final weights to adapters/adapters.safetensors.',
   '',
 ].join('\n');
+
+if (process.env.FAKE_ARGV_FILE) {
+  fs.appendFileSync(process.env.FAKE_ARGV_FILE, `${JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd() })}\n`);
+}
 
 // --- arguments (argparse-like: last wins, `--x=v`, unknown flags accepted)
 const BOOLEAN = new Set(['train', 'test', 'mask_prompt', 'grad_checkpoint']);

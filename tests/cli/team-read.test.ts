@@ -1,0 +1,80 @@
+// One read-command suite, two backends: the same tree is read from its local SQLite index and,
+// after `runs push`, from the team PostgreSQL database with --team. Every case must print the
+// same thing both ways; the only difference allowed is that the team names a run host:id.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase, pgAvailable, type TestDatabase } from '../helpers/pg.js';
+import { runCli } from '../helpers/run-cli.js';
+import { addRun, completedManifest, makeTree, type Tree } from '../helpers/tree.js';
+
+const HOST = 'test-host';
+
+const RUNS: [string, string, Record<string, unknown>][] = [
+  ['2026-11-29_14-05-09', '15-mlxlm-0.31-long-1000-iters-lr-schedule-test.log', { lora_rank: 8, tags: ['baseline'], note: 'long run' }],
+  ['2026-11-29_15-00-00', '03-mlxlm-0.3-peak-mem-npz-checkpoints-divergence-trunc.log', { lora_rank: 16, status: 'failed', exit_code: 1 }],
+  ['2026-11-30_08-00-00', '13-mlxlm-0.29-resumed-fine-tuned-weights.log', { lora_rank: 16, git_dirty: true, git_sha: 'abc123' }],
+  ['2026-11-30_09-30-00', '10-rich-ui-ansi-truecolor-complete-with-test.log', { lora_rank: 4, model: 'mlx-community/Qwen3-4B' }],
+];
+
+/** argv after the global flags; the same for both backends (bare refs are unique in one host). */
+const CASES: string[][] = [
+  ['list', '--json'],
+  ['list', '--csv'],
+  ['list', '--sort', 'val_loss', '--json'],
+  ['list', '--sort', 'tokens_per_sec', '--desc', '--limit', '2', '--json'],
+  ['list', '--status', 'completed', '--json'],
+  ['list', '--where', "lora_rank >= 8 and model is null", '--json'],
+  ['show', '2026-11-29_14', '--json'],
+  ['show', 'latest', '--json'],
+  ['show', 'latest~3', '--json'],
+  ['show', '2026-11-30_08-00-00', '--csv'],
+  ['diff', 'latest~1', 'latest', '--json'],
+  ['diff', '2026-11-29_14-05-09', '2026-11-29_15-00-00', '--all', '--csv'],
+  ['sql', 'select id, status, lora_rank, best_val_loss, final_train_loss, checkpoints from runs order by id', '--json'],
+  ['sql', 'select count(*) as n, min(best_val_loss) as best from runs', '--csv'],
+  ['plot', 'latest~1', 'latest', '--width', '60', '--height', '12'],
+  ['plot', '2026-11-29_14-05-09', '--metric', 'learning_rate', '--width', '50', '--height', '10'],
+];
+
+/** The team's `host:id` back to the local id (in JSON, CSV and chart legends alike). */
+const unqualify = (text: string) => text.replaceAll(`${HOST}:`, '');
+
+describe.skipIf(!pgAvailable)('read commands: local index and team database give the same output', { timeout: 120_000 }, () => {
+  let db: TestDatabase;
+  let tree: Tree;
+  beforeAll(async () => {
+    db = await createDatabase();
+    tree = makeTree();
+    RUNS.forEach(([id, log, over], i) => {
+      addRun(tree, id, { log, manifest: completedManifest(id, { uid: `dddddddd-0000-4000-8000-00000000000${i}`, host: HOST, ...over }) });
+    });
+    const push = await runCli([...tree.flags, 'push'], { env: { RUNS_TEAM_DB: db.url, RUNS_HOST: HOST } });
+    expect(push.stderr).toMatch(/^pushed 4 runs from test-host \(4 new, 0 grown, 0 unchanged\)/);
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it.each(CASES.map((argv) => [argv.join(' '), argv] as const))('%s', async (_name, argv) => {
+    const local = await runCli([...tree.flags, ...argv], { columns: 100 });
+    const team = await runCli([...tree.flags, '--team', ...argv], { env: { RUNS_TEAM_DB: db.url }, columns: 100 });
+    expect(local.exitCode).toBe(0);
+    expect(local.stdout.length).toBeGreaterThan(0);
+    expect(team.exitCode).toBe(0);
+    expect(unqualify(team.stdout)).toBe(local.stdout);
+    expect(team.stderr).toBe(local.stderr);
+  });
+
+  it('the team names runs host:id (the one difference)', async () => {
+    const team = await runCli(['--team', 'list', '--json'], { env: { RUNS_TEAM_DB: db.url } });
+    expect((JSON.parse(team.stdout) as { id: string }[]).map((r) => r.id)).toEqual(RUNS.map(([id]) => `${HOST}:${id}`).reverse());
+  });
+
+  it('errors are the same too: unknown ref, bad --where', async () => {
+    for (const argv of [['show', 'nope'], ['list', '--where', 'lora_rank >= 8) or (1=1']]) {
+      const local = await runCli([...tree.flags, ...argv]);
+      const team = await runCli([...tree.flags, '--team', ...argv], { env: { RUNS_TEAM_DB: db.url } });
+      expect(team.exitCode).toBe(local.exitCode);
+      expect(team.exitCode).not.toBe(0);
+    }
+  });
+});
