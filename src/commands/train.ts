@@ -18,8 +18,10 @@ import {
   outcomeStatus,
   settingsFromConfig,
   splitCommandLine,
+  trainerFamily,
 } from '../trainer/command.js';
 import { findProgram } from '../trainer/find-program.js';
+import { installedVersion, launcherPath, reporterPython } from '../trainer/python-env.js';
 import { gitInfo, holdStopSignals, runTrainer, type TrainerOutcome } from '../trainer/spawn.js';
 import type { Context } from './context.js';
 import { syncOneRun } from './sync.js';
@@ -88,8 +90,13 @@ export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
     abandonRunFolder(paths.dir);
     throw setupError(err, paths.dir);
   }
+  const family = trainerFamily(trainerWords);
+  const launcher = family === 'mlx-lm' ? launcherPath() : null;
+  const python = launcher !== null ? reporterPython(trainerWords, program.file, ctx.env.RUNS_PYTHON) : null;
   const command = buildTrainerCommand({
     trainer: trainerWords,
+    run: { dir: paths.dir, id, metricsFile: paths.metricsJsonl },
+    reporter: launcher !== null && python !== null ? { python, launcher } : null,
     configPath: config ? paths.config : null,
     adapterPath: paths.adapters,
     userArgs,
@@ -109,6 +116,8 @@ export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
     signal: null,
     command: [command.file, ...command.args],
     trainer: trainerLine,
+    trainer_family: command.family,
+    trainer_version: installedVersion(command.family, program.file, ctx.processEnv.PYTHONPATH),
     cwd: ctx.cwd,
     host: os.hostname(),
     pid: process.pid,
@@ -136,6 +145,11 @@ export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
   ctx.notice(`run ${id}  ->  ${displayPath(ctx.cwd, paths.dir)}`);
   if (parent) ctx.notice(parent.resumeFile ? `resuming ${parent.id} from ${parent.resumeFile} (iteration ${parent.iterOffset})` : `re-running ${parent.id}`);
   for (const w of command.warnings) ctx.notice(`warning: ${w}`);
+  if (family === 'mlx-lm' && !command.reporter) {
+    ctx.notice(`notice: ${trainerWords[0]}: no Python interpreter found for the runs reporter (set RUNS_PYTHON); metrics come from the console`);
+  } else if (family === 'mlx-lm-lora' || family === 'mlx-vlm') {
+    ctx.notice(`notice: ${family} has no reporting callbacks for runs: metrics come from its console`);
+  }
   const heartbeat = startHeartbeat(paths.heartbeat);
   const reserve = reserveSpace(paths.reserve);
   let trainerEnded = false;
@@ -150,6 +164,7 @@ export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
       args: command.args,
       cwd: ctx.cwd,
       env: ctx.processEnv,
+      extraEnv: command.env,
       logPath: paths.log,
       stdout: ctx.io.stdout,
       stderr: ctx.io.stderr,
@@ -172,6 +187,8 @@ export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
         finished_at: finishedAt.toISOString(),
         exit_code: outcome.exitCode,
         signal: outcome.signal,
+        // callback: the trainer's reports reached metrics.jsonl (the reporter, or a script writing it).
+        metrics_source: fs.existsSync(paths.metricsJsonl) ? 'callback' : 'console',
         ...(outcome.logWriteError !== null
           ? { warnings: [...(m.warnings ?? []), `train.log incomplete: ${outcome.logWriteError}`] }
           : {}),

@@ -16,6 +16,8 @@ export const RunsEnvInput = z.object({
   RUNS_TEAM_DB: EnvText,
   /** The host name this machine's runs are published under (default: the OS host name). */
   RUNS_HOST: EnvText,
+  /** Interpreter for the mlx-lm reporter (default: the one in the `mlx_lm.lora` script's shebang). */
+  RUNS_PYTHON: EnvText,
   NO_COLOR: EnvText,
 });
 
@@ -26,6 +28,7 @@ export interface RunsEnv {
   RUNS_KILL_GRACE?: number;
   RUNS_TEAM_DB?: string;
   RUNS_HOST?: string;
+  RUNS_PYTHON?: string;
   NO_COLOR?: string;
 }
 
@@ -40,6 +43,7 @@ export function readEnv(env: NodeJS.ProcessEnv): RunsEnv {
     RUNS_KILL_GRACE: env.RUNS_KILL_GRACE,
     RUNS_TEAM_DB: env.RUNS_TEAM_DB,
     RUNS_HOST: env.RUNS_HOST,
+    RUNS_PYTHON: env.RUNS_PYTHON,
     NO_COLOR: env.NO_COLOR,
   });
   const grace = Number(nonEmpty(raw.RUNS_KILL_GRACE));
@@ -51,6 +55,7 @@ export function readEnv(env: NodeJS.ProcessEnv): RunsEnv {
     RUNS_KILL_GRACE: Number.isFinite(grace) && grace > 0 ? grace : undefined,
     RUNS_TEAM_DB: nonEmpty(raw.RUNS_TEAM_DB),
     RUNS_HOST: nonEmpty(raw.RUNS_HOST)?.trim(),
+    RUNS_PYTHON: nonEmpty(raw.RUNS_PYTHON),
     NO_COLOR: raw.NO_COLOR,
   };
 }

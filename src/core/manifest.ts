@@ -47,6 +47,12 @@ export const RunManifest = z.looseObject({
   note: str,
   cwd: str,
   trainer: str,
+  /** mlx-lm, mlx-lm-lora, mlx-vlm or script: how the trainer was called (trainer/command.ts). */
+  trainer_family: str,
+  /** The installed version of the trainer's package, when it could be read. */
+  trainer_version: str,
+  /** callback: train/val metrics from metrics.jsonl (exact); console: from train.log. */
+  metrics_source: str,
   fine_tune_type: str,
   num_layers: num,
   lora_dropout: num,

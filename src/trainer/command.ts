@@ -170,9 +170,54 @@ function lastValue(uses: readonly FlagUse[], name: string): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // The argv
 
+// ---------------------------------------------------------------------------------------------
+// Trainer families (shared/mlx-lm-formats.md §1.1, §3.7): how each takes its config and output folder
+
+export const TRAINER_FAMILIES = ['mlx-lm', 'mlx-lm-lora', 'mlx-vlm', 'script'] as const;
+export type TrainerFamily = (typeof TRAINER_FAMILIES)[number];
+
+const PYTHON = /^python[\d.]*$/;
+
+function baseName(word: string): string {
+  return word.slice(word.lastIndexOf('/') + 1);
+}
+
+/** The words of a `python … -m MODULE …` call from MODULE on; null when it is not one. */
+function pythonModule(words: readonly string[]): string[] | null {
+  if (words.length === 0 || !PYTHON.test(baseName(words[0]!))) return null;
+  const m = words.indexOf('-m');
+  return m < 0 ? null : words.slice(m + 1);
+}
+
+/**
+ * The family of a --trainer command: `mlx_lm.lora`, `mlx_lm lora`, `python -m mlx_lm lora`,
+ * `python -m mlx_lm.lora` → mlx-lm; `mlx_lm_lora.train`, `python -m mlx_lm_lora train` →
+ * mlx-lm-lora; `python -m mlx_vlm.lora` → mlx-vlm; anything else → script.
+ */
+export function trainerFamily(words: readonly string[]): TrainerFamily {
+  const mod = pythonModule(words);
+  const [a, b] = mod ?? [baseName(words[0] ?? ''), words[1]];
+  if (a === 'mlx_lm.lora' || (a === 'mlx_lm' && b === 'lora')) return 'mlx-lm';
+  if (a === 'mlx_lm_lora.train' || (a === 'mlx_lm_lora' && b === 'train')) return 'mlx-lm-lora';
+  if (mod !== null && (a === 'mlx_vlm.lora' || (a === 'mlx_vlm' && b === 'lora'))) return 'mlx-vlm';
+  return 'script';
+}
+
+/** How `runs train` gets the `runs` reporter into mlx-lm (python/runs_launch.py). */
+export interface ReporterLaunch {
+  /** The interpreter of the user's mlx_lm (its console script's shebang, or RUNS_PYTHON), as words. */
+  python: string[];
+  /** Absolute path of runs_launch.py. */
+  launcher: string;
+}
+
 export interface TrainerCommandInput {
   /** --trainer split into words (at least one). */
   trainer: string[];
+  /** The run, for the environment every family gets (RUNS_RUN_DIR, RUNS_RUN_ID, …). */
+  run?: { dir: string; id: string; metricsFile: string };
+  /** mlx-lm only: run it through the reporter launcher (null: run the trainer as given). */
+  reporter?: ReporterLaunch | null;
   /** `<run>/config.yaml` when --config was given. */
   configPath: string | null;
   /** Absolute `<run>/adapters`. */
@@ -186,12 +231,21 @@ export interface TrainerCommandInput {
 export interface TrainerCommand {
   file: string;
   args: string[];
+  family: TrainerFamily;
+  /** Added to the trainer's environment. */
+  env: Record<string, string>;
+  /** Whether the `runs` reporter is in the call (mlx-lm through runs_launch.py). */
+  reporter: boolean;
   /** Things the user should know before training starts (printed as `warning: …`). */
   warnings: string[];
 }
 
 /**
- * `<trainer> --train [-c <run>/config.yaml] <user args> --adapter-path <run>/adapters`.
+ * `<trainer> --train [-c <run>/config.yaml] <user args> --adapter-path <run>/adapters` for mlx-lm,
+ * mlx-lm-lora and `script` (anything else: a wrapper such as `uv run mlx_lm.lora` or a stand-in
+ * takes mlx_lm.lora's flags, as it always did here, and also finds the run in RUNS_RUN_DIR);
+ * mlx-vlm gets `--output-path <run>/adapters/adapters.safetensors` instead. With a reporter,
+ * mlx-lm runs as `<python> runs_launch.py … --report-to <theirs>,runs --adapter-path …`.
  *
  * - `--train` is always passed unless the user's args already contain it (`runs train` trains; a
  *   user `--test` alone still gets `--train`, so the run trains and then tests — mlx_lm.lora cannot
@@ -229,11 +283,66 @@ export function buildTrainerCommand(input: TrainerCommandInput): TrainerCommand 
     warnings.push(`adapter_path ${JSON.stringify(yamlAdapterPath)} in the config is overridden: adapters are written to ${input.adapterPath}`);
   }
 
-  const args = [...prefix];
-  if (!uses.some((u) => u.name === 'train')) args.push('--train');
-  if (input.configPath !== null) args.push('-c', input.configPath);
-  args.push(...input.userArgs, '--adapter-path', input.adapterPath);
-  return { file, args, warnings };
+  const family = trainerFamily(input.trainer);
+  const env: Record<string, string> = {};
+  if (input.run !== undefined) {
+    // Every family: a script finds its run folder here (and may write metrics.jsonl itself).
+    env.RUNS_RUN_DIR = input.run.dir;
+    env.RUNS_RUN_ID = input.run.id;
+    env.RUNS_ADAPTERS_DIR = input.adapterPath;
+    env.RUNS_METRICS_FILE = input.run.metricsFile;
+    if (input.configPath !== null) env.RUNS_CONFIG = input.configPath;
+  }
+
+  if (family === 'mlx-vlm') {
+    // mlx-vlm writes to --output-path (a file; default adapters.safetensors in the cwd) and
+    // adapter_config.json next to it; it reads no config file.
+    const output = `${input.adapterPath}/adapters.safetensors`;
+    const vlmWarnings = uses
+      .filter((u) => u.name === 'output-path' || u.name === 'output')
+      .map((u) => `${u.raw}${u.value !== null && !u.raw.includes('=') ? ` ${u.value}` : ''} in the trainer arguments is overridden: mlx-vlm writes to ${output} (--output-path is passed last)`);
+    if (input.configPath !== null) {
+      vlmWarnings.push(`mlx-vlm takes no config file: ${input.configPath} is kept in the run folder but not passed (pass its options after --)`);
+    }
+    return { file, args: [...prefix, ...input.userArgs, '--output-path', output], warnings: vlmWarnings, family, env, reporter: false };
+  }
+  const tail: string[] = [];
+  if (!uses.some((u) => u.name === 'train')) tail.push('--train');
+  if (input.configPath !== null) tail.push('-c', input.configPath);
+  tail.push(...input.userArgs);
+  if (family === 'mlx-lm-lora' && fusesByDefault(input.config ?? null, uses)) {
+    warnings.push(
+      `mlx-lm-lora fuses by default (fuse: true): after training it writes a full, de-quantized model into ${input.adapterPath} ` +
+        '(gigabytes per run); put `fuse: false` in the config to keep only the adapters',
+    );
+  }
+  const reporter = family === 'mlx-lm' ? (input.reporter ?? null) : null;
+  if (reporter !== null) {
+    // The user's reporters stay (argparse keeps the last --report-to, so ours carries theirs too;
+    // a YAML report_to loses to any CLI value, so it is merged in as well).
+    const given = lastValue(uses, 'report-to') ?? yamlText(input.config?.report_to);
+    const names = (given ?? '').split(',').map((n) => n.trim()).filter((n) => n !== '' && n.toLowerCase() !== 'runs');
+    tail.push('--report-to', [...new Set(names), 'runs'].join(','));
+  }
+  tail.push('--adapter-path', input.adapterPath);
+  if (reporter !== null) {
+    const [python, ...pythonArgs] = reporter.python;
+    return { file: python!, args: [...pythonArgs, reporter.launcher, ...tail], warnings, family, env, reporter: true };
+  }
+  return { file, args: [...prefix, ...tail], warnings, family, env, reporter: false };
+}
+
+/** mlx-lm-lora's `fuse` defaults to true; off only when the config or a flag says so. */
+function fusesByDefault(config: Record<string, unknown> | null, uses: readonly FlagUse[]): boolean {
+  if (uses.some((u) => u.name === 'no-fuse' || (u.name === 'fuse' && /^(false|0|no)$/i.test(u.value ?? '')))) return false;
+  const v = config?.fuse;
+  return !(v === false || v === 0 || (typeof v === 'string' && /^(false|0|no)$/i.test(v)));
+}
+
+function yamlText(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.filter((x) => typeof x === 'string').join(',');
+  return undefined;
 }
 
 /**
@@ -242,8 +351,8 @@ export function buildTrainerCommand(input: TrainerCommandInput): TrainerCommand 
  * minus FORCE_COLOR / TTY_COMPATIBLE (they make rich treat our pipe as a terminal and write cursor
  * movements into train.log).
  */
-export function trainerEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = { ...env, PYTHONUNBUFFERED: '1' };
+export function trainerEnv(env: NodeJS.ProcessEnv, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env, ...extra, PYTHONUNBUFFERED: '1' };
   delete out.FORCE_COLOR;
   delete out.TTY_COMPATIBLE;
   return out;

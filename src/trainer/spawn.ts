@@ -84,6 +84,8 @@ export interface RunTrainerOptions {
   cwd: string;
   /** The recorder's environment; trainerEnv() adjusts it for the trainer. */
   env: NodeJS.ProcessEnv;
+  /** Added for the trainer (RUNS_RUN_DIR, …: TrainerCommand.env). */
+  extraEnv?: Record<string, string>;
   logPath: string;
   stdout: TeeStream;
   stderr: TeeStream;
@@ -202,7 +204,7 @@ export function runTrainer(opts: RunTrainerOptions): Promise<TrainerOutcome> {
       try {
         return spawn(opts.file, opts.args, {
           cwd: opts.cwd,
-          env: trainerEnv(opts.env),
+          env: trainerEnv(opts.env, opts.extraEnv),
           stdio: ['ignore', 'pipe', 'pipe'],
           detached: true,
         });

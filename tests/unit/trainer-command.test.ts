@@ -9,7 +9,9 @@ import {
   settingsFromConfig,
   splitCommandLine,
   trainerEnv,
+  trainerFamily,
   type ExitFacts,
+  type TrainerFamily,
 } from '../../src/trainer/command.js';
 
 const RUN = '/r/runs/2026-11-29_14-05-09';
@@ -203,5 +205,79 @@ describe('outcome', () => {
   ])('%s', (_name, f, status, code) => {
     expect(outcomeStatus(f)).toBe(status);
     expect(exitCodeFor(f, os.constants.signals)).toBe(code);
+  });
+});
+
+describe('trainer families', () => {
+  it.each<[string, TrainerFamily]>([
+    ['mlx_lm.lora', 'mlx-lm'],
+    ['/venv/bin/mlx_lm.lora', 'mlx-lm'],
+    ['mlx_lm lora', 'mlx-lm'],
+    ['python -m mlx_lm lora', 'mlx-lm'],
+    ['python3.11 -u -m mlx_lm.lora', 'mlx-lm'],
+    ['mlx_lm_lora.train', 'mlx-lm-lora'],
+    ['python -m mlx_lm_lora train', 'mlx-lm-lora'],
+    ['python -m mlx_vlm.lora', 'mlx-vlm'],
+    ['python train.py', 'script'],
+    ['uv run mlx_lm.lora', 'script'],
+    ['mlx_lm generate', 'script'],
+  ])('%s is %s', (cmd, family) => expect(trainerFamily(splitCommandLine(cmd))).toBe(family));
+
+  const RUN_INFO = { dir: RUN, id: '2026-11-29_14-05-09', metricsFile: `${RUN}/metrics.jsonl` };
+  const ENV = { RUNS_RUN_DIR: RUN, RUNS_RUN_ID: '2026-11-29_14-05-09', RUNS_ADAPTERS_DIR: ADAPTERS, RUNS_METRICS_FILE: `${RUN}/metrics.jsonl` };
+  const REPORTER = { python: ['/venv/bin/python3'], launcher: '/pkg/python/runs_launch.py' };
+
+  it.each<[string, Parameters<typeof buildTrainerCommand>[0], { file: string; args: string[]; reporter: boolean; warnings: RegExp[] }]>([
+    [
+      'mlx-lm with the reporter: the shebang interpreter runs the launcher; --report-to gets runs',
+      { trainer: ['mlx_lm.lora'], run: RUN_INFO, reporter: REPORTER, configPath: CONFIG, adapterPath: ADAPTERS, userArgs: ['--iters', '10'] },
+      { file: '/venv/bin/python3', args: ['/pkg/python/runs_launch.py', '--train', '-c', CONFIG, '--iters', '10', '--report-to', 'runs', '--adapter-path', ADAPTERS], reporter: true, warnings: [] },
+    ],
+    [
+      'mlx-lm: the user --report-to wandb is kept (the last one wins in argparse, so ours carries it)',
+      { trainer: ['mlx_lm', 'lora'], run: RUN_INFO, reporter: REPORTER, configPath: null, adapterPath: ADAPTERS, userArgs: ['--report-to', 'wandb'] },
+      { file: '/venv/bin/python3', args: ['/pkg/python/runs_launch.py', '--train', '--report-to', 'wandb', '--report-to', 'wandb,runs', '--adapter-path', ADAPTERS], reporter: true, warnings: [] },
+    ],
+    [
+      'mlx-lm: a YAML report_to is merged in',
+      { trainer: ['python', '-m', 'mlx_lm', 'lora'], run: RUN_INFO, reporter: { python: ['/usr/bin/python3', '-u'], launcher: '/l.py' }, configPath: CONFIG, adapterPath: ADAPTERS, userArgs: [], config: { report_to: 'swanlab' } },
+      { file: '/usr/bin/python3', args: ['-u', '/l.py', '--train', '-c', CONFIG, '--report-to', 'swanlab,runs', '--adapter-path', ADAPTERS], reporter: true, warnings: [] },
+    ],
+    [
+      'mlx-lm without an interpreter: as before',
+      { trainer: ['mlx_lm.lora'], run: RUN_INFO, reporter: null, configPath: null, adapterPath: ADAPTERS, userArgs: [] },
+      { file: 'mlx_lm.lora', args: ['--train', '--adapter-path', ADAPTERS], reporter: false, warnings: [] },
+    ],
+    [
+      'mlx-lm-lora: config and adapter path like mlx-lm, no reporter, the fuse warning',
+      { trainer: ['mlx_lm_lora.train'], run: RUN_INFO, reporter: REPORTER, configPath: CONFIG, adapterPath: ADAPTERS, userArgs: ['--train-mode', 'dpo'], config: {} },
+      { file: 'mlx_lm_lora.train', args: ['--train', '-c', CONFIG, '--train-mode', 'dpo', '--adapter-path', ADAPTERS], reporter: false, warnings: [/fuses by default \(fuse: true\).*fuse: false/] },
+    ],
+    [
+      'mlx-lm-lora with fuse: false in the config: no warning',
+      { trainer: ['python', '-m', 'mlx_lm_lora', 'train'], run: RUN_INFO, configPath: CONFIG, adapterPath: ADAPTERS, userArgs: [], config: { fuse: false } },
+      { file: 'python', args: ['-m', 'mlx_lm_lora', 'train', '--train', '-c', CONFIG, '--adapter-path', ADAPTERS], reporter: false, warnings: [] },
+    ],
+    [
+      'mlx-vlm: --output-path into the run, no config file passed',
+      { trainer: ['python', '-m', 'mlx_vlm.lora'], run: RUN_INFO, configPath: CONFIG, adapterPath: ADAPTERS, userArgs: ['--model-path', 'm', '--output-path', 'x.safetensors'] },
+      {
+        file: 'python',
+        args: ['-m', 'mlx_vlm.lora', '--model-path', 'm', '--output-path', 'x.safetensors', '--output-path', `${ADAPTERS}/adapters.safetensors`],
+        reporter: false,
+        warnings: [/--output-path x.safetensors .* overridden/, /mlx-vlm takes no config file/],
+      },
+    ],
+    [
+      'script: mlx_lm.lora-style flags as always, and the run in its environment',
+      { trainer: ['python', 'train.py'], run: RUN_INFO, reporter: REPORTER, configPath: null, adapterPath: ADAPTERS, userArgs: ['--lr', '1e-4'] },
+      { file: 'python', args: ['train.py', '--train', '--lr', '1e-4', '--adapter-path', ADAPTERS], reporter: false, warnings: [] },
+    ],
+  ])('%s', (_name, input, want) => {
+    const cmd = buildTrainerCommand(input);
+    expect({ file: cmd.file, args: cmd.args, reporter: cmd.reporter }).toEqual({ file: want.file, args: want.args, reporter: want.reporter });
+    expect(cmd.warnings).toHaveLength(want.warnings.length);
+    want.warnings.forEach((w, i) => expect(cmd.warnings[i]).toMatch(w));
+    expect(cmd.env).toEqual(input.configPath !== null ? { ...ENV, RUNS_CONFIG: input.configPath } : ENV);
   });
 });
