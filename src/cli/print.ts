@@ -7,11 +7,12 @@ import type { RunListItem } from '../commands/list.js';
 import type { RunDetails } from '../commands/show.js';
 import type { RunDiff } from '../commands/diff.js';
 import type { SqlRows } from '../commands/sql.js';
+import type { RunRow } from '../db/index.js';
 import type { PlotData } from '../commands/plot.js';
 import { curve } from '../commands/plot.js';
 import { joinCurves } from '../core/curves.js';
 import type { LineagePart } from '../commands/lineage.js';
-import { parseTags } from '../commands/run-json.js';
+import { parseTags, toRunSummaryJson } from '../commands/run-json.js';
 import type { MetricDelta } from '../core/diff.js';
 import { escapeControlChars } from '../core/terminal-text.js';
 import { renderChart, type Series } from './chart.js';
@@ -115,7 +116,8 @@ export function printRunList(ctx: Context, items: RunListItem[], format: OutputF
     return;
   }
   if (format === 'csv') {
-    const keys = Object.keys(items[0]?.json ?? { id: null }) as (keyof RunListItem['json'])[];
+    // The keys of the JSON shape, also when there are no rows: an empty CSV still has its full header.
+    const keys = Object.keys(items[0]?.json ?? toRunSummaryJson({} as RunRow)) as (keyof RunListItem['json'])[];
     const columns: Column<RunListItem>[] = keys.map((k) => ({ header: k, key: k, value: (i) => i.json[k] }));
     render(items, columns, format, ctx.io.stdout);
     return;

@@ -535,5 +535,6 @@ export function buildTestCommand(input: TrainerCommandInput): TrainerCommand & {
   const problem = yamlTrain === true || yamlTrain === 'true'
     ? 'its config.yaml sets train: true, which mlx_lm.lora cannot switch off from the command line (testing would train again); remove that line from the config and try again'
     : null;
-  return { file, args, warnings: [], problem };
+  // Test-only: no reporter (no callback sees the test loss), no run environment (no new run).
+  return { file, args, family: trainerFamily(input.trainer), env: {}, reporter: false, warnings: [], problem };
 }
