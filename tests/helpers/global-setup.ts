@@ -18,6 +18,11 @@ declare module 'vitest' {
 }
 
 export default function setup(project: TestProject): () => void {
+  // Every temp dir a test makes (fs.mkdtempSync(os.tmpdir()...), in the workers and in the CLI
+  // processes they spawn) lands inside this one, which goes at the end: tests remove what they
+  // create by construction, also when a test fails before its own cleanup.
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'runs-tests-'));
+  process.env.TMPDIR = scratch;
   const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
   execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: projectRoot, stdio: 'inherit' });
   const state = fs.mkdtempSync(path.join(os.tmpdir(), 'runs-pg-'));
@@ -31,5 +36,10 @@ export default function setup(project: TestProject): () => void {
   return () => {
     stopCluster(path.join(state, 'cluster'));
     fs.rmSync(state, { recursive: true, force: true });
+    try {
+      fs.rmSync(scratch, { recursive: true, force: true, maxRetries: 5 });
+    } catch (err) {
+      process.stderr.write(`\n*** could not remove the tests' temp dir ${scratch}: ${(err as Error).message}\n`);
+    }
   };
 }
