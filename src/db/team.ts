@@ -15,7 +15,7 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { getTableColumns } from 'drizzle-orm';
 import { RunsError } from '../core/errors.js';
 import type { RefCandidate } from '../core/run-ref.js';
-import type { SortKey } from '../core/sort-keys.js';
+import { SORT_KEY_COLUMNS } from '../core/sort-keys.js';
 import { migrationsFolder } from './client.js';
 import { METRIC_COLUMNS, type MetricTuple, type ReaderListQuery, type RunsReader } from './reader.js';
 import type { SqlResult } from './read-only-sql.js';
@@ -32,18 +32,6 @@ const MIGRATE_LOCK = 7_262_014;
 const CONNECT_TIMEOUT_MS = 10_000;
 
 const RUN_COLUMNS = Object.keys(getTableColumns(localRuns));
-
-const SORT_COLUMNS: Record<SortKey, string> = {
-  started: 'started_at',
-  val_loss: 'best_val_loss',
-  final_val_loss: 'final_val_loss',
-  train_loss: 'final_train_loss',
-  test_loss: 'test_loss',
-  iters: 'iters',
-  tokens_per_sec: 'tokens_per_sec',
-  peak_mem: 'peak_mem_gb',
-  duration: 'duration_s',
-};
 
 /** The URL with the password hidden, for messages. */
 export function redactUrl(url: string): string {
@@ -260,7 +248,7 @@ export class TeamDatabase {
   }
 
   async listRuns(q: ReaderListQuery): Promise<RunRow[]> {
-    const column = SORT_COLUMNS[q.sort];
+    const column = SORT_KEY_COLUMNS[q.sort];
     // Runs without a value last in both directions; ties newest id first, as the local index.
     const order = `(${column} is null), ${column} ${q.descending ? 'desc' : 'asc'}, id collate "C" desc, host collate "C" desc`;
     const values: unknown[] = [];
