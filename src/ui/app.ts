@@ -4,34 +4,15 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './app.css';
+import type { RunSummaryJson } from '../commands/run-json.js';
 import { appendRows, bestPoint, CHART_METRICS, type ChartRow, type RunChart } from './series.js';
 
 // ---------------------------------------------------------------------------------------------
 // Data: the same shapes as the JSON API (`runs list --json`, `runs show --json`).
 
-interface Run {
-  id: string;
-  status: string;
-  model: string | null;
-  started_at: string | null;
-  duration_s: number | null;
-  iters: number | null;
-  last_iter: number | null;
-  best_val_loss: number | null;
-  best_val_iter: number | null;
-  final_val_loss: number | null;
-  final_train_loss: number | null;
-  test_loss: number | null;
-  tokens_per_sec: number | null;
-  peak_mem_gb: number | null;
-  fine_tune_type: string | null;
-  lora_rank: number | null;
-  learning_rate: number | null;
-  batch_size: number | null;
-  tags: string[];
-  note: string | null;
-  [key: string]: unknown;
-}
+// The `runs list --json` row itself (type-only import: nothing of commands/ reaches the page),
+// indexable because the column chooser reads columns by name.
+type Run = RunSummaryJson & Record<string, unknown>;
 
 interface Details extends Run {
   params: Record<string, unknown>;
