@@ -22,14 +22,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  appendTrainLines,
-  cacheRoot,
-  ensureBigLogTree,
-  ensureTree,
-  runId,
-  writeRun,
-} from './generate.mjs';
+import { appendTrainLines, cacheRoot, ensureBigLogTree, ensureTree, runId, writeRun } from './generate.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const PROJECT = path.resolve(BENCH_DIR, '..');
@@ -47,7 +40,14 @@ function usage() {
 }
 
 function parseArgs(argv) {
-  const o = { runs: 10_000, repeat: 3, bigLogMb: 1024, bigLogRepeat: 1, json: path.join(BENCH_DIR, 'results.json'), figures: new Set(FIGURE_GROUPS) };
+  const o = {
+    runs: 10_000,
+    repeat: 3,
+    bigLogMb: 1024,
+    bigLogRepeat: 1,
+    json: path.join(BENCH_DIR, 'results.json'),
+    figures: new Set(FIGURE_GROUPS),
+  };
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k];
     const [name, inline] = a.startsWith('--') && a.includes('=') ? a.split(/=(.*)/s) : [a, undefined];
@@ -68,12 +68,17 @@ function parseArgs(argv) {
     else if (name === '--big-log-repeat') o.bigLogRepeat = int(1);
     else if (name === '--json') o.json = path.resolve(val());
     else if (name === '--figures') {
-      const groups = val().split(',').map((g) => g.trim()).filter(Boolean);
+      const groups = val()
+        .split(',')
+        .map((g) => g.trim())
+        .filter(Boolean);
       const bad = groups.filter((g) => !FIGURE_GROUPS.includes(g));
-      if (bad.length || groups.length === 0) throw new Error(`--figures takes a comma-separated list of ${FIGURE_GROUPS.join(', ')}; got ${bad.join(', ') || 'nothing'}`);
+      if (bad.length || groups.length === 0)
+        throw new Error(
+          `--figures takes a comma-separated list of ${FIGURE_GROUPS.join(', ')}; got ${bad.join(', ') || 'nothing'}`,
+        );
       o.figures = new Set(groups);
-    }
-    else if (name === '-h' || name === '--help') {
+    } else if (name === '-h' || name === '--help') {
       process.stdout.write(usage());
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
@@ -128,7 +133,9 @@ function measure(label, args, work) {
   if (r.error) throw new Error(`${label}: could not start: ${r.error.message}`);
   if (r.status !== 0) {
     const err = String(r.stderr).trim().split('\n').slice(-5).join('\n');
-    throw new Error(`${label} failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ''}):\n  node ${args.join(' ')}\n${err}`);
+    throw new Error(
+      `${label} failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ''}):\n  node ${args.join(' ')}\n${err}`,
+    );
   }
   let rssKb = NaN;
   try {
@@ -167,7 +174,9 @@ async function main() {
     return 2;
   }
   if (!fs.existsSync(BIN)) {
-    process.stderr.write(`bench: ${path.relative(PROJECT, BIN)} is missing: run \`npm ci\` (or \`npm run build\`) first.\n`);
+    process.stderr.write(
+      `bench: ${path.relative(PROJECT, BIN)} is missing: run \`npm ci\` (or \`npm run build\`) first.\n`,
+    );
     return 1;
   }
   try {
@@ -226,10 +235,23 @@ async function main() {
       const [ot] = await query(oursDb, "select count(*) n from metrics where split = 'test'");
       const [ock] = await query(oursDb, 'select count(*) n from checkpoints');
       checks.full_index = {
-        ours_runs: rc.n, expected_runs: want.runs, ours_train_val_rows: oc.n, floor_rows: fc.n, expected_train_val_rows: want.train + want.val,
-        ours_test_rows: ot.n, expected_test_rows: want.test, ours_checkpoints: ock.n, expected_checkpoints: want.checkpoints,
+        ours_runs: rc.n,
+        expected_runs: want.runs,
+        ours_train_val_rows: oc.n,
+        floor_rows: fc.n,
+        expected_train_val_rows: want.train + want.val,
+        ours_test_rows: ot.n,
+        expected_test_rows: want.test,
+        ours_checkpoints: ock.n,
+        expected_checkpoints: want.checkpoints,
       };
-      if (rc.n !== want.runs || oc.n !== want.train + want.val || fc.n !== want.train + want.val || ot.n !== want.test || ock.n !== want.checkpoints) {
+      if (
+        rc.n !== want.runs ||
+        oc.n !== want.train + want.val ||
+        fc.n !== want.train + want.val ||
+        ot.n !== want.test ||
+        ock.n !== want.checkpoints
+      ) {
         warn(
           `full index: ours ${rc.n} runs, ${oc.n} train+val rows, ${ot.n} test rows, ${ock.n} checkpoints; floor ${fc.n} rows; ` +
             `expected ${want.runs} runs, ${want.train + want.val} train+val rows, ${want.test} test rows, ${want.checkpoints} checkpoints`,
@@ -239,9 +261,16 @@ async function main() {
       const noopCheck = async () => {
         const [n] = await query(oursDb, 'select count(*) n from metrics');
         const [r] = await query(oursDb, 'select count(*) n from runs');
-        checks.noop_index = { runs: r.n, rows: n.n, expected_runs: want.runs, expected_rows: want.train + want.val + want.test };
+        checks.noop_index = {
+          runs: r.n,
+          rows: n.n,
+          expected_runs: want.runs,
+          expected_rows: want.train + want.val + want.test,
+        };
         if (r.n !== want.runs || n.n !== want.train + want.val + want.test) {
-          warn(`no-op index: ${r.n} runs, ${n.n} metric rows; expected ${want.runs} runs, ${want.train + want.val + want.test} rows`);
+          warn(
+            `no-op index: ${r.n} runs, ${n.n} metric rows; expected ${want.runs} runs, ${want.train + want.val + want.test} rows`,
+          );
         }
       };
 
@@ -255,12 +284,16 @@ async function main() {
         log(`no-op index ${k}/${K}: ours ${fmtS(a.ms)}, floor ${fmtS(b.ms)}`);
       }
       figures.push(timeFigure('noop_index', 'no-op index (nothing changed)', noop, { maxRatio: 3, maxOursMs: 500 }));
-    await noopCheck();
+      await noopCheck();
 
       // --- list ----------------------------------------------------------------------------------------
       const list = { ours: [], floor: [] };
       for (let k = 1; k <= K; k++) {
-        const a = measure('runs list', ours(tree.root, oursDb, 'list', '--sort', 'val_loss', '--limit', '20', '--json'), work);
+        const a = measure(
+          'runs list',
+          ours(tree.root, oursDb, 'list', '--sort', 'val_loss', '--limit', '20', '--json'),
+          work,
+        );
         const b = measure('floor-list', floor('floor-list.mjs', tree.root, oursDb), work);
         list.ours.push(a.ms);
         list.floor.push(b.ms);
@@ -270,7 +303,11 @@ async function main() {
           const floorRows = JSON.parse(b.stdout);
           const vals = (rows) => JSON.stringify(rows.map((r) => r.best_val_loss));
           const expectedRows = Math.min(20, want.runs);
-          checks.list = { same_values: vals(oursRows) === vals(floorRows), rows: oursRows.length, expected_rows: expectedRows };
+          checks.list = {
+            same_values: vals(oursRows) === vals(floorRows),
+            rows: oursRows.length,
+            expected_rows: expectedRows,
+          };
           if (!checks.list.same_values) warn('runs list and floor-list returned different best_val_loss sequences');
           if (oursRows.length !== expectedRows || floorRows.length !== expectedRows) {
             warn(`list: ours ${oursRows.length} rows, floor ${floorRows.length}; expected ${expectedRows}`);
@@ -305,12 +342,18 @@ async function main() {
           grow.floor.push(b.ms);
           growTotal.ours.push(a.ms);
           growTotal.floor.push(b.ms);
-          log(`growing log ${k}/${K} (iters ${added.firstIter}-${added.lastIter}): ours ${fmtS(a.ms)} (no-op ${fmtS(c.ms)}), one-run index ${fmtS(b.ms)}`);
+          log(
+            `growing log ${k}/${K} (iters ${added.firstIter}-${added.lastIter}): ours ${fmtS(a.ms)} (no-op ${fmtS(c.ms)}), one-run index ${fmtS(b.ms)}`,
+          );
         }
-        const [g] = await query(oursDb, `select max(iter) last, count(*) n from metrics where run_id = '${gid}' and split = 'train'`);
+        const [g] = await query(
+          oursDb,
+          `select max(iter) last, count(*) n from metrics where run_id = '${gid}' and split = 'train'`,
+        );
         const perRun = want.train / want.runs; // every generated run has the same schedule
         checks.growing_log = { run: gid, train_rows: g.n, expected_train_rows: perRun + 100 * K, last_iter: g.last };
-        if (g.n !== perRun + 100 * K) warn(`growing log: the grown run has ${g.n} train rows, expected ${perRun + 100 * K}`);
+        if (g.n !== perRun + 100 * K)
+          warn(`growing log: the grown run has ${g.n} train rows, expected ${perRun + 100 * K}`);
       } finally {
         writeRun(tree.root, gi); // deterministic: the same files as before the appends
         fs.rmSync(path.join(tree.dir, '.dirty'), { force: true });
@@ -325,7 +368,15 @@ async function main() {
       });
 
       // --- peak memory -------------------------------------------------------------------------------
-      figures.push(rssFigure('rss_full_index', `peak RSS, full index of ${opts.runs} runs`, Math.max(...full.oursRss), Math.max(...full.floorRss), full));
+      figures.push(
+        rssFigure(
+          'rss_full_index',
+          `peak RSS, full index of ${opts.runs} runs`,
+          Math.max(...full.oursRss),
+          Math.max(...full.floorRss),
+          full,
+        ),
+      );
 
       if (opts.bigLogMb > 0) {
         log(`big log: ${opts.bigLogMb} MiB`);
@@ -345,8 +396,18 @@ async function main() {
           const [br] = await query(bigDb, 'select count(*) n from runs');
           const bw = big.expected;
           checks.big_log = {
-            runs: br.n, train_rows: bt.n, val_rows: bv.n, test_rows: bx.n, checkpoints: bc.n,
-            expected: { runs: bw.runs, train_rows: bw.train, val_rows: bw.val, test_rows: bw.test, checkpoints: bw.checkpoints },
+            runs: br.n,
+            train_rows: bt.n,
+            val_rows: bv.n,
+            test_rows: bx.n,
+            checkpoints: bc.n,
+            expected: {
+              runs: bw.runs,
+              train_rows: bw.train,
+              val_rows: bw.val,
+              test_rows: bw.test,
+              checkpoints: bw.checkpoints,
+            },
           };
           if (br.n !== bw.runs || bt.n !== bw.train || bv.n !== bw.val || bx.n !== bw.test || bc.n !== bw.checkpoints) {
             warn(
@@ -362,10 +423,20 @@ async function main() {
           b.floor.push(y.ms);
           b.oursRss.push(x.rssKb);
           b.floorRss.push(y.rssKb);
-          log(`big log ${k}/${opts.bigLogRepeat}: ours ${fmtS(x.ms)} (${fmtMB(x.rssKb)}), floor ${fmtS(y.ms)} (${fmtMB(y.rssKb)})`);
+          log(
+            `big log ${k}/${opts.bigLogRepeat}: ours ${fmtS(x.ms)} (${fmtMB(x.rssKb)}), floor ${fmtS(y.ms)} (${fmtMB(y.rssKb)})`,
+          );
         }
         const label = `${(big.bytes / 2 ** 30).toFixed(2)} GiB log`;
-        figures.push(rssFigure('rss_big_log', `peak RSS, index of one ${label}`, Math.max(...b.oursRss), Math.max(...b.floorRss), b));
+        figures.push(
+          rssFigure(
+            'rss_big_log',
+            `peak RSS, index of one ${label}`,
+            Math.max(...b.oursRss),
+            Math.max(...b.floorRss),
+            b,
+          ),
+        );
         figures.push({ ...timeFigure('big_log_index', `index time, one ${label} (info)`, b, {}), info: true });
       } else {
         log('big log skipped (--big-log-mb 0)');
@@ -378,11 +449,7 @@ async function main() {
     const wallSeconds = (performance.now() - wallStart) / 1000;
     process.stdout.write(table(figures));
     const missed = figures.filter((f) => f.met === false);
-    process.stdout.write(
-      missed.length
-        ? `\nmissed: ${missed.map((f) => f.key).join(', ')}\n`
-        : '\nall targets met\n',
-    );
+    process.stdout.write(missed.length ? `\nmissed: ${missed.map((f) => f.key).join(', ')}\n` : '\nall targets met\n');
     for (const w of warnings) process.stdout.write(`check failed: ${w}\n`);
     process.stdout.write(`bench wall time: ${wallSeconds.toFixed(1)} s\n`);
 
@@ -398,7 +465,13 @@ async function main() {
         loadavg_end: os.loadavg(),
         rss_source: haveTime ? '/usr/bin/time -f %M' : 'process.resourceUsage().maxRSS (preload)',
       },
-      options: { runs: opts.runs, repeat: K, big_log_mb: opts.bigLogMb, big_log_repeat: opts.bigLogRepeat, figures: [...opts.figures] },
+      options: {
+        runs: opts.runs,
+        repeat: K,
+        big_log_mb: opts.bigLogMb,
+        big_log_repeat: opts.bigLogRepeat,
+        figures: [...opts.figures],
+      },
       tree: { root: tree.root, generated: tree.generated, generate_seconds: tree.seconds },
       figures,
       checks,
@@ -410,7 +483,9 @@ async function main() {
     fs.writeFileSync(opts.json, `${JSON.stringify(result, null, 2)}\n`);
     log(`wrote ${opts.json}`);
     if (warnings.length > 0) {
-      process.stderr.write(`bench: ${warnings.length} answer check(s) failed (wrong run or row counts, see above); the figures measure a wrong result\n`);
+      process.stderr.write(
+        `bench: ${warnings.length} answer check(s) failed (wrong run or row counts, see above); the figures measure a wrong result\n`,
+      );
       return 1;
     }
     return 0;
@@ -430,7 +505,10 @@ async function main() {
 /** `runs ui --port 0` until its page answers; the time is from spawn to the first 200 for `/`. */
 async function startUi(root, db) {
   const t0 = performance.now();
-  const proc = spawn(process.execPath, [BIN, '--root', root, '--db', db, 'ui', '--port', '0'], { cwd: PROJECT, stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(process.execPath, [BIN, '--root', root, '--db', db, 'ui', '--port', '0'], {
+    cwd: PROJECT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let err = '';
   const closed = new Promise((r) => proc.on('close', (code) => r(code)));
   const url = await new Promise((resolve, reject) => {
@@ -525,7 +603,16 @@ async function uiFigures({ opts, tree, work, oursDb, figures, checks, ours }) {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
     viewport: { width: 1280, height: 900 },
   });
   const ui = await startUi(drawRoot, drawDb);
@@ -551,9 +638,17 @@ async function uiFigures({ opts, tree, work, oursDb, figures, checks, ours }) {
         return { train, valSeries: val };
       });
       if (k === 0) {
-        checks.ui_draw = { runs: ids.length, expected_runs: n, train_points: drawn.train, expected_train_points: n * 1000, val_series: drawn.valSeries };
+        checks.ui_draw = {
+          runs: ids.length,
+          expected_runs: n,
+          train_points: drawn.train,
+          expected_train_points: n * 1000,
+          val_series: drawn.valSeries,
+        };
         if (ids.length !== n || drawn.train !== n * 1000 || drawn.valSeries !== n) {
-          warn(`page drew ${drawn.train} train points of ${ids.length} runs (${drawn.valSeries} val series), expected ${n * 1000} of ${n}`);
+          warn(
+            `page drew ${drawn.train} train points of ${ids.length} runs (${drawn.valSeries} val series), expected ${n * 1000} of ${n}`,
+          );
         }
         continue;
       }
@@ -644,7 +739,8 @@ function table(figures) {
     ]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  const line = (r) => `| ${r.map((cell, c) => (c === 0 || c >= 4 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' | ')} |`;
+  const line = (r) =>
+    `| ${r.map((cell, c) => (c === 0 || c >= 4 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' | ')} |`;
   const sep = `|${widths.map((w, c) => (c === 0 || c >= 4 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
   return `${[line(rows[0]), sep, ...rows.slice(1).map(line)].join('\n')}\n`;
 }

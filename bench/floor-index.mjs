@@ -16,7 +16,8 @@ if (!root || !dbPath) {
   process.exit(2);
 }
 
-const TRAIN = /^Iter (\d+): Train loss ([^,]+), Learning Rate ([^,]+), It\/sec ([^,]+), Tokens\/sec ([^,]+), Trained Tokens ([^,]+), Peak mem ([^ ]+) GB/;
+const TRAIN =
+  /^Iter (\d+): Train loss ([^,]+), Learning Rate ([^,]+), It\/sec ([^,]+), Tokens\/sec ([^,]+), Trained Tokens ([^,]+), Peak mem ([^ ]+) GB/;
 const VAL = /^Iter (\d+): Val loss ([^,]+), Val took ([^s]+)s/;
 
 const db = new Database(dbPath);
@@ -47,7 +48,20 @@ function parser(runId) {
     if (iter < lastIter) segment++;
     lastIter = iter;
     if (split === 'train') {
-      insert.run(runId, seq++, segment, iter, split, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), Number(m[7]), null);
+      insert.run(
+        runId,
+        seq++,
+        segment,
+        iter,
+        split,
+        Number(m[2]),
+        Number(m[3]),
+        Number(m[4]),
+        Number(m[5]),
+        Number(m[6]),
+        Number(m[7]),
+        null,
+      );
     } else {
       insert.run(runId, seq++, segment, iter, split, Number(m[2]), null, null, null, null, null, Number(m[3]));
     }

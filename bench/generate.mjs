@@ -129,7 +129,11 @@ function runSpec(i) {
     index: i,
     id: runId(i),
     startedAt: startDate(i).toISOString(),
-    gitSha: Array.from({ length: 5 }, () => Math.floor(rnd() * 0x100000000).toString(16).padStart(8, '0')).join(''),
+    gitSha: Array.from({ length: 5 }, () =>
+      Math.floor(rnd() * 0x100000000)
+        .toString(16)
+        .padStart(8, '0'),
+    ).join(''),
     data: pick(DATASETS),
     model,
     rank,
@@ -207,7 +211,11 @@ function adapterConfig(s) {
     train: true,
     val_batches: 25,
   };
-  const sorted = Object.fromEntries(Object.keys(args).sort().map((k) => [k, args[k]]));
+  const sorted = Object.fromEntries(
+    Object.keys(args)
+      .sort()
+      .map((k) => [k, args[k]]),
+  );
   return pyJson(sorted, 4);
 }
 
@@ -256,7 +264,8 @@ class Trainer {
     // are multiples of it).
     const its = [];
     if (from < 1 && to >= 1) its.push(1);
-    for (let it = (Math.floor(from / STEPS_PER_REPORT) + 1) * STEPS_PER_REPORT; it <= to; it += STEPS_PER_REPORT) its.push(it);
+    for (let it = (Math.floor(from / STEPS_PER_REPORT) + 1) * STEPS_PER_REPORT; it <= to; it += STEPS_PER_REPORT)
+      its.push(it);
     const c = this.counts;
     for (const it of its) {
       if (it === 1 || it % STEPS_PER_EVAL === 0) {
@@ -342,7 +351,11 @@ export function appendTrainLines(logFile, count, seed = 1) {
     let mem = 5;
     let loss = 1;
     for (const m of tail.matchAll(/Iter (\d+): /g)) lastIter = Math.max(lastIter, Number(m[1]));
-    const lastTrain = [...tail.matchAll(/Iter \d+: Train loss ([\d.]+), Learning Rate ([\d.e+-]+), .*Trained Tokens (\d+), Peak mem ([\d.]+) GB/g)].pop();
+    const lastTrain = [
+      ...tail.matchAll(
+        /Iter \d+: Train loss ([\d.]+), Learning Rate ([\d.e+-]+), .*Trained Tokens (\d+), Peak mem ([\d.]+) GB/g,
+      ),
+    ].pop();
     if (lastTrain) {
       loss = Number(lastTrain[1]);
       lr = Number(lastTrain[2]);
@@ -427,7 +440,16 @@ export function ensureBigLogTree({ mb = 1024, cacheDir = cacheRoot() } = {}) {
     fs.writeFileSync(path.join(tmp, EXPECTED), `${JSON.stringify({ runs: 1, ...counts })}\n`);
   });
   const log = path.join(dir, 'runs', id, 'train.log');
-  return { dir, root: path.join(dir, 'runs'), id, log, bytes: fs.statSync(log).size, expected: readExpected(dir), generated, seconds };
+  return {
+    dir,
+    root: path.join(dir, 'runs'),
+    id,
+    log,
+    bytes: fs.statSync(log).size,
+    expected: readExpected(dir),
+    generated,
+    seconds,
+  };
 }
 
 const EXPECTED = 'expected.json';

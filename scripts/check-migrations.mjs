@@ -9,7 +9,12 @@ import path from 'node:path';
 
 const TARGETS = [
   { folder: 'migrations', config: 'drizzle.config.ts', schema: 'src/db/schema.ts', generate: 'db:generate' },
-  { folder: 'migrations-pg', config: 'drizzle-pg.config.ts', schema: 'src/db/team-schema.ts', generate: 'db:generate:pg' },
+  {
+    folder: 'migrations-pg',
+    config: 'drizzle-pg.config.ts',
+    schema: 'src/db/team-schema.ts',
+    generate: 'db:generate:pg',
+  },
 ];
 
 const listing = (dir) =>

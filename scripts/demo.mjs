@@ -15,7 +15,10 @@ const runs = (args, env = {}) =>
 
 fs.rmSync(root, { recursive: true, force: true });
 fs.mkdirSync(root, { recursive: true });
-fs.writeFileSync(`${root}/lora.yaml`, 'model: mlx-community/Qwen3-0.6B-4bit\niters: 1000\nbatch_size: 4\nlora_parameters: {rank: 8, scale: 20.0, dropout: 0.0}\n');
+fs.writeFileSync(
+  `${root}/lora.yaml`,
+  'model: mlx-community/Qwen3-0.6B-4bit\niters: 1000\nbatch_size: 4\nlora_parameters: {rank: 8, scale: 20.0, dropout: 0.0}\n',
+);
 const trainer = `node ${JSON.stringify(repo('tests/helpers/fake-trainer.mjs'))}`;
 console.error('--- runs train (stand-in trainer replaying a 1000-iteration mlx_lm 0.31 log)');
 runs(['train', '--trainer', trainer, '--config', `${root}/lora.yaml`, '--tag', 'demo', '--', '--iters', '1000'], {

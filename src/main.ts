@@ -61,7 +61,11 @@ function fail(io: Io, message: string, code: number): number {
 function describeEnvironmentError(outer: unknown): string | null {
   // drizzle wraps SQLite's error (DrizzleError "Failed to run the query …", cause: SqliteError).
   let err = outer;
-  for (let i = 0; i < 5 && typeof (err as { code?: unknown })?.code !== 'string' && (err as { cause?: unknown })?.cause; i++) {
+  for (
+    let i = 0;
+    i < 5 && typeof (err as { code?: unknown })?.code !== 'string' && (err as { cause?: unknown })?.cause;
+    i++
+  ) {
     err = (err as { cause: unknown }).cause;
   }
   const code = (err as { code?: unknown })?.code;
@@ -70,14 +74,19 @@ function describeEnvironmentError(outer: unknown): string | null {
   if (code.startsWith('SQLITE_')) {
     // Extended codes (SQLITE_IOERR_WRITE, SQLITE_READONLY_DBMOVED, …) share their base's fix.
     const is = (base: string) => code === base || code.startsWith(`${base}_`);
-    const fix =
-      is('SQLITE_FULL') ? 'the disk is full: free some space and try again (nothing was lost; the run folders are the truth)'
-      : is('SQLITE_READONLY') || is('SQLITE_PERM') ? 'the index cannot be written: check its permissions, or pass --db PATH (or set RUNS_DB) to a file on a writable disk'
-      : is('SQLITE_BUSY') || is('SQLITE_LOCKED') ? 'another runs command holds the index; try again when it is done'
-      : is('SQLITE_CANTOPEN') ? 'the index cannot be opened: check that its folder exists and can be written, or pass --db PATH'
-      : is('SQLITE_IOERR') ? 'the disk reported an I/O error: check the disk and its free space, then try again'
-      : is('SQLITE_CORRUPT') || is('SQLITE_NOTADB') ? 'the index is damaged: run `runs index --rebuild` (the run folders are the truth)'
-      : 'try again; if it persists, run `runs index --rebuild` (the run folders are the truth)';
+    const fix = is('SQLITE_FULL')
+      ? 'the disk is full: free some space and try again (nothing was lost; the run folders are the truth)'
+      : is('SQLITE_READONLY') || is('SQLITE_PERM')
+        ? 'the index cannot be written: check its permissions, or pass --db PATH (or set RUNS_DB) to a file on a writable disk'
+        : is('SQLITE_BUSY') || is('SQLITE_LOCKED')
+          ? 'another runs command holds the index; try again when it is done'
+          : is('SQLITE_CANTOPEN')
+            ? 'the index cannot be opened: check that its folder exists and can be written, or pass --db PATH'
+            : is('SQLITE_IOERR')
+              ? 'the disk reported an I/O error: check the disk and its free space, then try again'
+              : is('SQLITE_CORRUPT') || is('SQLITE_NOTADB')
+                ? 'the index is damaged: run `runs index --rebuild` (the run folders are the truth)'
+                : 'try again; if it persists, run `runs index --rebuild` (the run folders are the truth)';
     return `the index database failed: ${message} (${code}); ${fix}`;
   }
   const fsFix: Record<string, string> = {
@@ -161,7 +170,10 @@ export function createContext(
     teamDatabase() {
       team ??= (async () => {
         const url = globals.teamDb ?? env.RUNS_TEAM_DB;
-        if (!url) throw new UsageError('no team database: set RUNS_TEAM_DB=postgres://user:password@host/db or pass --team-db URL');
+        if (!url)
+          throw new UsageError(
+            'no team database: set RUNS_TEAM_DB=postgres://user:password@host/db or pass --team-db URL',
+          );
         const { openTeam } = await import('./db/index.js');
         return openTeam(url);
       })();

@@ -14,8 +14,13 @@ const words = (list: readonly string[]) => list.join(' ');
 
 function bashFunction(spec: CompletionSpec): string {
   const flagCases = spec.commands.map((c) => `      ${c.name}) opts="${words(c.flags)}" ;;`).join('\n');
-  const valueCases = Object.entries(spec.values).map(([flag, vs]) => `    ${flag}) COMPREPLY=($(compgen -W "${words(vs)}" -- "$cur")); return ;;`).join('\n');
-  const runCommands = spec.commands.filter((c) => c.takesRuns).map((c) => c.name).join('|');
+  const valueCases = Object.entries(spec.values)
+    .map(([flag, vs]) => `    ${flag}) COMPREPLY=($(compgen -W "${words(vs)}" -- "$cur")); return ;;`)
+    .join('\n');
+  const runCommands = spec.commands
+    .filter((c) => c.takesRuns)
+    .map((c) => c.name)
+    .join('|');
   return `_runs_complete() {
   local cur prev cmd opts
   cur="\${COMP_WORDS[COMP_CWORD]}"
@@ -44,20 +49,29 @@ ${flagCases}
 }
 
 export function completionScript(shell: Shell, spec: CompletionSpec): string {
-  if (shell === 'bash') return `# runs completion for bash: eval "$(runs completion bash)" (e.g. in ~/.bashrc)\n${bashFunction(spec)}\ncomplete -F _runs_complete runs\n`;
+  if (shell === 'bash')
+    return `# runs completion for bash: eval "$(runs completion bash)" (e.g. in ~/.bashrc)\n${bashFunction(spec)}\ncomplete -F _runs_complete runs\n`;
   if (shell === 'zsh') {
     // zsh runs the same function through its bash-completion layer.
     return `# runs completion for zsh: eval "$(runs completion zsh)" (e.g. in ~/.zshrc)\nautoload -U +X bashcompinit && bashcompinit\n${bashFunction(spec)}\ncomplete -F _runs_complete runs\n`;
   }
-  const lines = ['# runs completion for fish: runs completion fish > ~/.config/fish/completions/runs.fish', 'complete -c runs -f'];
+  const lines = [
+    '# runs completion for fish: runs completion fish > ~/.config/fish/completions/runs.fish',
+    'complete -c runs -f',
+  ];
   lines.push(`complete -c runs -n __fish_use_subcommand -a "${words(spec.commands.map((c) => c.name))}"`);
   for (const c of spec.commands) {
     for (const f of c.flags) {
       const long = f.replace(/^--/, '');
       const values = spec.values[f];
-      lines.push(`complete -c runs -n "__fish_seen_subcommand_from ${c.name}" -l ${long}${values ? ` -x -a "${words(values)}"` : ''}`);
+      lines.push(
+        `complete -c runs -n "__fish_seen_subcommand_from ${c.name}" -l ${long}${values ? ` -x -a "${words(values)}"` : ''}`,
+      );
     }
-    if (c.takesRuns) lines.push(`complete -c runs -n "__fish_seen_subcommand_from ${c.name}" -a "latest (runs completion --ids 2>/dev/null)"`);
+    if (c.takesRuns)
+      lines.push(
+        `complete -c runs -n "__fish_seen_subcommand_from ${c.name}" -a "latest (runs completion --ids 2>/dev/null)"`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -23,7 +23,6 @@ export function parsePositiveInt(value: string): number {
   return n;
 }
 
-
 /** A TCP port, 0 (any free one) to 65535, or commander's usage error (exit 2). */
 export function parsePort(value: string): number {
   const n = Number(value);

@@ -29,27 +29,61 @@ export function printBest(ctx: Context, run: RunRow, format: OutputFormat, asPat
   }
   const json = toRunSummaryJson(run);
   const keys = Object.keys(json) as (keyof typeof json)[];
-  render([json], keys.map((k) => ({ header: k, key: k, value: (r: typeof json) => r[k] })), format, ctx.io.stdout);
+  render(
+    [json],
+    keys.map((k) => ({ header: k, key: k, value: (r: typeof json) => r[k] })),
+    format,
+    ctx.io.stdout,
+  );
 }
 
 const USAGE_COLUMNS: Column<RunUsage>[] = [
   { header: 'id', key: 'id', value: (r) => r.id },
   { header: 'status', key: 'status', value: (r) => r.status },
   { header: 'ckpts', key: 'checkpoint_files', value: (r) => r.checkpoint_files },
-  { header: 'checkpoints', key: 'checkpoints_bytes', value: (r) => r.checkpoints_bytes, display: (r) => formatBytes(r.checkpoints_bytes), align: 'right' },
-  { header: 'log', key: 'log_bytes', value: (r) => r.log_bytes, display: (r) => formatBytes(r.log_bytes), align: 'right' },
-  { header: 'other', key: 'other_bytes', value: (r) => r.other_bytes, display: (r) => formatBytes(r.other_bytes), align: 'right' },
-  { header: 'total', key: 'total_bytes', value: (r) => r.total_bytes, display: (r) => formatBytes(r.total_bytes), align: 'right' },
+  {
+    header: 'checkpoints',
+    key: 'checkpoints_bytes',
+    value: (r) => r.checkpoints_bytes,
+    display: (r) => formatBytes(r.checkpoints_bytes),
+    align: 'right',
+  },
+  {
+    header: 'log',
+    key: 'log_bytes',
+    value: (r) => r.log_bytes,
+    display: (r) => formatBytes(r.log_bytes),
+    align: 'right',
+  },
+  {
+    header: 'other',
+    key: 'other_bytes',
+    value: (r) => r.other_bytes,
+    display: (r) => formatBytes(r.other_bytes),
+    align: 'right',
+  },
+  {
+    header: 'total',
+    key: 'total_bytes',
+    value: (r) => r.total_bytes,
+    display: (r) => formatBytes(r.total_bytes),
+    align: 'right',
+  },
 ];
 
 export function printDiskUsage(ctx: Context, rows: RunUsage[], format: OutputFormat): void {
   if (format !== 'table') return render(rows, USAGE_COLUMNS, format, ctx.io.stdout);
   if (rows.length === 0) return ctx.notice('no runs yet: nothing uses any space');
-  const sum = (k: 'checkpoint_files' | 'checkpoints_bytes' | 'log_bytes' | 'other_bytes' | 'total_bytes') => rows.reduce((a, r) => a + r[k], 0);
+  const sum = (k: 'checkpoint_files' | 'checkpoints_bytes' | 'log_bytes' | 'other_bytes' | 'total_bytes') =>
+    rows.reduce((a, r) => a + r[k], 0);
   const total: RunUsage = {
-    id: `total (${rows.length} run${rows.length === 1 ? '' : 's'})`, status: '',
-    checkpoint_files: sum('checkpoint_files'), checkpoints_bytes: sum('checkpoints_bytes'),
-    log_bytes: sum('log_bytes'), other_bytes: sum('other_bytes'), total_bytes: sum('total_bytes'),
+    id: `total (${rows.length} run${rows.length === 1 ? '' : 's'})`,
+    status: '',
+    checkpoint_files: sum('checkpoint_files'),
+    checkpoints_bytes: sum('checkpoints_bytes'),
+    log_bytes: sum('log_bytes'),
+    other_bytes: sum('other_bytes'),
+    total_bytes: sum('total_bytes'),
   };
   render([...rows, total], USAGE_COLUMNS, format, ctx.io.stdout);
 }
@@ -75,12 +109,13 @@ export function printComparison(ctx: Context, c: RunComparison, format: OutputFo
       continue;
     }
     const cell = (v: unknown, isBest: boolean) =>
-      (section === 'metric' ? (typeof v === 'number' ? formatNumber(v) : displayValue(v)) : displaySetting(v)) + (isBest ? ' *' : '');
+      (section === 'metric' ? (typeof v === 'number' ? formatNumber(v) : displayValue(v)) : displaySetting(v)) +
+      (isBest ? ' *' : '');
     blocks.push(
       tableText(
         [section, ...ids],
         rows.map((r) => [r.key, ...r.values.map((v, i) => cell(v, r.best === i))]),
-        [ 'left', ...ids.map(() => (section === 'metric' ? ('right' as const) : ('left' as const)))],
+        ['left', ...ids.map(() => (section === 'metric' ? ('right' as const) : ('left' as const)))],
       ),
     );
   }
@@ -92,7 +127,13 @@ export function printTrash(ctx: Context, rows: TrashedRun[], format: OutputForma
   const columns: Column<TrashedRun>[] = [
     { header: 'id', key: 'id', value: (r) => r.id },
     { header: 'status', key: 'status', value: (r) => r.status },
-    { header: 'size', key: 'total_bytes', value: (r) => r.total_bytes, display: (r) => formatBytes(r.total_bytes), align: 'right' },
+    {
+      header: 'size',
+      key: 'total_bytes',
+      value: (r) => r.total_bytes,
+      display: (r) => formatBytes(r.total_bytes),
+      align: 'right',
+    },
     { header: 'path', key: 'path', value: (r) => r.path },
   ];
   if (format === 'table' && rows.length === 0) return ctx.notice('the trash is empty');

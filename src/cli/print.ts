@@ -17,7 +17,16 @@ import type { MetricDelta } from '../core/diff.js';
 import { escapeControlChars } from '../core/terminal-text.js';
 import { renderChart, type Series } from './chart.js';
 import type { OutputFormat } from './options.js';
-import { displaySetting, displayValue, formatNumber, keyValueText, render, renderStream, tableText, type Column } from './render.js';
+import {
+  displaySetting,
+  displayValue,
+  formatNumber,
+  keyValueText,
+  render,
+  renderStream,
+  tableText,
+  type Column,
+} from './render.js';
 
 function useColour(ctx: Context): boolean {
   return Boolean(ctx.io.stdout.isTTY) && ctx.env.NO_COLOR === undefined;
@@ -26,7 +35,9 @@ function useColour(ctx: Context): boolean {
 const ANSI = ['\x1b[36m', '\x1b[33m', '\x1b[35m', '\x1b[32m', '\x1b[34m', '\x1b[31m'];
 
 function painter(ctx: Context) {
-  return useColour(ctx) ? (text: string, i: number) => `${ANSI[i % ANSI.length]}${text}\x1b[0m` : (text: string) => text;
+  return useColour(ctx)
+    ? (text: string, i: number) => `${ANSI[i % ANSI.length]}${text}\x1b[0m`
+    : (text: string) => text;
 }
 
 function terminalWidth(ctx: Context): number {
@@ -71,14 +82,17 @@ function listColumns(modelWidth: number, compact: boolean): Column<RunListItem>[
       value: (r) => r.row.iters,
       // A running run shows how far it got.
       display: (r) =>
-        r.row.status === 'running' && r.row.iters ? `${r.row.last_iter ?? 0}/${r.row.iters}` : displayValue(r.row.iters ?? r.row.last_iter),
+        r.row.status === 'running' && r.row.iters
+          ? `${r.row.last_iter ?? 0}/${r.row.iters}`
+          : displayValue(r.row.iters ?? r.row.last_iter),
       align: 'right',
     },
     {
       header: compact ? 'best val' : 'best val (iter)',
       key: 'best_val_loss',
       value: (r) => r.row.best_val_loss,
-      display: (r) => (r.row.best_val_loss === null ? '-' : `${formatNumber(r.row.best_val_loss)} (${r.row.best_val_iter ?? '?'})`),
+      display: (r) =>
+        r.row.best_val_loss === null ? '-' : `${formatNumber(r.row.best_val_loss)} (${r.row.best_val_iter ?? '?'})`,
       align: 'left',
     },
     {
@@ -102,7 +116,12 @@ function listColumns(modelWidth: number, compact: boolean): Column<RunListItem>[
 function otherColumnsWidth(items: RunListItem[], compact: boolean): number {
   const widest = (header: string, cells: string[]) => Math.max(header.length, ...cells.map((c) => c.length));
   const cols = listColumns(0, compact).filter((c) => c.key !== 'model');
-  const widths = cols.map((c) => widest(c.header, items.map((i) => (c.display ? c.display(i) : displayValue(c.value(i))))));
+  const widths = cols.map((c) =>
+    widest(
+      c.header,
+      items.map((i) => (c.display ? c.display(i) : displayValue(c.value(i)))),
+    ),
+  );
   return widths.reduce((a, b) => a + b, 0) + 2 * cols.length;
 }
 
@@ -141,61 +160,95 @@ export function printRunDetails(ctx: Context, d: RunDetails & { lineage?: Lineag
   }
   if (format === 'csv') {
     // One row per metric record: the run's curves, for spreadsheets.
-    const cols = ['seq', 'segment', 'iter', 'split', 'loss', 'learning_rate', 'it_per_sec', 'tokens_per_sec', 'trained_tokens', 'peak_mem_gb', 'val_time_s'] as const;
-    render(d.metrics, cols.map((c) => ({ header: c, key: c, value: (m: (typeof d.metrics)[number]) => m[c] })), 'csv', out);
+    const cols = [
+      'seq',
+      'segment',
+      'iter',
+      'split',
+      'loss',
+      'learning_rate',
+      'it_per_sec',
+      'tokens_per_sec',
+      'trained_tokens',
+      'peak_mem_gb',
+      'val_time_s',
+    ] as const;
+    render(
+      d.metrics,
+      cols.map((c) => ({ header: c, key: c, value: (m: (typeof d.metrics)[number]) => m[c] })),
+      'csv',
+      out,
+    );
     return;
   }
   const r = d.run;
   const section = (title: string) => out.write(`\n${title}\n`);
   out.write(`run ${escapeControlChars(r.id)}  (${r.status})\n`);
-  out.write(`${keyValueText([
-    ['path', r.path],
-    ['model', r.model ?? '-'],
-    ['data', r.data_dir ?? '-'],
-    ['started', r.started_at ?? '-'],
-    ['finished', r.finished_at ?? '-'],
-    ['duration', formatDuration(r.duration_s)],
-    ['exit', r.signal ? `signal ${r.signal}` : displayValue(r.exit_code)],
-    ['git', r.git_sha ? `${r.git_sha.slice(0, 12)}${r.git_dirty ? ' (dirty)' : ''}` : '-'],
-    ['host', r.host ?? '-'],
-    ['tags', parseTags(r.tags).join(', ') || '-'],
-    ['note', r.note ?? '-'],
-    ['log format', r.log_format ?? '-'],
-  ])}\n`);
+  out.write(
+    `${keyValueText([
+      ['path', r.path],
+      ['model', r.model ?? '-'],
+      ['data', r.data_dir ?? '-'],
+      ['started', r.started_at ?? '-'],
+      ['finished', r.finished_at ?? '-'],
+      ['duration', formatDuration(r.duration_s)],
+      ['exit', r.signal ? `signal ${r.signal}` : displayValue(r.exit_code)],
+      ['git', r.git_sha ? `${r.git_sha.slice(0, 12)}${r.git_dirty ? ' (dirty)' : ''}` : '-'],
+      ['host', r.host ?? '-'],
+      ['tags', parseTags(r.tags).join(', ') || '-'],
+      ['note', r.note ?? '-'],
+      ['log format', r.log_format ?? '-'],
+    ])}\n`,
+  );
   section('summary');
-  out.write(`${keyValueText([
-    ['iterations', r.iters ? `${r.last_iter ?? 0} of ${r.iters}` : displayValue(r.last_iter)],
-    ['best val loss', r.best_val_loss === null ? '-' : `${formatNumber(r.best_val_loss)} @ ${r.best_val_iter}`],
-    ['final val loss', formatNumber(r.final_val_loss)],
-    ['final train loss', formatNumber(r.final_train_loss)],
-    ['test loss / ppl', r.test_loss === null ? '-' : `${formatNumber(r.test_loss)} / ${formatNumber(r.test_ppl)}`],
-    ['tokens/sec (mean)', r.tokens_per_sec === null ? '-' : r.tokens_per_sec.toFixed(1)],
-    ['trained tokens', displayValue(r.trained_tokens)],
-    ['peak memory', r.peak_mem_gb === null ? '-' : `${formatNumber(r.peak_mem_gb)} GB`],
-    ['trainable params', r.trainable_params_m === null ? '-' : `${r.trainable_params_m}M of ${r.total_params_m ?? '?'}M`],
-  ])}\n`);
+  out.write(
+    `${keyValueText([
+      ['iterations', r.iters ? `${r.last_iter ?? 0} of ${r.iters}` : displayValue(r.last_iter)],
+      ['best val loss', r.best_val_loss === null ? '-' : `${formatNumber(r.best_val_loss)} @ ${r.best_val_iter}`],
+      ['final val loss', formatNumber(r.final_val_loss)],
+      ['final train loss', formatNumber(r.final_train_loss)],
+      ['test loss / ppl', r.test_loss === null ? '-' : `${formatNumber(r.test_loss)} / ${formatNumber(r.test_ppl)}`],
+      ['tokens/sec (mean)', r.tokens_per_sec === null ? '-' : r.tokens_per_sec.toFixed(1)],
+      ['trained tokens', displayValue(r.trained_tokens)],
+      ['peak memory', r.peak_mem_gb === null ? '-' : `${formatNumber(r.peak_mem_gb)} GB`],
+      [
+        'trainable params',
+        r.trainable_params_m === null ? '-' : `${r.trainable_params_m}M of ${r.total_params_m ?? '?'}M`,
+      ],
+    ])}\n`,
+  );
   if (d.params.length) {
     section('config');
     out.write(`${keyValueText(d.params.map(([k, v]) => [k, displaySetting(v)]))}\n`);
   }
   section(`checkpoints (${d.checkpoints.length})`);
   if (d.checkpoints.length) {
-    out.write(`${tableText(
-      ['iter', 'val loss', 'file', ''],
-      d.checkpoints.map((c) => [String(c.iter), formatNumber(c.val_loss), c.file ?? '-', c.best ? '← best' : '']),
-      ['right', 'right', 'left', 'left'],
-    )}\n`);
+    out.write(
+      `${tableText(
+        ['iter', 'val loss', 'file', ''],
+        d.checkpoints.map((c) => [String(c.iter), formatNumber(c.val_loss), c.file ?? '-', c.best ? '← best' : '']),
+        ['right', 'right', 'left', 'left'],
+      )}\n`,
+    );
   } else out.write('-\n');
   // A resumed run: one continued curve with the runs it continues.
   const joined = (split: 'train' | 'val') =>
-    joinCurves((d.lineage ?? [{ id: d.run.id, metrics: d.metrics, shift: 0, upTo: null }]).map((p) => ({ points: curve(p.metrics, split, 'loss'), shift: p.shift, upTo: p.upTo })));
+    joinCurves(
+      (d.lineage ?? [{ id: d.run.id, metrics: d.metrics, shift: 0, upTo: null }]).map((p) => ({
+        points: curve(p.metrics, split, 'loss'),
+        shift: p.shift,
+        upTo: p.upTo,
+      })),
+    );
   const series: Series[] = [
     { label: 'train', points: joined('train') },
     { label: 'val', points: joined('val') },
   ].filter((s) => s.points.length > 0);
   if (series.length) {
     section('loss');
-    out.write(`${renderChart(series, { width: Math.min(terminalWidth(ctx), 100), height: 12, paint: painter(ctx), xLabel: 'iter' }).join('\n')}\n`);
+    out.write(
+      `${renderChart(series, { width: Math.min(terminalWidth(ctx), 100), height: 12, paint: painter(ctx), xLabel: 'iter' }).join('\n')}\n`,
+    );
   }
 }
 
@@ -209,27 +262,61 @@ export function printRunDiff(ctx: Context, d: RunDiff, format: OutputFormat): vo
   const out = ctx.io.stdout;
   for (const n of d.notes) ctx.notice(`note: ${n}`); // stderr, whatever the format
   const rows = [
-    ...d.config.map((c) => ({ section: 'config', key: c.key, a: c.a, b: c.b, delta: null as number | null, verdict: null as string | null })),
+    ...d.config.map((c) => ({
+      section: 'config',
+      key: c.key,
+      a: c.a,
+      b: c.b,
+      delta: null as number | null,
+      verdict: null as string | null,
+    })),
     ...d.metadata.map((c) => ({ section: 'metadata', key: c.key, a: c.a, b: c.b, delta: null, verdict: null })),
-    ...[...d.metrics, ...d.valLoss].map((m) => ({ section: 'metric', key: m.metric, a: m.a as unknown, b: m.b as unknown, delta: m.delta, verdict: m.verdict as string | null })),
+    ...[...d.metrics, ...d.valLoss].map((m) => ({
+      section: 'metric',
+      key: m.metric,
+      a: m.a as unknown,
+      b: m.b as unknown,
+      delta: m.delta,
+      verdict: m.verdict as string | null,
+    })),
   ];
   if (format !== 'table') {
-    render(rows, ['section', 'key', 'a', 'b', 'delta', 'verdict'].map((k) => ({ header: k, key: k, value: (r: (typeof rows)[number]) => r[k as keyof typeof r] })), format, out);
+    render(
+      rows,
+      ['section', 'key', 'a', 'b', 'delta', 'verdict'].map((k) => ({
+        header: k,
+        key: k,
+        value: (r: (typeof rows)[number]) => r[k as keyof typeof r],
+      })),
+      format,
+      out,
+    );
     return;
   }
   const blocks: string[] = [];
   blocks.push(
     d.config.length
-      ? tableText(['config', d.a.id, d.b.id], d.config.map((c) => [c.key, displaySetting(c.a), displaySetting(c.b)]))
+      ? tableText(
+          ['config', d.a.id, d.b.id],
+          d.config.map((c) => [c.key, displaySetting(c.a), displaySetting(c.b)]),
+        )
       : 'config: no differences',
   );
-  if (d.metadata.length) blocks.push(tableText(['metadata', d.a.id, d.b.id], d.metadata.map((c) => [c.key, displaySetting(c.a), displaySetting(c.b)])));
+  if (d.metadata.length)
+    blocks.push(
+      tableText(
+        ['metadata', d.a.id, d.b.id],
+        d.metadata.map((c) => [c.key, displaySetting(c.a), displaySetting(c.b)]),
+      ),
+    );
   const metricRows = [...d.metrics.filter((m) => m.a !== null || m.b !== null), ...d.valLoss];
-  blocks.push(tableText(
-    ['metric', 'a', 'b', 'delta'],
-    metricRows.map((m) => [m.metric, formatNumber(m.a), formatNumber(m.b), verdictText(m)]),
-    ['left', 'right', 'right', 'left'],
-  ));
+  blocks.push(
+    tableText(
+      ['metric', 'a', 'b', 'delta'],
+      metricRows.map((m) => [m.metric, formatNumber(m.a), formatNumber(m.b), verdictText(m)]),
+      ['left', 'right', 'right', 'left'],
+    ),
+  );
   out.write(`${blocks.join('\n\n')}\n`);
 }
 
@@ -244,28 +331,49 @@ export async function printSqlResult(ctx: Context, r: SqlRows, format: OutputFor
 export function printPlot(ctx: Context, p: PlotData, format: OutputFormat = 'table'): void {
   if (format !== 'table') {
     // One row per point: a resumed run's points continue its parent's (iter = steps trained).
-    const rows = p.series.flatMap((s) => s.points.map((pt) => ({ run_id: s.runId, split: s.split, iter: pt.x, value: pt.y })));
+    const rows = p.series.flatMap((s) =>
+      s.points.map((pt) => ({ run_id: s.runId, split: s.split, iter: pt.x, value: pt.y })),
+    );
     type Row = (typeof rows)[number];
     const keys = ['run_id', 'split', 'iter', 'value'] as const;
-    render(rows, keys.map((k) => ({ header: k === 'value' ? p.metric : k, key: k === 'value' ? p.metric : k, value: (r: Row) => r[k] })), format, ctx.io.stdout);
+    render(
+      rows,
+      keys.map((k) => ({
+        header: k === 'value' ? p.metric : k,
+        key: k === 'value' ? p.metric : k,
+        value: (r: Row) => r[k],
+      })),
+      format,
+      ctx.io.stdout,
+    );
     return;
   }
   const series: Series[] = p.series
     .filter((s) => s.points.length > 0)
-    .map((s) => ({ label: p.series.some((o) => o.runId === s.runId && o.split !== s.split) ? `${s.runId} ${s.split}` : s.runId, points: s.points }));
+    .map((s) => ({
+      label: p.series.some((o) => o.runId === s.runId && o.split !== s.split) ? `${s.runId} ${s.split}` : s.runId,
+      points: s.points,
+    }));
   if (series.length === 0) {
     ctx.notice(`nothing to plot: no ${p.metric} values in ${[...new Set(p.series.map((s) => s.runId))].join(', ')}`);
     return;
   }
   const width = p.width ?? terminalWidth(ctx);
   const height = p.height ?? 16;
-  ctx.io.stdout.write(`${renderChart(series, { width, height, paint: painter(ctx), yLabel: p.metric, xLabel: 'iter' }).join('\n')}\n`);
+  ctx.io.stdout.write(
+    `${renderChart(series, { width, height, paint: painter(ctx), yLabel: p.metric, xLabel: 'iter' }).join('\n')}\n`,
+  );
 }
 
 /** `pushed 214 runs from mbp-anna (3 new, 1 grown, 210 unchanged), 41,200 metric rows in 1.1s` */
 export function printPushReport(ctx: Context, r: PushReport): void {
   for (const w of r.warnings) ctx.notice(`warning: ${w}`);
-  const parts = [`${r.new} new`, `${r.grown} grown`, ...(r.updated ? [`${r.updated} updated`] : []), `${r.unchanged} unchanged`];
+  const parts = [
+    `${r.new} new`,
+    `${r.grown} grown`,
+    ...(r.updated ? [`${r.updated} updated`] : []),
+    `${r.unchanged} unchanged`,
+  ];
   ctx.notice(
     `pushed ${r.total.toLocaleString('en-US')} runs from ${r.host} (${parts.join(', ')}), ` +
       `${r.metricRows.toLocaleString('en-US')} metric rows in ${r.seconds.toFixed(1)}s`,

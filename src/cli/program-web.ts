@@ -23,10 +23,17 @@ export function addWebCommands(program: Command, ctx: Context, example: (text: s
     .argument('[runs...]', 'runs to include (default: every run, or those --where selects)')
     .option('--where <expr>', `filter on runs columns, e.g. "model like '%Qwen%'"`)
     .requiredOption('-o, --output <file>', 'the HTML file to write')
-    .addHelpText('after', example(`runs report --where "model like '%Qwen%'" -o qwen-runs.html\nruns report latest~1 latest -o last-two.html`))
+    .addHelpText(
+      'after',
+      example(
+        `runs report --where "model like '%Qwen%'" -o qwen-runs.html\nruns report latest~1 latest -o last-two.html`,
+      ),
+    )
     .action(async (refs: string[], opts) => {
       const { writeReport } = await import('../commands/report.js');
       const r = await writeReport(ctx, refs, opts);
-      ctx.notice(`wrote ${r.file} (${r.runs} runs, ${(r.bytes / 1024 / 1024).toFixed(1)} MB): open it in any browser, no network needed`);
+      ctx.notice(
+        `wrote ${r.file} (${r.runs} runs, ${(r.bytes / 1024 / 1024).toFixed(1)} MB): open it in any browser, no network needed`,
+      );
     });
 }

@@ -13,7 +13,11 @@ export function addWorkflowCommands(program: Command, ctx: Context, example: (te
     program
       .command('best')
       .description('print the id (or folder) of the best run, for scripts')
-      .addOption(new Option('--by <key>', 'what "best" means: lowest loss, highest tokens_per_sec, newest started, …').choices(SORT_KEYS).default('val_loss'))
+      .addOption(
+        new Option('--by <key>', 'what "best" means: lowest loss, highest tokens_per_sec, newest started, …')
+          .choices(SORT_KEYS)
+          .default('val_loss'),
+      )
       .option('--where <expr>', `only runs matching this filter on runs columns, e.g. "lora_rank >= 16"`)
       .addOption(new Option('--status <status>', 'only runs with this status').choices(RUN_STATUSES))
       .option('--path', 'print the absolute run folder instead of the id'),
@@ -64,7 +68,10 @@ runs best --path    # e.g. mlx_lm.fuse --adapter-path "$(runs best --path)/adapt
       .argument('<runs...>', 'two or more runs')
       .option('--all', 'show every config and metadata key, not only the ones that differ'),
   )
-    .addHelpText('after', example('runs compare latest~2 latest~1 latest\nruns compare 2026-11-28 2026-11-29_09 --json'))
+    .addHelpText(
+      'after',
+      example('runs compare latest~2 latest~1 latest\nruns compare 2026-11-28 2026-11-29_09 --json'),
+    )
     .action(async (refs: string[], opts) => {
       const { compareRuns } = await import('../commands/compare.js');
       const { printComparison } = await import('./print-workflow.js');
@@ -110,7 +117,10 @@ runs best --path    # e.g. mlx_lm.fuse --adapter-path "$(runs best --path)/adapt
         const bytes = formatBytes(trashed.reduce((a, t) => a + t.total_bytes, 0));
         const { askYesNo } = await import('./confirm.js');
         const ok = await askYesNo(ctx, `delete ${trashed.length} trashed run(s) (${bytes}) for good?`);
-        if (ok === null) throw new UsageError(`runs trash --empty deletes ${trashed.length} run(s) for good; pass --yes to confirm (there is no terminal to ask on)`);
+        if (ok === null)
+          throw new UsageError(
+            `runs trash --empty deletes ${trashed.length} run(s) for good; pass --yes to confirm (there is no terminal to ask on)`,
+          );
         if (!ok) return ctx.notice('nothing deleted');
       }
       const r = await emptyTrash(ctx);
@@ -120,13 +130,20 @@ runs best --path    # e.g. mlx_lm.fuse --adapter-path "$(runs best --path)/adapt
   withOutputOptions(
     program
       .command('prune')
-      .description('delete periodic checkpoint files except the ones kept (never adapter_config.json or adapters.safetensors)')
+      .description(
+        'delete periodic checkpoint files except the ones kept (never adapter_config.json or adapters.safetensors)',
+      )
       .argument('[runs...]', 'runs to prune (or --all)')
       .option('--all', 'every run that is not running')
       .option('--keep <list>', 'checkpoints to keep: best, last, iteration numbers, or none', 'best,last')
       .option('--dry-run', 'print what would be deleted and the bytes it would free; delete nothing'),
   )
-    .addHelpText('after', example('runs prune latest --dry-run\nruns prune --all --keep best\nruns prune 2026-11-29_09 --keep best,last,500'))
+    .addHelpText(
+      'after',
+      example(
+        'runs prune latest --dry-run\nruns prune --all --keep best\nruns prune 2026-11-29_09 --keep best,last,500',
+      ),
+    )
     .action(async (refs: string[], opts) => {
       const { pruneRuns } = await import('../commands/prune.js');
       const { printPrune } = await import('./print-workflow.js');
@@ -138,33 +155,55 @@ runs best --path    # e.g. mlx_lm.fuse --adapter-path "$(runs best --path)/adapt
     .description('write a ready adapter folder (adapter_config.json + the chosen weights as adapters.safetensors)')
     .argument('<run>', 'run id, unique id prefix, latest or latest~N')
     .requiredOption('-o, --output <dir>', 'a new (or empty) folder to write')
-    .option('--checkpoint <which>', 'best (saved at the best val iteration), last (periodic), final (adapters.safetensors) or ITER', 'best')
-    .addHelpText('after', example('runs export latest -o ./qwen-sql-adapter\nruns export 2026-11-29_09 --checkpoint 600 -o ./adapter-600'))
+    .option(
+      '--checkpoint <which>',
+      'best (saved at the best val iteration), last (periodic), final (adapters.safetensors) or ITER',
+      'best',
+    )
+    .addHelpText(
+      'after',
+      example('runs export latest -o ./qwen-sql-adapter\nruns export 2026-11-29_09 --checkpoint 600 -o ./adapter-600'),
+    )
     .action(async (ref: string, opts) => {
       const { exportRun } = await import('../commands/export.js');
       const r = await exportRun(ctx, ref, opts);
       if (r.note) ctx.notice(`note: ${r.note}`);
-      ctx.notice(`exported ${r.id} ${r.iter === null ? 'final weights' : `checkpoint ${r.iter}`} to ${r.dir} (mlx_lm.generate --adapter-path ${r.dir})`);
+      ctx.notice(
+        `exported ${r.id} ${r.iter === null ? 'final weights' : `checkpoint ${r.iter}`} to ${r.dir} (mlx_lm.generate --adapter-path ${r.dir})`,
+      );
     });
 
   program
     .command('resume')
-    .description("start a new run that continues from a run's checkpoint (--resume-adapter-file), with its config and arguments")
+    .description(
+      "start a new run that continues from a run's checkpoint (--resume-adapter-file), with its config and arguments",
+    )
     .argument('<run>', 'run id, unique id prefix, latest or latest~N')
     .option('--checkpoint <which>', 'last (default), best (saved at the best val iteration) or ITER', 'last')
     .option('--trainer <cmd>', "trainer command line (default: the run's own)")
-    .option('--tag <tag>', 'tag the new run (repeatable)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    .option('--tag <tag>', 'tag the new run (repeatable)', (v: string, prev: string[] | undefined) => [
+      ...(prev ?? []),
+      v,
+    ])
     .option('--note <text>', 'a note stored with the new run')
     .argument('[trainer-args...]', 'more arguments for the trainer, after -- (they win)')
     .addHelpText('after', example('runs resume latest -- --iters 400\nruns resume 2026-11-29_09 --checkpoint best'))
     .action(async (ref: string, trainerArgs: string[], opts) => {
       const { train } = await import('../commands/train.js');
-      await train(ctx, { trainer: opts.trainer, tag: opts.tag, note: opts.note, trainerArgs, resume: { ref, checkpoint: opts.checkpoint } });
+      await train(ctx, {
+        trainer: opts.trainer,
+        tag: opts.tag,
+        note: opts.note,
+        trainerArgs,
+        resume: { ref, checkpoint: opts.checkpoint },
+      });
     });
 
   program
     .command('test')
-    .description("evaluate a finished run's adapters on the test set; test loss/ppl stored on the run, output in <run>/test.log")
+    .description(
+      "evaluate a finished run's adapters on the test set; test loss/ppl stored on the run, output in <run>/test.log",
+    )
     .argument('<run>', 'run id, unique id prefix, latest or latest~N')
     .option('--trainer <cmd>', "trainer command line (default: the run's own)")
     .argument('[trainer-args...]', 'more arguments for the trainer, after -- (e.g. --test-batches 100)')
@@ -172,7 +211,9 @@ runs best --path    # e.g. mlx_lm.fuse --adapter-path "$(runs best --path)/adapt
     .action(async (ref: string, trainerArgs: string[], opts) => {
       const { testRun } = await import('../commands/test-run.js');
       const r = await testRun(ctx, ref, { trainer: opts.trainer, trainerArgs });
-      ctx.notice(`${r.id}: test loss ${r.test_loss ?? 'nan'}, test ppl ${r.test_ppl ?? 'nan'} (stored; output in ${r.log})`);
+      ctx.notice(
+        `${r.id}: test loss ${r.test_loss ?? 'nan'}, test ppl ${r.test_ppl ?? 'nan'} (stored; output in ${r.log})`,
+      );
     });
 
   program
@@ -180,7 +221,10 @@ runs best --path    # e.g. mlx_lm.fuse --adapter-path "$(runs best --path)/adapt
     .description('print a shell completion script (commands, flags, sort keys, run ids)')
     .addArgument(new Argument('[shell]', 'bash, zsh or fish').choices(SHELLS))
     .addOption(new Option('--ids', 'print the run ids, one per line (what the scripts call)').hideHelp())
-    .addHelpText('after', example('runs completion bash >> ~/.bashrc\nruns completion fish > ~/.config/fish/completions/runs.fish'))
+    .addHelpText(
+      'after',
+      example('runs completion bash >> ~/.bashrc\nruns completion fish > ~/.config/fish/completions/runs.fish'),
+    )
     .action(async (shell: Shell | undefined, opts) => {
       if (opts.ids) {
         const { runIds } = await import('../commands/completion-ids.js');
@@ -189,12 +233,32 @@ runs best --path    # e.g. mlx_lm.fuse --adapter-path "$(runs best --path)/adapt
       }
       if (!shell) throw new UsageError('name the shell: runs completion bash, zsh or fish');
       const { completionScript } = await import('./completion.js');
-      const takesRuns = new Set(['show', 'diff', 'plot', 'tag', 'note', 'du', 'log', 'compare', 'rm', 'prune', 'export', 'resume', 'test', 'report']);
+      const takesRuns = new Set([
+        'show',
+        'diff',
+        'plot',
+        'tag',
+        'note',
+        'du',
+        'log',
+        'compare',
+        'rm',
+        'prune',
+        'export',
+        'resume',
+        'test',
+        'report',
+      ]);
       const commands = program.commands.map((c) => ({
         name: c.name(),
         flags: c.options.filter((o) => !o.hidden && o.long).map((o) => o.long!),
         takesRuns: takesRuns.has(c.name()),
       }));
-      ctx.io.stdout.write(completionScript(shell, { commands, values: { '--sort': SORT_KEYS, '--by': SORT_KEYS, '--status': RUN_STATUSES } }));
+      ctx.io.stdout.write(
+        completionScript(shell, {
+          commands,
+          values: { '--sort': SORT_KEYS, '--by': SORT_KEYS, '--status': RUN_STATUSES },
+        }),
+      );
     });
 }

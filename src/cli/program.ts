@@ -31,7 +31,12 @@ const CREATES_INDEX = new Set(['train', 'index', 'tag', 'note', 'push']);
 const TEAM_COMMANDS = new Set(['list', 'show', 'diff', 'sql', 'plot']);
 
 export function createProgram(
-  ctx: Context & { setGlobalOptions(o: { root?: string; db?: string; team?: boolean; teamDb?: string }, access?: { createRoot: boolean; createIndex: boolean }): void },
+  ctx: Context & {
+    setGlobalOptions(
+      o: { root?: string; db?: string; team?: boolean; teamDb?: string },
+      access?: { createRoot: boolean; createIndex: boolean },
+    ): void;
+  },
 ): Command {
   const program = new Command('runs');
   // Settings the subcommands inherit must be set BEFORE .command() calls.
@@ -40,7 +45,7 @@ export function createProgram(
     .version(VERSION, '-V, --version')
     .option('--root <dir>', 'runs root (default: models/runs/mlx, or RUNS_ROOT)')
     .option('--db <path>', 'index database (default: <root>/runs.db, or RUNS_DB)')
-    .option('--team', 'read the team database (every host\'s runs) instead of this machine\'s index')
+    .option('--team', "read the team database (every host's runs) instead of this machine's index")
     .option('--team-db <url>', 'team database URL (default: RUNS_TEAM_DB), e.g. postgres://user:pw@host/runs')
     .exitOverride()
     .configureOutput({
@@ -59,7 +64,9 @@ runs diff latest~1 latest`),
       const name = action.name();
       const opts = action.optsWithGlobals();
       if (opts.team && !TEAM_COMMANDS.has(name)) {
-        throw new UsageError(`--team works with ${[...TEAM_COMMANDS].join(', ')}; runs ${name} works on this machine's runs`);
+        throw new UsageError(
+          `--team works with ${[...TEAM_COMMANDS].join(', ')}; runs ${name} works on this machine's runs`,
+        );
       }
       ctx.setGlobalOptions(opts, { createRoot: CREATES_ROOT.has(name), createIndex: CREATES_INDEX.has(name) });
     });
@@ -117,7 +124,12 @@ runs list --status completed --where "lora_rank >= 16" --json`),
     .action(async (opts) => {
       const { listRuns } = await import('../commands/list.js');
       const { printRunList } = await import('./print.js');
-      printRunList(ctx, await listRuns(ctx, opts), outputFormat(opts), opts.status !== undefined || opts.where !== undefined);
+      printRunList(
+        ctx,
+        await listRuns(ctx, opts),
+        outputFormat(opts),
+        opts.status !== undefined || opts.where !== undefined,
+      );
     });
 
   withOutputOptions(
@@ -167,11 +179,17 @@ runs --team sql "select host, count(*), min(best_val_loss) from runs group by ho
       await printSqlResult(ctx, await runSql(ctx, query, opts), outputFormat(opts));
     });
 
-  withOutputOptions(program
-    .command('plot')
-    .description('loss curves in the terminal, several runs overlaid (--json / --csv: the points)')
-    .argument('<runs...>', 'one or more runs'))
-    .option('--metric <name>', 'loss (default), learning_rate, tokens_per_sec, it_per_sec, peak_mem_gb, trained_tokens, or an extra metric (margin, kl, …)', 'loss')
+  withOutputOptions(
+    program
+      .command('plot')
+      .description('loss curves in the terminal, several runs overlaid (--json / --csv: the points)')
+      .argument('<runs...>', 'one or more runs'),
+  )
+    .option(
+      '--metric <name>',
+      'loss (default), learning_rate, tokens_per_sec, it_per_sec, peak_mem_gb, trained_tokens, or an extra metric (margin, kl, …)',
+      'loss',
+    )
     .option('--width <n>', 'chart width in columns', parsePositiveInt)
     .option('--height <n>', 'chart height in rows', parsePositiveInt)
     .addHelpText('after', example('runs plot latest~1 latest\nruns plot latest --metric learning_rate'))
@@ -183,7 +201,7 @@ runs --team sql "select host, count(*), min(best_val_loss) from runs group by ho
 
   program
     .command('push')
-    .description('publish this machine\'s runs to the team database (RUNS_TEAM_DB or --team-db); incremental')
+    .description("publish this machine's runs to the team database (RUNS_TEAM_DB or --team-db); incremental")
     .argument('[runs...]', 'only these runs (default: every run)')
     .addHelpText('after', example('runs push\nruns push latest --team-db postgres://anna@db.lab.internal/runs'))
     .action(async (refs: string[]) => {

@@ -23,7 +23,8 @@ export function render<Row>(
   options: { json?: (row: Row) => unknown } = {},
 ): void {
   if (format === 'json') {
-    const toJson = options.json ?? ((row: Row) => Object.fromEntries(columns.map((c) => [c.key, c.value(row) ?? null])));
+    const toJson =
+      options.json ?? ((row: Row) => Object.fromEntries(columns.map((c) => [c.key, c.value(row) ?? null])));
     out.write(`${JSON.stringify(rows.map(toJson), null, 2)}\n`);
     return;
   }
@@ -32,12 +33,14 @@ export function render<Row>(
     for (const row of rows) out.write(`${columns.map((c) => csvCell(c.value(row))).join(',')}\n`);
     return;
   }
-  out.write(`${tableText(
-    columns.map((c) => c.header),
-    rows.map((row) => columns.map((c) => (c.display ? c.display(row) : displayValue(c.value(row))))),
-    // Numbers line up on the right unless a column says otherwise.
-    columns.map((c) => c.align ?? (isNumericColumn(rows, c) ? 'right' : 'left')),
-  )}\n`);
+  out.write(
+    `${tableText(
+      columns.map((c) => c.header),
+      rows.map((row) => columns.map((c) => (c.display ? c.display(row) : displayValue(c.value(row))))),
+      // Numbers line up on the right unless a column says otherwise.
+      columns.map((c) => c.align ?? (isNumericColumn(rows, c) ? 'right' : 'left')),
+    )}\n`,
+  );
 }
 
 /**
@@ -60,7 +63,8 @@ export async function renderStream<Row>(
     if (pending.length < STREAM_CHUNK) return;
     const chunk = pending;
     pending = '';
-    if (out.write(chunk) === false && typeof out.once === 'function') await new Promise<void>((resolve) => out.once!('drain', resolve));
+    if (out.write(chunk) === false && typeof out.once === 'function')
+      await new Promise<void>((resolve) => out.once!('drain', resolve));
   };
   if (format === 'json') {
     if (next.done) {
@@ -75,7 +79,8 @@ export async function renderStream<Row>(
     await push('\n]\n');
   } else {
     await push(`${columns.map((c) => csvCell(c.key)).join(',')}\n`);
-    for (; !next.done; next = it.next()) await push(`${columns.map((c) => csvCell(c.value(next.value as Row))).join(',')}\n`);
+    for (; !next.done; next = it.next())
+      await push(`${columns.map((c) => csvCell(c.value(next.value as Row))).join(',')}\n`);
   }
   if (pending) out.write(pending);
 }
@@ -87,13 +92,24 @@ export function tableText(header: string[], body: string[][], aligns?: ('left' |
   const table = new Table({
     head: header.map((h) => escapeControlChars(h)),
     chars: {
-      top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
-      bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-      left: '', 'left-mid': '', mid: '', 'mid-mid': '',
-      right: '', 'right-mid': '', middle: '  ',
+      top: '',
+      'top-mid': '',
+      'top-left': '',
+      'top-right': '',
+      bottom: '',
+      'bottom-mid': '',
+      'bottom-left': '',
+      'bottom-right': '',
+      left: '',
+      'left-mid': '',
+      mid: '',
+      'mid-mid': '',
+      right: '',
+      'right-mid': '',
+      middle: '  ',
     },
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
-    colAligns: aligns ?? header.map(() => "left" as const),
+    colAligns: aligns ?? header.map(() => 'left' as const),
     wordWrap: false,
   });
   for (const r of body) table.push(r.map((cell) => escapeControlChars(cell)));

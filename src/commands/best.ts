@@ -18,7 +18,13 @@ export async function bestRun(ctx: Context, opts: BestOptions): Promise<RunRow> 
   let rows: RunRow[];
   try {
     // Runs without a value sort last, so the first row has one unless no run does.
-    rows = index.listRuns({ sort: by, descending: BEST_IS_HIGHER[by], limit: 1, status: opts.status, where: opts.where });
+    rows = index.listRuns({
+      sort: by,
+      descending: BEST_IS_HIGHER[by],
+      limit: 1,
+      status: opts.status,
+      where: opts.where,
+    });
   } catch (err) {
     if (err instanceof WhereError) throw new UsageError(err.message);
     throw err;
@@ -26,10 +32,16 @@ export async function bestRun(ctx: Context, opts: BestOptions): Promise<RunRow> 
   const best = rows[0];
   const filtered = opts.status !== undefined || opts.where !== undefined;
   if (!best) {
-    throw new RunsError(filtered ? 'no run matches --status / --where; drop them to see every run (runs list)' : 'there are no runs yet: record one with `runs train`');
+    throw new RunsError(
+      filtered
+        ? 'no run matches --status / --where; drop them to see every run (runs list)'
+        : 'there are no runs yet: record one with `runs train`',
+    );
   }
   if (sortValue(best, by) === null) {
-    throw new RunsError(`no${filtered ? ' matching' : ''} run has a ${by} value yet; try another --by (e.g. --by started)`);
+    throw new RunsError(
+      `no${filtered ? ' matching' : ''} run has a ${by} value yet; try another --by (e.g. --by started)`,
+    );
   }
   return best;
 }

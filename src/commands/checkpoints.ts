@@ -17,10 +17,16 @@ export async function runCheckpoints(ctx: Context, run: RunRow): Promise<RunChec
   // A resumed run appended to one folder overwrites the files of earlier segments: only the last
   // segment's val losses describe the files on disk.
   const lastSegment = metrics.reduce((s, m) => Math.max(s, m.segment), 0);
-  const val = metrics.filter((m) => m.split === 'val' && m.iter !== null && m.segment === lastSegment).map((m) => ({ iter: m.iter!, loss: m.loss }));
+  const val = metrics
+    .filter((m) => m.split === 'val' && m.iter !== null && m.segment === lastSegment)
+    .map((m) => ({ iter: m.iter!, loss: m.loss }));
   return {
     files,
-    best: chooseBestCheckpoint(val, files.map((f) => f.iter), valMeasuresBeforeStep(run.log_format)),
+    best: chooseBestCheckpoint(
+      val,
+      files.map((f) => f.iter),
+      valMeasuresBeforeStep(run.log_format),
+    ),
     last: files.at(-1) ?? null,
   };
 }

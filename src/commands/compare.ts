@@ -41,7 +41,8 @@ export async function compareRuns(ctx: Context, refs: string[], opts: { all?: bo
     const run = await resolveRun(ctx, ref);
     if (!runs.some((r) => r.id === run.id)) runs.push(run);
   }
-  if (runs.length < 2) throw new UsageError(`compare needs at least two different runs (got ${runs.map((r) => r.id).join(', ')})`);
+  if (runs.length < 2)
+    throw new UsageError(`compare needs at least two different runs (got ${runs.map((r) => r.id).join(', ')})`);
   const index = await ctx.index();
   const all = opts.all ?? false;
 

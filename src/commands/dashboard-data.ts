@@ -70,7 +70,10 @@ export class DashboardData {
   /** One metric of one run as chart series, each split thinned to `points` (peaks kept). */
   async chart(ref: string, metric: string, points = DEFAULT_CHART_POINTS): Promise<RunChart> {
     const id = await this.resolve(ref);
-    const [rows, checkpoints] = await Promise.all([this.reader.metricColumn(id, metric), this.reader.checkpointsOf(id)]);
+    const [rows, checkpoints] = await Promise.all([
+      this.reader.metricColumn(id, metric),
+      this.reader.checkpointsOf(id),
+    ]);
     return buildChart(id, metric, rows, checkpoints, points);
   }
 
@@ -87,7 +90,10 @@ export class DashboardData {
 
   /** The metrics a chart can show: the `metrics` columns, then every extra metric in the index. */
   async metricNames(): Promise<string[]> {
-    return [...METRIC_COLUMNS, ...(await this.reader.metricNames()).filter((n) => !(METRIC_COLUMNS as readonly string[]).includes(n))];
+    return [
+      ...METRIC_COLUMNS,
+      ...(await this.reader.metricNames()).filter((n) => !(METRIC_COLUMNS as readonly string[]).includes(n)),
+    ];
   }
 
   async page(ref: string): Promise<RunPage> {
@@ -98,7 +104,11 @@ export class DashboardData {
     const warnings = parseTags(run.warnings);
     let failure: string | null = null;
     if (run.status === 'failed' || run.status === 'crashed' || run.status === 'interrupted') {
-      const how = run.signal ? `killed by ${run.signal}` : run.exit_code !== null ? `exit code ${run.exit_code}` : run.status;
+      const how = run.signal
+        ? `killed by ${run.signal}`
+        : run.exit_code !== null
+          ? `exit code ${run.exit_code}`
+          : run.status;
       // The trainer's own last words: a Python traceback ends with the exception line.
       const last = [...lines].reverse().find((l) => /(Error|Exception|Killed|Traceback)\b/.test(l));
       failure = `${run.status}: ${how}${last ? ` (${last.trim()})` : ''}`;

@@ -17,7 +17,16 @@ export interface RunDiff {
   notes: string[];
 }
 
-const METADATA_COLUMNS = ['status', 'started_at', 'duration_s', 'git_sha', 'git_dirty', 'host', 'log_format', 'note'] as const;
+const METADATA_COLUMNS = [
+  'status',
+  'started_at',
+  'duration_s',
+  'git_sha',
+  'git_dirty',
+  'host',
+  'log_format',
+  'note',
+] as const;
 
 const SUMMARY_METRICS: [keyof RunRow, string, 'lower' | 'higher' | 'none'][] = [
   ['best_val_loss', 'best val loss', 'lower'],
@@ -51,15 +60,23 @@ export async function diffRuns(ctx: Context, refA: string, refB: string, opts: {
       .map((m) => ({ iter: m.iter!, loss: m.loss }));
 
   const notes: string[] = [];
-  if (a.model !== b.model) notes.push(`different base models (${a.model ?? 'unknown'} vs ${b.model ?? 'unknown'}): losses are not directly comparable`);
-  if (a.data_dir !== b.data_dir) notes.push(`different data (${a.data_dir ?? 'unknown'} vs ${b.data_dir ?? 'unknown'}): val/test losses measure different sets`);
+  if (a.model !== b.model)
+    notes.push(
+      `different base models (${a.model ?? 'unknown'} vs ${b.model ?? 'unknown'}): losses are not directly comparable`,
+    );
+  if (a.data_dir !== b.data_dir)
+    notes.push(
+      `different data (${a.data_dir ?? 'unknown'} vs ${b.data_dir ?? 'unknown'}): val/test losses measure different sets`,
+    );
 
   return {
     a,
     b,
     config: diffKeys(await configOf(a), await configOf(b), all),
     metadata: diffKeys(metadataOf(a), metadataOf(b), all),
-    metrics: SUMMARY_METRICS.map(([col, label, dir]) => metricDelta(label, a[col] as number | null, b[col] as number | null, dir)),
+    metrics: SUMMARY_METRICS.map(([col, label, dir]) =>
+      metricDelta(label, a[col] as number | null, b[col] as number | null, dir),
+    ),
     valLoss: valLossAtSharedIters(await valPoints(a.id), await valPoints(b.id)),
     notes,
   };

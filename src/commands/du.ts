@@ -19,7 +19,9 @@ export async function diskUsage(ctx: Context, refs: string[]): Promise<RunUsage[
   await refresh(ctx);
   const index = await ctx.index();
   const { root } = ctx.locations();
-  const ids = refs.length ? [...new Set(await Promise.all(refs.map(async (r) => (await resolveRun(ctx, r)).id)))] : [...index.knownRuns().keys()];
+  const ids = refs.length
+    ? [...new Set(await Promise.all(refs.map(async (r) => (await resolveRun(ctx, r)).id)))]
+    : [...index.knownRuns().keys()];
   const rows = ids.map((id) => {
     const u = folderUsage(runPaths(root, id).dir);
     return {

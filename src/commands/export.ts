@@ -19,7 +19,11 @@ export interface ExportResult {
   note: string | null;
 }
 
-export async function exportRun(ctx: Context, ref: string, opts: { checkpoint?: string; output: string }): Promise<ExportResult> {
+export async function exportRun(
+  ctx: Context,
+  ref: string,
+  opts: { checkpoint?: string; output: string },
+): Promise<ExportResult> {
   const choice = opts.checkpoint ?? 'best';
   if (!['best', 'last', 'final'].includes(choice) && !/^\d+$/.test(choice)) {
     throw new UsageError(`--checkpoint takes best, last, final or an iteration number (got "${choice}")`);
@@ -27,7 +31,9 @@ export async function exportRun(ctx: Context, ref: string, opts: { checkpoint?: 
   const out = path.resolve(ctx.cwd, opts.output);
   const existing = fs.lstatSync(out, { throwIfNoEntry: false });
   if (existing && (!existing.isDirectory() || fs.readdirSync(out).length > 0)) {
-    throw new RunsError(`${out} already exists and is not an empty folder; pass a new -o DIR (runs export never overwrites)`);
+    throw new RunsError(
+      `${out} already exists and is not an empty folder; pass a new -o DIR (runs export never overwrites)`,
+    );
   }
   await refresh(ctx);
   const run = await resolveRun(ctx, ref);
@@ -52,25 +58,38 @@ export async function exportRun(ctx: Context, ref: string, opts: { checkpoint?: 
   let note: string | null = null;
   if (choice === 'final') {
     source = path.join(paths.adapters, 'adapters.safetensors');
-    if (!fs.existsSync(source)) throw new RunsError(`${run.id} has no adapters/adapters.safetensors; pick a checkpoint with --checkpoint last or ITER`);
+    if (!fs.existsSync(source))
+      throw new RunsError(
+        `${run.id} has no adapters/adapters.safetensors; pick a checkpoint with --checkpoint last or ITER`,
+      );
   } else {
     const cp = await runCheckpoints(ctx, run);
     const iters = cp.files.map((f) => f.iter);
     if (choice === 'best') {
-      if (!cp.best.ok) throw new RunsError(`${run.id} has no best checkpoint: ${cp.best.reason}; pick one with --checkpoint last, final or ITER`);
+      if (!cp.best.ok)
+        throw new RunsError(
+          `${run.id} has no best checkpoint: ${cp.best.reason}; pick one with --checkpoint last, final or ITER`,
+        );
       iter = cp.best.iter;
       if (cp.best.offBy > 0) {
         note = `best val loss ${cp.best.valLoss} was measured at Iter ${cp.best.valIter}, before that iteration's step; the checkpoint saved at ${iter} is ${cp.best.offBy} step later (the nearest saved weights)`;
       }
     } else if (choice === 'last') {
-      if (!cp.last) throw new RunsError(`${run.id} has no periodic checkpoints; use --checkpoint final for adapters.safetensors`);
+      if (!cp.last)
+        throw new RunsError(`${run.id} has no periodic checkpoints; use --checkpoint final for adapters.safetensors`);
       iter = cp.last.iter;
     } else {
       iter = Number(choice);
-      if (!iters.includes(iter)) throw new RunsError(`${run.id} has no checkpoint at iteration ${iter}; it has ${iters.length ? iters.join(', ') : 'none'}`);
+      if (!iters.includes(iter))
+        throw new RunsError(
+          `${run.id} has no checkpoint at iteration ${iter}; it has ${iters.length ? iters.join(', ') : 'none'}`,
+        );
     }
     source = cp.files.find((f) => f.iter === iter)!.file;
-    if (!source.endsWith('.safetensors')) throw new RunsError(`${path.basename(source)} is an old .npz checkpoint; mlx_lm.generate --adapter-path loads only adapters.safetensors`);
+    if (!source.endsWith('.safetensors'))
+      throw new RunsError(
+        `${path.basename(source)} is an old .npz checkpoint; mlx_lm.generate --adapter-path loads only adapters.safetensors`,
+      );
   }
 
   fs.mkdirSync(out, { recursive: true });

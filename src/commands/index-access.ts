@@ -48,7 +48,9 @@ export async function openIndexFor(access: IndexAccess): Promise<OpenedIndex> {
       if (fs.existsSync(`${dbPath}-wal`)) fs.copyFileSync(`${dbPath}-wal`, `${tmpDb}-wal`);
       access.notice(`note: the index ${dbPath} cannot be written (${problem}); answering from a temporary copy of it`);
     } else {
-      access.notice(`note: no index at ${dbPath} yet; answering from a temporary one (run \`runs index\` to create it)`);
+      access.notice(
+        `note: no index at ${dbPath} yet; answering from a temporary one (run \`runs index\` to create it)`,
+      );
     }
     const index = openIndex({ dbPath: tmpDb, warn: access.warn });
     return {

@@ -81,7 +81,11 @@ export async function* readRunLog(ctx: Context, ref: string, opts: LogOptions): 
 function stillRunning(manifestFile: string, heartbeatFile: string): boolean {
   const read = readManifestFile(manifestFile);
   if (read.kind !== 'ok' || read.manifest.status !== 'running') return false;
-  return isRecorderAlive(read.manifest, heartbeatFile, { thisHost: os.hostname(), nowMs: Date.now(), processStartedAt });
+  return isRecorderAlive(read.manifest, heartbeatFile, {
+    thisHost: os.hostname(),
+    nowMs: Date.now(),
+    processStartedAt,
+  });
 }
 
 /** Byte offset where the last `lines` lines start (a final newline ends the last line, it does not start one). */

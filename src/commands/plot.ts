@@ -7,7 +7,14 @@ import { resolveRun } from './resolve.js';
 import { lineageOf } from './lineage.js';
 import { joinCurves } from '../core/curves.js';
 
-export const PLOT_METRICS = ['loss', 'learning_rate', 'tokens_per_sec', 'it_per_sec', 'peak_mem_gb', 'trained_tokens'] as const;
+export const PLOT_METRICS = [
+  'loss',
+  'learning_rate',
+  'tokens_per_sec',
+  'it_per_sec',
+  'peak_mem_gb',
+  'trained_tokens',
+] as const;
 export type PlotMetric = (typeof PLOT_METRICS)[number];
 
 export interface PlotSeries {
@@ -54,7 +61,13 @@ export async function plotRuns(
       // (The team database has no parent links: there a run is its own curve.)
       const parts = index ? lineageOf(ctx, index, run) : [{ metrics: rows, shift: 0, upTo: null }];
       for (const split of column === 'loss' ? (['train', 'val'] as const) : (['train'] as const)) {
-        series.push({ runId: run.id, split, points: joinCurves(parts.map((p) => ({ points: curve(p.metrics, split, column), shift: p.shift, upTo: p.upTo }))) });
+        series.push({
+          runId: run.id,
+          split,
+          points: joinCurves(
+            parts.map((p) => ({ points: curve(p.metrics, split, column), shift: p.shift, upTo: p.upTo })),
+          ),
+        });
       }
       continue;
     }
@@ -66,7 +79,8 @@ export async function plotRuns(
       splits.add(v.split);
     }
     for (const split of ['train', 'val'] as const) {
-      if (splits.has(split) || splits.size === 0) series.push({ runId: run.id, split, points: curve(rows, split, (r) => bySeq.get(r.seq) ?? null) });
+      if (splits.has(split) || splits.size === 0)
+        series.push({ runId: run.id, split, points: curve(rows, split, (r) => bySeq.get(r.seq) ?? null) });
     }
   }
   return { metric, series, width: opts.width, height: opts.height };

@@ -32,19 +32,26 @@ export interface PruneResult {
 
 export function parseKeep(text: string | undefined): { best: boolean; last: boolean; iters: Set<number> } {
   const keep = { best: false, last: false, iters: new Set<number>() };
-  for (const word of (text ?? 'best,last').split(',').map((w) => w.trim()).filter(Boolean)) {
+  for (const word of (text ?? 'best,last')
+    .split(',')
+    .map((w) => w.trim())
+    .filter(Boolean)) {
     if (word === 'best') keep.best = true;
     else if (word === 'last') keep.last = true;
     else if (word === 'none') continue;
     else if (/^\d+$/.test(word)) keep.iters.add(Number(word));
-    else throw new UsageError(`--keep takes best, last, iteration numbers or none, comma-separated (got "${word}"), e.g. --keep best,last`);
+    else
+      throw new UsageError(
+        `--keep takes best, last, iteration numbers or none, comma-separated (got "${word}"), e.g. --keep best,last`,
+      );
   }
   return keep;
 }
 
 export async function pruneRuns(ctx: Context, refs: string[], opts: PruneOptions): Promise<PruneResult> {
   const keep = parseKeep(opts.keep);
-  if (refs.length === 0 && !opts.all) throw new UsageError('name the runs to prune, or pass --all (e.g. runs prune latest --dry-run)');
+  if (refs.length === 0 && !opts.all)
+    throw new UsageError('name the runs to prune, or pass --all (e.g. runs prune latest --dry-run)');
   if (refs.length > 0 && opts.all) throw new UsageError('pass either runs or --all, not both');
   await refresh(ctx);
   const index = await ctx.index();
@@ -76,8 +83,15 @@ export async function pruneRuns(ctx: Context, refs: string[], opts: PruneOptions
       if (cp.best.ok) kept.add(cp.best.iter);
       else notes.push(`${run.id}: no best checkpoint kept: ${cp.best.reason}`);
     }
-    for (const f of cp.files) if (!kept.has(f.iter)) files.push({ id: run.id, iter: f.iter, file: f.file, bytes: f.bytes });
-    if (kept.size) notes.push(`${run.id}: keeping ${[...kept].sort((a, b) => a - b).map((i) => String(i)).join(', ')}`);
+    for (const f of cp.files)
+      if (!kept.has(f.iter)) files.push({ id: run.id, iter: f.iter, file: f.file, bytes: f.bytes });
+    if (kept.size)
+      notes.push(
+        `${run.id}: keeping ${[...kept]
+          .sort((a, b) => a - b)
+          .map((i) => String(i))
+          .join(', ')}`,
+      );
   }
   let bytes = 0;
   for (const f of files) {

@@ -47,7 +47,17 @@ export async function pushRuns(ctx: Context, refs: string[], opts: { quiet?: boo
     });
   }
   const held = await team.pushState(host);
-  const report: PushReport = { host, total: runs.length, new: 0, grown: 0, updated: 0, unchanged: 0, metricRows: 0, seconds: 0, warnings: [...synced.warnings] };
+  const report: PushReport = {
+    host,
+    total: runs.length,
+    new: 0,
+    grown: 0,
+    updated: 0,
+    unchanged: 0,
+    metricRows: 0,
+    seconds: 0,
+    warnings: [...synced.warnings],
+  };
   // Unchanged runs cost one hash and a map lookup: their row is what the team database holds.
   const changed = runs.filter((r) => held.get(r.uid)?.row_hash !== r.hash);
   report.unchanged = runs.length - changed.length;
@@ -82,7 +92,9 @@ export async function pushRuns(ctx: Context, refs: string[], opts: { quiet?: boo
 
 function checkedHost(host: string): string {
   if (!HOST_NAME.test(host)) {
-    throw new RunsError(`"${host}" cannot name this machine in the team database (letters, digits, ".", "_", "-"; no ":"): set RUNS_HOST`);
+    throw new RunsError(
+      `"${host}" cannot name this machine in the team database (letters, digits, ".", "_", "-"; no ":"): set RUNS_HOST`,
+    );
   }
   return host;
 }

@@ -27,7 +27,9 @@ export async function writeReport(ctx: Context, refs: string[], opts: ReportOpti
   for (const w of report.warnings) ctx.notice(`warning: ${w}`);
   const file = path.resolve(ctx.cwd, opts.output);
   if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
-    throw new RunsError(`-o ${opts.output} is a directory: give a file name, e.g. -o ${path.join(opts.output, 'report.html')}`);
+    throw new RunsError(
+      `-o ${opts.output} is a directory: give a file name, e.g. -o ${path.join(opts.output, 'report.html')}`,
+    );
   }
   const front = loadFrontEnd();
   const data = new DashboardData((await ctx.index()).reader(), ctx.locations().root);
@@ -44,11 +46,17 @@ export async function writeReport(ctx: Context, refs: string[], opts: ReportOpti
     details[r.id] = await data.showJson(r.id);
     charts[r.id] = await data.charts(r.id, metrics, REPORT_POINTS);
   }
-  const html = reportHtml(front, { generated_at: ctx.now().toISOString(), runs, details, charts, metrics }, `runs report (${runs.length} runs)`);
+  const html = reportHtml(
+    front,
+    { generated_at: ctx.now().toISOString(), runs, details, charts, metrics },
+    `runs report (${runs.length} runs)`,
+  );
   try {
     writeFileAtomic(file, html);
   } catch (err) {
-    throw new RunsError(`cannot write ${opts.output} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): choose another -o path`);
+    throw new RunsError(
+      `cannot write ${opts.output} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): choose another -o path`,
+    );
   }
   return { file: opts.output, runs: runs.length, bytes: Buffer.byteLength(html) };
 }

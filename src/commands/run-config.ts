@@ -3,8 +3,18 @@
 import type { RunRow, RunsIndex } from '../db/index.js';
 
 export const CONFIG_COLUMNS = [
-  'model', 'data_dir', 'fine_tune_type', 'num_layers', 'lora_rank', 'lora_alpha', 'lora_dropout',
-  'iters', 'batch_size', 'learning_rate', 'seed', 'max_seq_length',
+  'model',
+  'data_dir',
+  'fine_tune_type',
+  'num_layers',
+  'lora_rank',
+  'lora_alpha',
+  'lora_dropout',
+  'iters',
+  'batch_size',
+  'learning_rate',
+  'seed',
+  'max_seq_length',
 ] as const;
 
 /**

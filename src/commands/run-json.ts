@@ -90,14 +90,22 @@ export interface CheckpointFile {
 
 export interface RunDetails {
   run: RunRow;
-  json: RunSummaryJson & { params: Record<string, unknown>; checkpoint_files: { iter: number; file: string | null; val_loss: number | null }[] };
+  json: RunSummaryJson & {
+    params: Record<string, unknown>;
+    checkpoint_files: { iter: number; file: string | null; val_loss: number | null }[];
+  };
   params: [string, unknown][];
   checkpoints: CheckpointFile[];
   metrics: MetricRow[];
 }
 
 /** `runs show --json` and the web view's run page: one run with its params and checkpoints. */
-export function runDetails(run: RunRow, metrics: MetricRow[], paramRows: ParamRow[], checkpointRows: CheckpointRow[]): RunDetails {
+export function runDetails(
+  run: RunRow,
+  metrics: MetricRow[],
+  paramRows: ParamRow[],
+  checkpointRows: CheckpointRow[],
+): RunDetails {
   const params = paramRows.map((p) => [p.key, p.value] as [string, unknown]);
   const checkpoints = checkpointsWithValLoss(checkpointRows, metrics);
   return {

@@ -18,4 +18,3 @@ export async function showRun(ctx: Context, ref: string): Promise<RunDetails & {
   if (ctx.team()) return { ...details, lineage: [] };
   return { ...details, lineage: lineageOf(ctx, await ctx.index(), run) };
 }
-

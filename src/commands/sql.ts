@@ -14,7 +14,11 @@ export interface SqlRows {
   limit: number;
 }
 
-export async function runSql(ctx: Context, query: string, opts: { limit?: number; timeout?: number }): Promise<SqlRows> {
+export async function runSql(
+  ctx: Context,
+  query: string,
+  opts: { limit?: number; timeout?: number },
+): Promise<SqlRows> {
   if (opts.timeout !== undefined && !ctx.team()) {
     throw new UsageError('--timeout is for runs --team sql (local queries have no time limit)');
   }
@@ -24,7 +28,12 @@ export async function runSql(ctx: Context, query: string, opts: { limit?: number
     // The team database answers with at most `limit` rows, inside its read-only transaction.
     const reader = await ctx.reader();
     try {
-      return { ...(await reader.query(query, limit, { timeoutMs: opts.timeout === undefined ? undefined : opts.timeout * 1000 })), limit };
+      return {
+        ...(await reader.query(query, limit, {
+          timeoutMs: opts.timeout === undefined ? undefined : opts.timeout * 1000,
+        })),
+        limit,
+      };
     } catch (err) {
       throw asRunsError(err);
     }

@@ -18,10 +18,23 @@ import { emptySummaryState, foldSummary } from '../core/summarize.js';
 import type { SummaryState } from '../core/summary.js';
 import { initialParserState, MlxLogParser, PARSER_STATE_VERSION, type ParserState } from '../parse/mlx-log-parser.js';
 import { initialJsonlState, parseMetricsJsonl, type JsonlState } from '../parse/metrics-jsonl.js';
-import { BATCH_RECORDS, toRunRow, type IndexWriter, type RunWrite, type RunsIndex, type StoredState } from '../db/index.js';
+import {
+  BATCH_RECORDS,
+  toRunRow,
+  type IndexWriter,
+  type RunWrite,
+  type RunsIndex,
+  type StoredState,
+} from '../db/index.js';
 import { LATEST_LINK, runPaths, type RunPaths } from '../storage/layout.js';
 import { readManifestFile, updateManifestFile } from '../storage/manifest-file.js';
-import { isRunFolder, listRunFolderNames, resolvesOutsideRoot, stampRunFolder, type FileStamp } from '../storage/scan.js';
+import {
+  isRunFolder,
+  listRunFolderNames,
+  resolvesOutsideRoot,
+  stampRunFolder,
+  type FileStamp,
+} from '../storage/scan.js';
 import { isRecorderAlive } from '../storage/liveness.js';
 import { processStartedAt } from '../trainer/spawn.js';
 
@@ -79,7 +92,16 @@ export async function syncAll(ctx: Context, mode: SyncMode): Promise<SyncReport>
     index.clear();
     claimRoot(ctx, index, root, dbPath);
   }
-  const report: SyncReport = { total: 0, added: 0, changed: 0, unchanged: 0, removed: 0, metricRows: 0, warnings: [], seconds: 0 };
+  const report: SyncReport = {
+    total: 0,
+    added: 0,
+    changed: 0,
+    unchanged: 0,
+    removed: 0,
+    metricRows: 0,
+    warnings: [],
+    seconds: 0,
+  };
   const warn = (w: string) => report.warnings.push(w);
 
   const names = listRunFolderNames(root);
@@ -91,7 +113,12 @@ export async function syncAll(ctx: Context, mode: SyncMode): Promise<SyncReport>
   const sameListing = mode === 'fresh' && index.getMeta(LISTING_KEY) === listing;
 
   // fresh: ids and statuses only (cheap at 10k runs); full: every run's stamps.
-  const known = mode !== 'fresh' ? null : sameListing ? new Map(index.runningRuns().map((r) => [r.id, r.status])) : index.knownRuns();
+  const known =
+    mode !== 'fresh'
+      ? null
+      : sameListing
+        ? new Map(index.runningRuns().map((r) => [r.id, r.status]))
+        : index.knownRuns();
   const stored = known ? null : index.storedStates();
   const isKnown = (id: string) => (known ? sameListing || known.has(id) : stored!.has(id));
   const storedOf = (id: string) => (stored ? stored.get(id) : isKnown(id) ? index.storedState(id) : undefined);
@@ -153,7 +180,14 @@ export async function syncOneRun(ctx: Context, id: string): Promise<void> {
   const { root, dbPath } = ctx.locations();
   claimRoot(ctx, index, root, dbPath);
   // Live indexing re-reads the run many times: ctx.warn says each problem once per command run.
-  const env: SyncEnv = { index, root, host: os.hostname(), nowMs: Date.now(), warn: (w) => ctx.warn(w), mayWriteRuns: false };
+  const env: SyncEnv = {
+    index,
+    root,
+    host: os.hostname(),
+    nowMs: Date.now(),
+    warn: (w) => ctx.warn(w),
+    mayWriteRuns: false,
+  };
   await loadYaml();
   for (let attempt = 0; attempt < 3; attempt++) {
     const writer = index.openWriter({ bulk: false });
@@ -175,7 +209,9 @@ function claimRoot(ctx: Context, index: RunsIndex, root: string, dbPath: string)
   if (recorded === root && index.getMeta('root') === root) return;
   if (recorded === null || recorded === root || path.dirname(dbPath) === root || !fs.existsSync(recorded)) {
     if (recorded !== null && recorded !== root) {
-      ctx.notice(`note: the index ${dbPath} was made for ${recorded}; it now follows this root, ${root} (moved or copied)`);
+      ctx.notice(
+        `note: the index ${dbPath} was made for ${recorded}; it now follows this root, ${root} (moved or copied)`,
+      );
     }
     index.adoptRoot(root);
     return;
@@ -244,14 +280,20 @@ function insideRootOnly(env: SyncEnv, id: string, paths: RunPaths, stamps: Stamp
   env.rootReal ??= fs.realpathSync.native(env.root);
   const out = { ...stamps };
   const files: [keyof Stamps, string][] = [
-    ['manifest', paths.manifest], ['log', paths.log], ['adapterConfig', paths.adapterConfig], ['config', paths.config], ['metricsJsonl', paths.metricsJsonl],
+    ['manifest', paths.manifest],
+    ['log', paths.log],
+    ['adapterConfig', paths.adapterConfig],
+    ['config', paths.config],
+    ['metricsJsonl', paths.metricsJsonl],
   ];
   for (const [key, file] of files) {
     if (out[key] === null) continue;
     const real = resolvesOutsideRoot(env.rootReal, paths.dir, file);
     if (real === null) continue;
     out[key] = null;
-    warn?.(`${id}/${file.slice(paths.dir.length + 1)} resolves outside the runs root (to ${real}); skipped, never read (put the file itself in the run folder)`);
+    warn?.(
+      `${id}/${file.slice(paths.dir.length + 1)} resolves outside the runs root (to ${real}); skipped, never read (put the file itself in the run folder)`,
+    );
   }
   return out;
 }
@@ -276,7 +318,12 @@ interface LogPass {
 }
 
 /** Indexes one folder (or finds it unchanged). Never throws for bad input: warns and goes on. */
-async function indexRun(env: SyncEnv, id: string, stored: StoredState | undefined, writer: IndexWriter): Promise<RunOutcome> {
+async function indexRun(
+  env: SyncEnv,
+  id: string,
+  stored: StoredState | undefined,
+  writer: IndexWriter,
+): Promise<RunOutcome> {
   const paths = runPaths(env.root, id);
   let stamps = stampRunFolder(env.root, id);
   if (!isRunFolder(stamps)) return 'gone';
@@ -291,7 +338,8 @@ async function indexRun(env: SyncEnv, id: string, stored: StoredState | undefine
     stored.log_mtime_ms === (stamps.log?.mtimeMs ?? null);
   // A run shown `crashed` only in the index (a read command saw its recorder gone) is looked at
   // again by `runs index`, which writes that into run.json.
-  if (sameFiles && stored.status !== 'running' && !(env.mayWriteRuns && stored.status === 'crashed')) return 'unchanged';
+  if (sameFiles && stored.status !== 'running' && !(env.mayWriteRuns && stored.status === 'crashed'))
+    return 'unchanged';
 
   try {
     const warnings: string[] = [];
@@ -303,7 +351,11 @@ async function indexRun(env: SyncEnv, id: string, stored: StoredState | undefine
     if (!isRunFolder(stamps)) return 'gone';
     const { manifest, fallbackStartedAt } = readManifest(paths, id, stamps, warn);
     let status: RunStatus = manifest?.status ?? 'unknown';
-    if (status === 'running' && manifest && !isRecorderAlive(manifest, paths.heartbeat, { thisHost: env.host, nowMs: env.nowMs, processStartedAt })) {
+    if (
+      status === 'running' &&
+      manifest &&
+      !isRecorderAlive(manifest, paths.heartbeat, { thisHost: env.host, nowMs: env.nowMs, processStartedAt })
+    ) {
       status = 'crashed';
       // Only for a run recorded on this host: a run copied or synced from another machine is never
       // rewritten (its recorder may be alive there; a clock skew is not a crash).
@@ -364,7 +416,11 @@ async function indexRun(env: SyncEnv, id: string, stored: StoredState | undefine
     // The folder may be renamed or deleted while we read it: if which files exist changed, what
     // we read is a mix of two states. Say 'gone' (a later pass sees the folder as it is now).
     const now = insideRootOnly(env, id, paths, stampRunFolder(env.root, id));
-    if (!isRunFolder(now) || (now.manifest === null) !== (stamps.manifest === null) || (now.log === null) !== (stamps.log === null)) {
+    if (
+      !isRunFolder(now) ||
+      (now.manifest === null) !== (stamps.manifest === null) ||
+      (now.log === null) !== (stamps.log === null)
+    ) {
       return 'gone';
     }
 
@@ -375,8 +431,13 @@ async function indexRun(env: SyncEnv, id: string, stored: StoredState | undefine
     }
     if (log === null) {
       const empty: LogPass = {
-        records: [], facts: new MlxLogParser().facts, summary: emptySummaryState(), persisted: null,
-        offset: 0, logStamp: null, committed: { metric: 0, checkpoint: 0 },
+        records: [],
+        facts: new MlxLogParser().facts,
+        summary: emptySummaryState(),
+        persisted: null,
+        offset: 0,
+        logStamp: null,
+        committed: { metric: 0, checkpoint: 0 },
       };
       writer.add(toWrite(empty, true, null));
       return stored ? 'changed' : 'added';
@@ -389,14 +450,22 @@ async function indexRun(env: SyncEnv, id: string, stored: StoredState | undefine
       (log.size > stored.log_size || (log.size === stored.log_size && log.mtimeMs === stored.log_mtime_ms));
     // With metrics.jsonl the train/val records are the callback's exact values (the console's are
     // dropped); it is read incrementally too, unless it shrank or the source changed since last time.
-    const jsonl = stamps.metricsJsonl !== null && stamps.metricsJsonl.notFile !== true ? { file: paths.metricsJsonl, stamp: stamps.metricsJsonl } : null;
+    const jsonl =
+      stamps.metricsJsonl !== null && stamps.metricsJsonl.notFile !== true
+        ? { file: paths.metricsJsonl, stamp: stamps.metricsJsonl }
+        : null;
     const parseState = grown ? readPersistedParse(env.index.parseStateOf(id), stored.log_offset) : null;
     let resume = grown && parseState !== null ? { stored, parseState } : undefined;
     const saved = resume?.parseState.jsonl;
-    if (resume !== undefined && (jsonl === null ? saved !== undefined : saved === undefined || jsonl.stamp.size < saved.offset)) resume = undefined;
+    if (
+      resume !== undefined &&
+      (jsonl === null ? saved !== undefined : saved === undefined || jsonl.stamp.size < saved.offset)
+    )
+      resume = undefined;
     // Callback reports arriving after a console test result was indexed would get seqs after it,
     // which a rebuild would not: re-read the run so the rows stay those of a fresh index.
-    if (resume?.parseState.consoleTest === true && jsonl !== null && jsonl.stamp.size > (saved?.offset ?? 0)) resume = undefined;
+    if (resume?.parseState.consoleTest === true && jsonl !== null && jsonl.stamp.size > (saved?.offset ?? 0))
+      resume = undefined;
     await readLogInPieces(paths.log, log, resume, writer, toWrite, jsonl);
     return stored ? 'changed' : 'added';
   } catch (err) {
@@ -441,7 +510,8 @@ async function readLogInPieces(
   const keep = (r: LogRecord) => jsonlState === undefined || r.kind === 'checkpoint' || r.split === 'test';
   let consoleTest = resume?.parseState.consoleTest === true;
   const sawTest = (records: readonly LogRecord[]) => {
-    if (jsonlState !== undefined && !consoleTest) consoleTest = records.some((r) => r.kind === 'metric' && r.split === 'test');
+    if (jsonlState !== undefined && !consoleTest)
+      consoleTest = records.some((r) => r.kind === 'metric' && r.split === 'test');
   };
   // The parser counts bytes from the start of the file, across resumes.
   const parsedThrough = () => parser.consumedBytes;
@@ -452,10 +522,21 @@ async function readLogInPieces(
     committed = advance(committed, pending);
     const offset = parsedThrough();
     // log_size = what was parsed: if we stop here, the next pass resumes from this piece.
-    writer.add(toWrite(
-      { records: pending, facts: parser.facts, summary, persisted: { parser: parser.snapshot(), summary, jsonl: jsonlState, consoleTest }, offset, logStamp: { size: offset, mtimeMs: -1 }, committed },
-      reset, expected,
-    ));
+    writer.add(
+      toWrite(
+        {
+          records: pending,
+          facts: parser.facts,
+          summary,
+          persisted: { parser: parser.snapshot(), summary, jsonl: jsonlState, consoleTest },
+          offset,
+          logStamp: { size: offset, mtimeMs: -1 },
+          committed,
+        },
+        reset,
+        expected,
+      ),
+    );
     expected = offset;
     reset = false;
     pending = [];
@@ -465,7 +546,7 @@ async function readLogInPieces(
   try {
     const buf = readBuffer();
     // Read up to the size seen at stat time; a log still growing is picked up by the next pass.
-    for (let pos = startOffset; pos < stamp.size; ) {
+    for (let pos = startOffset; pos < stamp.size;) {
       const n = fs.readSync(fd, buf, 0, Math.min(READ_CHUNK, stamp.size - pos), pos);
       if (n === 0) break;
       pos += n;
@@ -485,18 +566,21 @@ async function readLogInPieces(
   const resumeState = { parser: parser.snapshot(), summary, jsonl: jsonlState, consoleTest };
   const offset = parsedThrough();
   const tail = parser.flush().filter(keep);
-  writer.add(toWrite(
-    {
-      records: tail.length ? [...pending, ...tail] : pending,
-      facts: parser.facts,
-      summary: tail.length ? foldSummary(summary, tail) : summary,
-      persisted: resumeState,
-      offset,
-      logStamp: stamp,
-      committed,
-    },
-    reset, expected,
-  ));
+  writer.add(
+    toWrite(
+      {
+        records: tail.length ? [...pending, ...tail] : pending,
+        facts: parser.facts,
+        summary: tail.length ? foldSummary(summary, tail) : summary,
+        persisted: resumeState,
+        offset,
+        logStamp: stamp,
+        committed,
+      },
+      reset,
+      expected,
+    ),
+  );
 }
 
 /**
@@ -512,10 +596,13 @@ function readPersistedParse(text: string | null, logOffset: number): PersistedPa
   } catch {
     return null;
   }
-  if (!isRecord(v) || !sameShape(initialParserState(), v.parser) || !sameShape(emptySummaryState(), v.summary)) return null;
+  if (!isRecord(v) || !sameShape(initialParserState(), v.parser) || !sameShape(emptySummaryState(), v.summary))
+    return null;
   if (v.jsonl !== undefined && !sameShape(initialJsonlState(), v.jsonl)) return null;
   const persisted = v as unknown as PersistedParse;
-  return persisted.parser.version === PARSER_STATE_VERSION && persisted.parser.consumedBytes === logOffset ? persisted : null;
+  return persisted.parser.version === PARSER_STATE_VERSION && persisted.parser.consumedBytes === logOffset
+    ? persisted
+    : null;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -571,12 +658,19 @@ function advance(c: { metric: number; checkpoint: number }, records: readonly Lo
 
 type Stamps = ReturnType<typeof stampRunFolder>;
 
-function readManifest(paths: RunPaths, id: string, stamps: Stamps, warn: (w: string) => void): { manifest: RunManifest | null; fallbackStartedAt: string | null } {
+function readManifest(
+  paths: RunPaths,
+  id: string,
+  stamps: Stamps,
+  warn: (w: string) => void,
+): { manifest: RunManifest | null; fallbackStartedAt: string | null } {
   const read = readManifestFile(paths.manifest);
   let manifest: RunManifest | null = null;
   if (read.kind === 'ok') manifest = read.manifest;
   else if (read.kind === 'invalid') {
-    warn(`${id}/run.json ${read.reason}: indexed from train.log only (fix the file or move it aside; runs will not rewrite it)`);
+    warn(
+      `${id}/run.json ${read.reason}: indexed from train.log only (fix the file or move it aside; runs will not rewrite it)`,
+    );
   }
   const fromName = parseRunId(id)?.startedAt.toISOString() ?? null;
   const fallbackStartedAt = fromName ?? (stamps.log ? new Date(stamps.log.mtimeMs).toISOString() : null);
@@ -584,13 +678,26 @@ function readManifest(paths: RunPaths, id: string, stamps: Stamps, warn: (w: str
 }
 
 /** stillWriting: a file that does not parse is "not written yet": null, and nothing said. */
-function readConfigFiles(paths: RunPaths, id: string, stamps: Stamps, warn: (w: string) => void, stillWriting: boolean) {
-  const adapterConfig = stamps.adapterConfig ? readJsonObject(paths.adapterConfig, `${id}/adapters/adapter_config.json`, warn, stillWriting) : null;
+function readConfigFiles(
+  paths: RunPaths,
+  id: string,
+  stamps: Stamps,
+  warn: (w: string) => void,
+  stillWriting: boolean,
+) {
+  const adapterConfig = stamps.adapterConfig
+    ? readJsonObject(paths.adapterConfig, `${id}/adapters/adapter_config.json`, warn, stillWriting)
+    : null;
   const config = stamps.config ? readYamlObject(paths.config, `${id}/config.yaml`, warn, stillWriting) : null;
   return { adapterConfig, config };
 }
 
-function readJsonObject(file: string, label: string, warn: (w: string) => void, stillWriting: boolean): Record<string, unknown> | null {
+function readJsonObject(
+  file: string,
+  label: string,
+  warn: (w: string) => void,
+  stillWriting: boolean,
+): Record<string, unknown> | null {
   try {
     const st = fs.statSync(file);
     if (!st.isFile()) {
@@ -604,7 +711,9 @@ function readJsonObject(file: string, label: string, warn: (w: string) => void, 
     const text = fs.readFileSync(file, 'utf8');
     // A hostile nesting depth would overflow the stack later (params flattening): refuse it here.
     if (jsonNestsDeeper(text)) {
-      warn(`${label} nests deeper than ${MAX_JSON_DEPTH} levels; ignored, the run is indexed without it (fix the file or move it aside)`);
+      warn(
+        `${label} nests deeper than ${MAX_JSON_DEPTH} levels; ignored, the run is indexed without it (fix the file or move it aside)`,
+      );
       return null;
     }
     const v = JSON.parse(text) as unknown;
@@ -613,12 +722,19 @@ function readJsonObject(file: string, label: string, warn: (w: string) => void, 
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     if (stillWriting && err instanceof SyntaxError) return null;
-    warn(`${label} could not be read (${(err as Error).message.split('\n')[0]}); ignored (fix the file or move it aside)`);
+    warn(
+      `${label} could not be read (${(err as Error).message.split('\n')[0]}); ignored (fix the file or move it aside)`,
+    );
   }
   return null;
 }
 
-function readYamlObject(file: string, label: string, warn: (w: string) => void, stillWriting: boolean): Record<string, unknown> | null {
+function readYamlObject(
+  file: string,
+  label: string,
+  warn: (w: string) => void,
+  stillWriting: boolean,
+): Record<string, unknown> | null {
   try {
     const st = fs.statSync(file);
     if (!st.isFile() || st.size > 4 * 1024 * 1024) {
@@ -632,7 +748,9 @@ function readYamlObject(file: string, label: string, warn: (w: string) => void, 
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     if (stillWriting && err instanceof yaml!.YAMLError) return null;
-    warn(`${label} could not be parsed (${(err as Error).message.split('\n')[0]}); ignored (fix the file or move it aside)`);
+    warn(
+      `${label} could not be parsed (${(err as Error).message.split('\n')[0]}); ignored (fix the file or move it aside)`,
+    );
   }
   return null;
 }
@@ -642,7 +760,11 @@ function markCrashed(paths: RunPaths, id: string, warn: (w: string) => void): Ru
   try {
     const next = updateManifestFile(paths.manifest, (m) =>
       m.status === 'running'
-        ? { ...m, status: 'crashed', warnings: [...(m.warnings ?? []), 'the recorder (runs train) stopped without recording an outcome'] }
+        ? {
+            ...m,
+            status: 'crashed',
+            warnings: [...(m.warnings ?? []), 'the recorder (runs train) stopped without recording an outcome'],
+          }
         : m,
     );
     return next.status ?? 'crashed';

@@ -39,21 +39,35 @@ export async function noteRun(ctx: Context, ref: string, text: string): Promise<
 }
 
 /** The update, with a file-system refusal (read-only folder or disk, full disk) said in one line. */
-function updateRunJson(root: string, id: string, change: Parameters<typeof updateManifestFile>[1]): ReturnType<typeof updateManifestFile> {
+function updateRunJson(
+  root: string,
+  id: string,
+  change: Parameters<typeof updateManifestFile>[1],
+): ReturnType<typeof updateManifestFile> {
   const paths = runPaths(root, id);
   const file = paths.manifest;
   // A run.json that is a link out of the root is neither read nor replaced (issue 10, item 11).
   const outside = resolvesOutsideRoot(fs.realpathSync.native(root), paths.dir, file);
   if (outside !== null) {
-    throw new RunsError(`${file} resolves outside the runs root (to ${outside}); runs does not read or write it: put the file itself in the run folder`);
+    throw new RunsError(
+      `${file} resolves outside the runs root (to ${outside}); runs does not read or write it: put the file itself in the run folder`,
+    );
   }
   try {
     return updateManifestFile(file, change);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM' || code === 'ENOSPC' || code === 'EDQUOT') {
-      const why = code === 'EROFS' ? 'read-only file system' : code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full' : 'no write permission';
-      const fix = code === 'ENOSPC' || code === 'EDQUOT' ? 'free some space and try again' : 'make the run folder writable and try again';
+      const why =
+        code === 'EROFS'
+          ? 'read-only file system'
+          : code === 'ENOSPC' || code === 'EDQUOT'
+            ? 'the disk is full'
+            : 'no write permission';
+      const fix =
+        code === 'ENOSPC' || code === 'EDQUOT'
+          ? 'free some space and try again'
+          : 'make the run folder writable and try again';
       throw new RunsError(`cannot write ${file} (${why}); nothing was changed: ${fix}`);
     }
     throw err;

@@ -26,13 +26,19 @@ export interface TestResult {
 
 const DEFAULT_TRAINER = 'mlx_lm.lora';
 
-export async function testRun(ctx: Context, ref: string, opts: { trainer?: string; trainerArgs?: string[] }): Promise<TestResult> {
+export async function testRun(
+  ctx: Context,
+  ref: string,
+  opts: { trainer?: string; trainerArgs?: string[] },
+): Promise<TestResult> {
   await refresh(ctx);
   const run = await resolveRun(ctx, ref);
   if (run.status === 'running') throw new RunsError(`${run.id} is still running; test it once it has ended`);
   const paths = runPaths(ctx.locations().root, run.id);
   if (!fs.existsSync(path.join(paths.adapters, 'adapters.safetensors'))) {
-    throw new RunsError(`${run.id} has no adapters/adapters.safetensors to test; export a checkpoint (runs export) and test that, or resume the run`);
+    throw new RunsError(
+      `${run.id} has no adapters/adapters.safetensors to test; export a checkpoint (runs export) and test that, or resume the run`,
+    );
   }
   const read = readManifestFile(paths.manifest);
   const manifest = read.kind === 'ok' ? read.manifest : {};
@@ -74,16 +80,21 @@ export async function testRun(ctx: Context, ref: string, opts: { trainer?: strin
     notice: (line) => ctx.notice(line),
   });
   if (outcome.spawnError !== null) {
-    throw new RunsError(`trainer "${command.file}" could not be started (${outcome.spawnErrorCode ?? outcome.spawnError}); pass --trainer or set RUNS_TRAINER`);
+    throw new RunsError(
+      `trainer "${command.file}" could not be started (${outcome.spawnErrorCode ?? outcome.spawnError}); pass --trainer or set RUNS_TRAINER`,
+    );
   }
   const code = exitCodeFor(outcome, os.constants.signals);
   if (code !== 0) {
     ctx.notice(`the test ended with exit code ${code}; nothing was stored (output in ${log})`);
     throw new ExitError(code);
   }
-  const tests = parseLogText(fs.readFileSync(log).subarray(startAt)).records.filter((r) => r.kind === 'metric' && r.split === 'test');
+  const tests = parseLogText(fs.readFileSync(log).subarray(startAt)).records.filter(
+    (r) => r.kind === 'metric' && r.split === 'test',
+  );
   const last = tests.at(-1);
-  if (!last || last.kind !== 'metric') throw new RunsError(`the trainer printed no "Test loss …, Test ppl …" line (output in ${log}); nothing was stored`);
+  if (!last || last.kind !== 'metric')
+    throw new RunsError(`the trainer printed no "Test loss …, Test ppl …" line (output in ${log}); nothing was stored`);
   const result = { test_loss: last.loss, test_ppl: last.test_ppl };
   updateManifestFile(paths.manifest, (m) => ({ ...m, ...result, tested_at: ctx.now().toISOString() }));
   await syncOneRun(ctx, run.id);

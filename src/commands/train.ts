@@ -56,17 +56,30 @@ export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
   // 1. Validate everything before a folder exists: a typo must not leave an empty run behind.
   checkTags(opts.tag ?? [], '--tag');
   const parent = opts.from !== undefined || opts.resume !== undefined ? await parentPlan(ctx, opts) : null;
-  const config = opts.config !== undefined ? readConfig(ctx.cwd, opts.config) : parent?.configFile ? readConfig(ctx.cwd, parent.configFile) : null;
+  const config =
+    opts.config !== undefined
+      ? readConfig(ctx.cwd, opts.config)
+      : parent?.configFile
+        ? readConfig(ctx.cwd, parent.configFile)
+        : null;
   const trainerLine = opts.trainer ?? parent?.trainer ?? ctx.env.RUNS_TRAINER ?? DEFAULT_TRAINER;
-  const trainerWords = splitTrainer(trainerLine, opts.trainer !== undefined ? '--trainer' : parent?.trainer ? `the trainer of ${parent.id}` : 'RUNS_TRAINER');
-  const userArgs = parent ? rerunArgs(parent.args, opts.trainerArgs ?? [], parent.resumeFile) : (opts.trainerArgs ?? []);
+  const trainerWords = splitTrainer(
+    trainerLine,
+    opts.trainer !== undefined ? '--trainer' : parent?.trainer ? `the trainer of ${parent.id}` : 'RUNS_TRAINER',
+  );
+  const userArgs = parent
+    ? rerunArgs(parent.args, opts.trainerArgs ?? [], parent.resumeFile)
+    : (opts.trainerArgs ?? []);
   const program = findProgram(trainerWords[0]!, ctx.cwd, ctx.processEnv.PATH);
   if (!program.found) {
-    const fix = trainerWords[0] === DEFAULT_TRAINER
-      ? `install the trainer with \`${INSTALL_HINT}\`, or pass --trainer CMD (or set RUNS_TRAINER)`
-      : `check --trainer / RUNS_TRAINER (the trainer of mlx-lm installs with \`${INSTALL_HINT}\`)`;
+    const fix =
+      trainerWords[0] === DEFAULT_TRAINER
+        ? `install the trainer with \`${INSTALL_HINT}\`, or pass --trainer CMD (or set RUNS_TRAINER)`
+        : `check --trainer / RUNS_TRAINER (the trainer of mlx-lm installs with \`${INSTALL_HINT}\`)`;
     // 127, as a shell says "command not found" (a script checking `runs train`'s code sees the same).
-    ctx.io.stderr.write(`Error: trainer "${trainerWords[0]}" cannot be started (${program.reason}); no run was made: ${fix}\n`);
+    ctx.io.stderr.write(
+      `Error: trainer "${trainerWords[0]}" cannot be started (${program.reason}); no run was made: ${fix}\n`,
+    );
     throw new ExitError(127);
   }
   const { root } = ctx.locations();
@@ -143,10 +156,17 @@ export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
     ctx.notice(`warning: could not point ${path.join(root, 'latest')} at ${id} (${(err as Error).message})`);
   }
   ctx.notice(`run ${id}  ->  ${displayPath(ctx.cwd, paths.dir)}`);
-  if (parent) ctx.notice(parent.resumeFile ? `resuming ${parent.id} from ${parent.resumeFile} (iteration ${parent.iterOffset})` : `re-running ${parent.id}`);
+  if (parent)
+    ctx.notice(
+      parent.resumeFile
+        ? `resuming ${parent.id} from ${parent.resumeFile} (iteration ${parent.iterOffset})`
+        : `re-running ${parent.id}`,
+    );
   for (const w of command.warnings) ctx.notice(`warning: ${w}`);
   if (family === 'mlx-lm' && !command.reporter) {
-    ctx.notice(`notice: ${trainerWords[0]}: no Python interpreter found for the runs reporter (set RUNS_PYTHON); metrics come from the console`);
+    ctx.notice(
+      `notice: ${trainerWords[0]}: no Python interpreter found for the runs reporter (set RUNS_PYTHON); metrics come from the console`,
+    );
   } else if (family === 'mlx-lm-lora' || family === 'mlx-vlm') {
     ctx.notice(`notice: ${family} has no reporting callbacks for runs: metrics come from its console`);
   }
@@ -209,7 +229,9 @@ export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
     } else {
       code = exitCodeFor(outcome, os.constants.signals);
     }
-    ctx.notice(`run ${id} ${status} in ${formatDuration(finishedAt.getTime() - startedAt.getTime())}${await resultSummary(ctx, id)}`);
+    ctx.notice(
+      `run ${id} ${status} in ${formatDuration(finishedAt.getTime() - startedAt.getTime())}${await resultSummary(ctx, id)}`,
+    );
     if (code !== 0) throw new ExitError(code);
   } finally {
     reserve.release();
@@ -230,7 +252,9 @@ function fitSettings<T extends Record<string, unknown>>(settings: T, warnings: s
   for (const [k, v] of Object.entries(out)) {
     if (typeof v === 'string' && v.length > MAX_SETTING_CHARS) {
       out[k] = `${v.slice(0, MAX_SETTING_CHARS)}…`;
-      warnings.push(`${k} is ${v.length} characters; run.json keeps the first ${MAX_SETTING_CHARS} (config.yaml has it whole)`);
+      warnings.push(
+        `${k} is ${v.length} characters; run.json keeps the first ${MAX_SETTING_CHARS} (config.yaml has it whole)`,
+      );
     }
   }
   return out as T;
@@ -318,7 +342,9 @@ function splitTrainer(line: string, source: string): string[] {
     throw err;
   }
   if (words.length === 0 || words[0] === '') {
-    throw new UsageError(`${source} ${JSON.stringify(line)} names no program; pass a trainer command such as --trainer "python -m mlx_lm lora"`);
+    throw new UsageError(
+      `${source} ${JSON.stringify(line)} names no program; pass a trainer command such as --trainer "python -m mlx_lm lora"`,
+    );
   }
   return words;
 }
@@ -356,7 +382,9 @@ function readConfig(cwd: string, given: string): LoadedConfig {
     // count…"), nesting too deep for the stack (RangeError). Input problems, not bugs.
     if (err instanceof Error) {
       const reason = err instanceof RangeError ? 'it is nested too deeply' : err.message.split('\n')[0]!;
-      throw new RunsError(`--config ${given} cannot be used: ${reason}; write the trainer options as plain key: value lines`);
+      throw new RunsError(
+        `--config ${given} cannot be used: ${reason}; write the trainer options as plain key: value lines`,
+      );
     }
     throw err;
   }
@@ -445,7 +473,9 @@ function indexSyncer(ctx: Context, id: string): { soon(): void; settle(): Promis
     } catch (err) {
       if (!warned) {
         warned = true;
-        ctx.notice(`warning: the index was not updated (${(err as Error)?.message ?? String(err)}); the run is recorded in its folder, \`runs index\` will catch up`);
+        ctx.notice(
+          `warning: the index was not updated (${(err as Error)?.message ?? String(err)}); the run is recorded in its folder, \`runs index\` will catch up`,
+        );
       }
     }
   };
@@ -502,7 +532,9 @@ async function parentPlan(ctx: Context, opts: TrainOptions): Promise<ParentPlan>
   const manifest = read.kind === 'ok' ? read.manifest : null;
   const args = manifest ? recordedUserArgs(manifest, { configPath: paths.config, adapterPath: paths.adapters }) : null;
   if (args === null) {
-    throw new RunsError(`${run.id} has no recorded trainer command (run.json ${read.kind === 'ok' ? 'has no usable "command"' : read.kind}); start a new run with runs train instead`);
+    throw new RunsError(
+      `${run.id} has no recorded trainer command (run.json ${read.kind === 'ok' ? 'has no usable "command"' : read.kind}); start a new run with runs train instead`,
+    );
   }
   const plan: ParentPlan = {
     id: run.id,
@@ -517,14 +549,23 @@ async function parentPlan(ctx: Context, opts: TrainOptions): Promise<ParentPlan>
     let chosen: { iter: number; file: string } | undefined;
     if (which === 'last') {
       chosen = cp.last ?? undefined;
-      if (!chosen) throw new RunsError(`${run.id} has no periodic checkpoints to resume from (adapters/NNNNNNN_adapters.safetensors)`);
+      if (!chosen)
+        throw new RunsError(
+          `${run.id} has no periodic checkpoints to resume from (adapters/NNNNNNN_adapters.safetensors)`,
+        );
     } else if (which === 'best') {
-      if (!cp.best.ok) throw new RunsError(`${run.id} has no best checkpoint: ${cp.best.reason}; pick one with --checkpoint last or ITER`);
+      if (!cp.best.ok)
+        throw new RunsError(
+          `${run.id} has no best checkpoint: ${cp.best.reason}; pick one with --checkpoint last or ITER`,
+        );
       const iter = cp.best.iter;
       chosen = cp.files.find((f) => f.iter === iter);
     } else if (/^\d+$/.test(which)) {
       chosen = cp.files.find((f) => f.iter === Number(which));
-      if (!chosen) throw new RunsError(`${run.id} has no checkpoint at iteration ${which}; it has ${cp.files.map((f) => f.iter).join(', ') || 'none'}`);
+      if (!chosen)
+        throw new RunsError(
+          `${run.id} has no checkpoint at iteration ${which}; it has ${cp.files.map((f) => f.iter).join(', ') || 'none'}`,
+        );
     } else {
       throw new UsageError(`--checkpoint takes last, best or an iteration number (got "${which}")`);
     }

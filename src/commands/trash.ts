@@ -29,7 +29,9 @@ export async function removeRuns(ctx: Context, refs: string[]): Promise<{ remove
   for (const ref of refs) {
     const run = await resolveRun(ctx, ref);
     if (run.status === 'running') {
-      throw new RunsError(`${run.id} is still running; stop its trainer first (Ctrl-C in its terminal), then runs rm it`);
+      throw new RunsError(
+        `${run.id} is still running; stop its trainer first (Ctrl-C in its terminal), then runs rm it`,
+      );
     }
     if (!runs.some((r) => r.id === run.id)) runs.push(run);
   }
@@ -55,9 +57,13 @@ function resolveTrashed(root: string, ref: string): string {
   const names = listTrash(root);
   if (names.length === 0) throw new RunsError(`the trash is empty (${trashDir(root)}): nothing to restore`);
   try {
-    return resolveRunRef(ref, names.map((id) => ({ id, startedMs: parseRunId(id)?.startedAt.getTime() ?? 0 })));
+    return resolveRunRef(
+      ref,
+      names.map((id) => ({ id, startedMs: parseRunId(id)?.startedAt.getTime() ?? 0 })),
+    );
   } catch (err) {
-    if (err instanceof RunsError) throw new RunsError(`${err.message.replace('see runs list', 'see runs trash')} (in the trash)`);
+    if (err instanceof RunsError)
+      throw new RunsError(`${err.message.replace('see runs list', 'see runs trash')} (in the trash)`);
     throw err;
   }
 }
@@ -80,13 +86,21 @@ export async function listTrashed(ctx: Context): Promise<TrashedRun[]> {
   return listTrash(root).map((id) => {
     const p = runPaths(trashDir(root), id);
     const m = readManifestFile(p.manifest);
-    return { id, status: m.kind === 'ok' ? (m.manifest.status ?? null) : null, total_bytes: folderUsage(p.dir).total, path: p.dir };
+    return {
+      id,
+      status: m.kind === 'ok' ? (m.manifest.status ?? null) : null,
+      total_bytes: folderUsage(p.dir).total,
+      path: p.dir,
+    };
   });
 }
 
 /** Deletes every trashed run for good (the caller has asked the user). */
 export async function emptyTrash(ctx: Context): Promise<{ deleted: string[]; bytes: number }> {
   const trashed = await listTrashed(ctx);
-  deleteFromTrash(ctx.locations().root, trashed.map((t) => t.id));
+  deleteFromTrash(
+    ctx.locations().root,
+    trashed.map((t) => t.id),
+  );
   return { deleted: trashed.map((t) => t.id), bytes: trashed.reduce((a, t) => a + t.total_bytes, 0) };
 }

@@ -62,8 +62,10 @@ export async function serveUi(ctx: Context, opts: UiOptions): Promise<void> {
     server = await startUiServer({ host: opts.host, port: opts.port, api, assets, live: table });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new RunsError(`port ${opts.port} is in use: pick another with --port, or --port 0 for any free one`);
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new RunsError(`cannot listen on ${opts.host}: not an address of this machine (try --host 127.0.0.1)`);
+    if (code === 'EADDRINUSE')
+      throw new RunsError(`port ${opts.port} is in use: pick another with --port, or --port 0 for any free one`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      throw new RunsError(`cannot listen on ${opts.host}: not an address of this machine (try --host 127.0.0.1)`);
     throw err;
   }
   ctx.notice(`runs ui: ${server.url}  (read-only; Ctrl-C to stop)`);

@@ -13,11 +13,22 @@ export interface ValPoint {
 }
 
 export type BestCheckpoint =
-  | { ok: true; iter: number; valIter: number; valLoss: number; /** steps between the measured weights and the checkpoint (0 = exact) */ offBy: number }
+  | {
+      ok: true;
+      iter: number;
+      valIter: number;
+      valLoss: number;
+      /** steps between the measured weights and the checkpoint (0 = exact) */ offBy: number;
+    }
   | { ok: false; reason: string };
 
 /** Eras that validate after the step (Train before Val at one iteration). */
-const VAL_AFTER_STEP: ReadonlySet<string> = new Set(['lora.py-2023', 'lora.py-2024+', 'mlx_lm-0.0.x', 'mlx_lm-0.3-0.5']);
+const VAL_AFTER_STEP: ReadonlySet<string> = new Set([
+  'lora.py-2023',
+  'lora.py-2024+',
+  'mlx_lm-0.0.x',
+  'mlx_lm-0.3-0.5',
+]);
 
 export function valMeasuresBeforeStep(logFormat: LogFormat | string | null): boolean {
   return logFormat === null || !VAL_AFTER_STEP.has(logFormat);
@@ -29,21 +40,31 @@ export function valMeasuresBeforeStep(logFormat: LogFormat | string | null): boo
  * step later at the same iteration — the nearest weights that exist. Anything further away is
  * not the best checkpoint, and the caller says so.
  */
-export function chooseBestCheckpoint(val: readonly ValPoint[], checkpointIters: readonly number[], beforeStep: boolean): BestCheckpoint {
+export function chooseBestCheckpoint(
+  val: readonly ValPoint[],
+  checkpointIters: readonly number[],
+  beforeStep: boolean,
+): BestCheckpoint {
   let best: ValPoint | null = null;
-  for (const p of val) if (p.loss !== null && Number.isFinite(p.loss) && (best === null || p.loss < best.loss!)) best = p;
+  for (const p of val)
+    if (p.loss !== null && Number.isFinite(p.loss) && (best === null || p.loss < best.loss!)) best = p;
   if (best === null) return { ok: false, reason: 'it has no finite val loss' };
   const have = new Set(checkpointIters);
   const steps = beforeStep ? best.iter - 1 : best.iter;
   if (steps <= 0) {
-    return { ok: false, reason: `its best val loss (${best.loss}) is at iteration ${best.iter}, before any training step: the base model was best, and no checkpoint holds it` };
+    return {
+      ok: false,
+      reason: `its best val loss (${best.loss}) is at iteration ${best.iter}, before any training step: the base model was best, and no checkpoint holds it`,
+    };
   }
   if (have.has(steps)) return { ok: true, iter: steps, valIter: best.iter, valLoss: best.loss!, offBy: 0 };
-  if (beforeStep && have.has(best.iter)) return { ok: true, iter: best.iter, valIter: best.iter, valLoss: best.loss!, offBy: 1 };
+  if (beforeStep && have.has(best.iter))
+    return { ok: true, iter: best.iter, valIter: best.iter, valLoss: best.loss!, offBy: 1 };
   const listed = [...have].sort((a, b) => a - b);
   return {
     ok: false,
-    reason: `no checkpoint was saved at its best val iteration (${best.iter}, val loss ${best.loss}); ` +
+    reason:
+      `no checkpoint was saved at its best val iteration (${best.iter}, val loss ${best.loss}); ` +
       (listed.length ? `checkpoints exist at ${listed.join(', ')}` : 'it has no periodic checkpoints'),
   };
 }

@@ -46,7 +46,7 @@ export function metricDelta(
   let verdict: Verdict | null = null;
   if (direction !== 'none') {
     if (rounded === 0) verdict = 'same';
-    else verdict = (rounded < 0) === (direction === 'lower') ? 'better' : 'worse';
+    else verdict = rounded < 0 === (direction === 'lower') ? 'better' : 'worse';
   }
   return { metric, a, b, delta, verdict };
 }

@@ -13,7 +13,10 @@ export class UsageError extends Error {
 /** Already reported; leave with this exit code (e.g. `runs train` passing on the trainer's code). */
 export class ExitError extends Error {
   override name = 'ExitError';
-  constructor(readonly code: number, message = `exit ${code}`) {
+  constructor(
+    readonly code: number,
+    message = `exit ${code}`,
+  ) {
     super(message);
   }
 }

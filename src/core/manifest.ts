@@ -75,9 +75,7 @@ export const RunManifest = z.looseObject({
 });
 export type RunManifest = z.infer<typeof RunManifest>;
 
-export type ManifestResult =
-  | { ok: true; manifest: RunManifest }
-  | { ok: false; reason: string };
+export type ManifestResult = { ok: true; manifest: RunManifest } | { ok: false; reason: string };
 
 /** Parses run.json text. Never throws: a corrupt file is a normal input. */
 export function parseManifest(text: string): ManifestResult {

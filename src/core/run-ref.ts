@@ -42,10 +42,16 @@ export function resolveRunRef(ref: string, runs: readonly RefCandidate[]): strin
   const nfc = ref.normalize('NFC');
   const same = runs.find((r) => r.id.normalize('NFC') === nfc);
   if (same) return same.id;
-  const matches = runs.filter((r) => r.id.normalize('NFC').startsWith(nfc)).map((r) => r.id).sort();
+  const matches = runs
+    .filter((r) => r.id.normalize('NFC').startsWith(nfc))
+    .map((r) => r.id)
+    .sort();
   if (matches.length === 1) return matches[0]!;
   if (matches.length === 0) {
-    const near = runs.map((r) => r.id).sort().slice(-5);
+    const near = runs
+      .map((r) => r.id)
+      .sort()
+      .slice(-5);
     throw new RunsError(
       `no run matches "${ref}"` +
         (near.length ? `; newest runs: ${near.join(', ')} (see runs list)` : ': there are no runs yet'),
@@ -68,7 +74,9 @@ export function resolveTeamRunRef(ref: string, runs: readonly RefCandidate[]): s
     const own = runs.filter((r) => r.id.startsWith(`${host}:`));
     if (own.length === 0) {
       const hosts = [...new Set(runs.map((r) => r.id.slice(0, r.id.indexOf(':'))))].sort();
-      throw new RunsError(`no runs from host "${host}" in the team database` + (hosts.length ? `; hosts: ${hosts.join(', ')}` : ''));
+      throw new RunsError(
+        `no runs from host "${host}" in the team database` + (hosts.length ? `; hosts: ${hosts.join(', ')}` : ''),
+      );
     }
     const bare = own.map((r) => ({ id: r.id.slice(colon + 1), startedMs: r.startedMs }));
     return `${host}:${resolveRunRef(ref.slice(colon + 1), bare)}`;
@@ -79,9 +87,15 @@ export function resolveTeamRunRef(ref: string, runs: readonly RefCandidate[]): s
   const hits = exact.length > 0 ? exact : runs.filter((r) => bareOf(r.id).startsWith(ref));
   if (hits.length === 1) return hits[0]!.id;
   if (hits.length === 0) {
-    const near = [...runs].sort((a, b) => b.startedMs - a.startedMs).slice(0, 5).map((r) => r.id);
+    const near = [...runs]
+      .sort((a, b) => b.startedMs - a.startedMs)
+      .slice(0, 5)
+      .map((r) => r.id);
     throw new RunsError(
-      `no run matches "${ref}" in the team database` + (near.length ? `; newest runs: ${near.join(', ')} (see runs --team list)` : ': nobody has pushed runs yet (runs push)'),
+      `no run matches "${ref}" in the team database` +
+        (near.length
+          ? `; newest runs: ${near.join(', ')} (see runs --team list)`
+          : ': nobody has pushed runs yet (runs push)'),
     );
   }
   const bareIds = new Set(hits.map((r) => bareOf(r.id)));

@@ -10,7 +10,11 @@ export const SPLITS: readonly Split[] = ['train', 'val', 'test'];
 export const METRIC_WIDTH = 11;
 
 export interface EncodedBatch {
-  writes: (Omit<RunWrite, 'records'> & { metricCount: number; checkpoints: CheckpointRecord[]; extras: EncodedExtra[] })[];
+  writes: (Omit<RunWrite, 'records'> & {
+    metricCount: number;
+    checkpoints: CheckpointRecord[];
+    extras: EncodedExtra[];
+  })[];
   /** NaN stands for null: the parser never yields a NaN value (nan/inf are stored as null). */
   metrics: Float64Array;
 }
@@ -78,7 +82,9 @@ export class BatchEncoder {
 
   private reserve(n: number): void {
     if (this.used + n <= this.metrics.length) return;
-    const bigger = new Float64Array(Math.max(this.metrics.length * 2, this.used + n, this.expectedRecords * METRIC_WIDTH));
+    const bigger = new Float64Array(
+      Math.max(this.metrics.length * 2, this.used + n, this.expectedRecords * METRIC_WIDTH),
+    );
     bigger.set(this.metrics.subarray(0, this.used));
     this.metrics = bigger;
   }

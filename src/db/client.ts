@@ -122,13 +122,17 @@ export function openDatabase(dbPath: string, opts: OpenDatabaseOptions): OpenedD
     // rolled back), which hides SQLITE_FULL: ask the disk itself.
     const free = freeBytes(path.dirname(dbPath));
     if (code === 'SQLITE_FULL' || (free !== null && free < LOW_SPACE_BYTES)) {
-      throw new RunsError(`the disk that holds the index ${dbPath} is full (${Math.round((free ?? 0) / 1024)} KB free); free some space and try again`);
+      throw new RunsError(
+        `the disk that holds the index ${dbPath} is full (${Math.round((free ?? 0) / 1024)} KB free); free some space and try again`,
+      );
     }
     if (!code || !NOT_A_DATABASE.has(code) || kind.kind !== 'runs-index') throw err;
     const aside = `${dbPath}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     fs.renameSync(dbPath, aside);
     for (const suffix of ['-wal', '-shm', '-journal']) fs.rmSync(dbPath + suffix, { force: true });
-    opts.warn(`${dbPath} is a damaged runs index (${code}); moved it to ${aside} and started a new index (run \`runs index\` to fill it)`);
+    opts.warn(
+      `${dbPath} is a damaged runs index (${code}); moved it to ${aside} and started a new index (run \`runs index\` to fill it)`,
+    );
     return openAndMigrate(dbPath, opts.journal);
   }
 }
@@ -149,7 +153,15 @@ function freeBytes(dir: string): number | null {
 const OWN_TABLES = ['runs', 'index_state'];
 
 /** What a runs index holds while its first migration is being applied by another process. */
-const EARLY_TABLES = new Set(['__drizzle_migrations', 'sqlite_sequence', 'runs', 'metrics', 'checkpoints', 'index_state', 'index_meta']);
+const EARLY_TABLES = new Set([
+  '__drizzle_migrations',
+  'sqlite_sequence',
+  'runs',
+  'metrics',
+  'checkpoints',
+  'index_state',
+  'index_meta',
+]);
 
 type IndexFileKind = { kind: 'new' } | { kind: 'runs-index' } | { kind: 'foreign'; reason: string };
 
@@ -179,7 +191,7 @@ function indexFileKind(dbPath: string): IndexFileKind {
   try {
     const ro = new Database(dbPath, { readonly: true, fileMustExist: true });
     try {
-      tables = (ro.prepare("select name from sqlite_master where type = 'table'").pluck().all() as string[]);
+      tables = ro.prepare("select name from sqlite_master where type = 'table'").pluck().all() as string[];
     } finally {
       ro.close();
     }
@@ -195,7 +207,10 @@ function indexFileKind(dbPath: string): IndexFileKind {
   if (OWN_TABLES.every((t) => tables.includes(t))) return { kind: 'runs-index' };
   // Another `runs` is creating this index right now: drizzle makes its bookkeeping table first.
   if (tables.every((t) => EARLY_TABLES.has(t))) return { kind: 'runs-index' };
-  return { kind: 'foreign', reason: `a SQLite database of another program (tables: ${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', …' : ''})` };
+  return {
+    kind: 'foreign',
+    reason: `a SQLite database of another program (tables: ${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', …' : ''})`,
+  };
 }
 
 function hasOwnSchemaText(dbPath: string): boolean {

@@ -14,7 +14,14 @@ import type Database from 'better-sqlite3';
 import { METRIC_WIDTH, orNull, SPLITS, type EncodedBatch } from './batch-codec.js';
 import { BatchingWriter, type IndexWriter } from './index-writer.js';
 export { BATCH_RECORDS, type IndexWriter } from './index-writer.js';
-import { openDatabase, openReadOnly, useBulkCache, type JournalMode, type OpenedDatabase, type Sqlite } from './client.js';
+import {
+  openDatabase,
+  openReadOnly,
+  useBulkCache,
+  type JournalMode,
+  type OpenedDatabase,
+  type Sqlite,
+} from './client.js';
 import { networkLocation } from './network-fs.js';
 import { checkpoints, indexState, metricValues, metrics, runs } from './schema.js';
 import type { CheckpointRow, IndexStateRow, MetricRow, MetricValueRow, ParamRow, RunInsert, RunRow } from './schema.js';
@@ -24,10 +31,27 @@ import { checkedWhere, verifyWhereShape, WhereError } from './where-clause.js';
 export { WhereError } from './where-clause.js';
 export { ReadOnlyViolation } from './read-only-sql.js';
 import { sqliteReader, type RunsReader } from './reader.js';
-export { METRIC_COLUMNS, type MetricColumn, type MetricTuple, type MetricsQuery, type ReaderListQuery, type RunsReader } from './reader.js';
+export {
+  METRIC_COLUMNS,
+  type MetricColumn,
+  type MetricTuple,
+  type MetricsQuery,
+  type ReaderListQuery,
+  type RunsReader,
+} from './reader.js';
 import { METRIC_COLUMNS, type MetricTuple } from './reader.js';
 
-export type { CheckpointRow, IndexStateRow, MetricRow, MetricValueRow, ParamRow, RunInsert, RunRow, SqlResult, SqlStream };
+export type {
+  CheckpointRow,
+  IndexStateRow,
+  MetricRow,
+  MetricValueRow,
+  ParamRow,
+  RunInsert,
+  RunRow,
+  SqlResult,
+  SqlStream,
+};
 export { toParams, toRunRow, type RunFacts } from './to-row.js';
 
 /** One run's changes, written in one transaction together with other runs of the same batch. */
@@ -184,14 +208,26 @@ class WriterThread {
   constructor(script: URL, dbPath: string, journal: JournalMode, warn: (m: string) => void) {
     // A small heap: the writer holds at most two batches, and a tight limit keeps its garbage
     // (and so the process's peak RSS) down.
-    this.worker = new Worker(script, { workerData: { dbPath, journal }, resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 } });
-    this.worker.on('message', (msg: { type: string; id?: number; result?: WriteResult; message?: string; error?: { message: string; code?: string } }) => {
-      if (msg.type === 'warn') return warn(msg.message!);
-      const waiter = this.waiting.get(msg.id!);
-      this.waiting.delete(msg.id!);
-      if (msg.type === 'done') waiter?.resolve(msg.result!);
-      else waiter?.reject(Object.assign(new Error(msg.error!.message), { code: msg.error!.code }));
+    this.worker = new Worker(script, {
+      workerData: { dbPath, journal },
+      resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 },
     });
+    this.worker.on(
+      'message',
+      (msg: {
+        type: string;
+        id?: number;
+        result?: WriteResult;
+        message?: string;
+        error?: { message: string; code?: string };
+      }) => {
+        if (msg.type === 'warn') return warn(msg.message!);
+        const waiter = this.waiting.get(msg.id!);
+        this.waiting.delete(msg.id!);
+        if (msg.type === 'done') waiter?.resolve(msg.result!);
+        else waiter?.reject(Object.assign(new Error(msg.error!.message), { code: msg.error!.code }));
+      },
+    );
     this.worker.on('error', (err) => this.fail(err));
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
   }
@@ -242,7 +278,10 @@ export class SqliteRunsIndex implements RunsIndex {
     const script = opts.bulk ? writerScript() : null;
     if (!script) return new BatchingWriter((batch) => this.writeEncoded(batch));
     const thread = new WriterThread(script, this.dbPath, this.journal, this.warn);
-    return new BatchingWriter((batch) => thread.write(batch), () => thread.close());
+    return new BatchingWriter(
+      (batch) => thread.write(batch),
+      () => thread.close(),
+    );
   }
 
   private get db() {
@@ -267,12 +306,17 @@ export class SqliteRunsIndex implements RunsIndex {
   }
 
   getMeta(key: string): string | null {
-    const row = this.sqlite.prepare('select value from index_meta where key = ?').get(key) as { value: string | null } | undefined;
+    const row = this.sqlite.prepare('select value from index_meta where key = ?').get(key) as
+      { value: string | null } | undefined;
     return row?.value ?? null;
   }
 
   setMeta(key: string, value: string): void {
-    this.sqlite.prepare('insert into index_meta (key, value) values (?, ?) on conflict(key) do update set value = excluded.value').run(key, value);
+    this.sqlite
+      .prepare(
+        'insert into index_meta (key, value) values (?, ?) on conflict(key) do update set value = excluded.value',
+      )
+      .run(key, value);
   }
 
   knownRuns(): Map<string, string> {
@@ -292,8 +336,7 @@ export class SqliteRunsIndex implements RunsIndex {
 
   parseStateOf(id: string): string | null {
     const row = this.sqlite.prepare('select parse_state from index_state where run_id = ?').get(id) as
-      | { parse_state: string | null }
-      | undefined;
+      { parse_state: string | null } | undefined;
     return row?.parse_state ?? null;
   }
 
@@ -337,8 +380,19 @@ export class SqliteRunsIndex implements RunsIndex {
         const firstSeq = metricSeq;
         for (let i = 0, p = rowsAt; i < w.metricCount; i++, p += METRIC_WIDTH) {
           st.metricRows.add(
-            id, metricSeq++, m[p]!, orNull(m[p + 1]!), SPLITS[m[p + 2]!], orNull(m[p + 3]!), orNull(m[p + 4]!),
-            orNull(m[p + 5]!), orNull(m[p + 6]!), orNull(m[p + 7]!), orNull(m[p + 8]!), orNull(m[p + 9]!), orNull(m[p + 10]!),
+            id,
+            metricSeq++,
+            m[p]!,
+            orNull(m[p + 1]!),
+            SPLITS[m[p + 2]!],
+            orNull(m[p + 3]!),
+            orNull(m[p + 4]!),
+            orNull(m[p + 5]!),
+            orNull(m[p + 6]!),
+            orNull(m[p + 7]!),
+            orNull(m[p + 8]!),
+            orNull(m[p + 9]!),
+            orNull(m[p + 10]!),
           );
         }
         result.metricRows += w.metricCount;
@@ -394,7 +448,8 @@ export class SqliteRunsIndex implements RunsIndex {
   recordedRoot(): string | null {
     const recorded = this.getMeta(ROOT_KEY);
     if (recorded !== null) return recorded;
-    const any = this.sqlite.prepare('select id, path from runs limit 1').get() as { id: string; path: string } | undefined;
+    const any = this.sqlite.prepare('select id, path from runs limit 1').get() as
+      { id: string; path: string } | undefined;
     if (!any || !any.path.endsWith(any.id)) return null;
     return any.path.slice(0, any.path.length - any.id.length).replace(/[\\/]+$/, '') || null;
   }
@@ -414,7 +469,10 @@ export class SqliteRunsIndex implements RunsIndex {
   }
 
   refCandidates(): RefCandidate[] {
-    const rows = this.sqlite.prepare('select id, started_at from runs').all() as { id: string; started_at: string | null }[];
+    const rows = this.sqlite.prepare('select id, started_at from runs').all() as {
+      id: string;
+      started_at: string | null;
+    }[];
     return rows.map((r) => ({ id: r.id, startedMs: r.started_at ? Date.parse(r.started_at) || 0 : 0 }));
   }
 
@@ -425,7 +483,11 @@ export class SqliteRunsIndex implements RunsIndex {
     if (q.where !== undefined) return this.listWithWhere(q, order);
     const filters: SQL[] = [];
     if (q.status) filters.push(eq(runs.status, q.status));
-    const query = this.db.select().from(runs).where(filters.length ? and(...filters) : undefined).orderBy(...order);
+    const query = this.db
+      .select()
+      .from(runs)
+      .where(filters.length ? and(...filters) : undefined)
+      .orderBy(...order);
     return (q.limit ? query.limit(q.limit) : query).all();
   }
 
@@ -449,7 +511,10 @@ export class SqliteRunsIndex implements RunsIndex {
       throw new WhereError(`--where "${q.where}" is not a valid filter: ${(err as Error).message}`);
     }
     // The shape the statement must have: the same query with a filter that is surely one expression.
-    this.runColumns ??= ro.prepare(build(sql.raw('(1)')).sql).columns().map((c) => c.column ?? c.name);
+    this.runColumns ??= ro
+      .prepare(build(sql.raw('(1)')).sql)
+      .columns()
+      .map((c) => c.column ?? c.name);
     verifyWhereShape(ro, stmt, where, this.runColumns);
     let rows: Record<string, unknown>[];
     try {
@@ -466,7 +531,8 @@ export class SqliteRunsIndex implements RunsIndex {
   }
 
   metricsOf(id: string, afterSeq?: number) {
-    const where = afterSeq === undefined ? eq(metrics.run_id, id) : and(eq(metrics.run_id, id), gt(metrics.seq, afterSeq));
+    const where =
+      afterSeq === undefined ? eq(metrics.run_id, id) : and(eq(metrics.run_id, id), gt(metrics.seq, afterSeq));
     return this.db.select().from(metrics).where(where).orderBy(asc(metrics.seq)).all();
   }
 
@@ -493,7 +559,9 @@ export class SqliteRunsIndex implements RunsIndex {
 
   paramsOf(id: string): ParamRow[] {
     // Raw read of the view: values keep their SQLite type (drizzle's numeric would turn 8 into "8").
-    return this.sqlite.prepare('select run_id, key, value from params where run_id = ? order by key').all(id) as ParamRow[];
+    return this.sqlite
+      .prepare('select run_id, key, value from params where run_id = ? order by key')
+      .all(id) as ParamRow[];
   }
 
   metricValuesOf(id: string, name: string) {
@@ -506,7 +574,9 @@ export class SqliteRunsIndex implements RunsIndex {
   }
 
   metricNames(): string[] {
-    return (this.sqlite.prepare('select distinct name from metric_values order by name').raw().all() as [string][]).map((r) => r[0]);
+    return (this.sqlite.prepare('select distinct name from metric_values order by name').raw().all() as [string][]).map(
+      (r) => r[0],
+    );
   }
 
   checkpointsOf(id: string) {
@@ -571,7 +641,11 @@ class RowInserter {
   private readonly one: Database.Statement;
   private readonly values: unknown[] = [];
 
-  constructor(sqlite: Sqlite, table: string, private readonly columns: string[]) {
+  constructor(
+    sqlite: Sqlite,
+    table: string,
+    private readonly columns: string[],
+  ) {
     const row = `(${columns.map(() => '?').join(', ')})`;
     const head = `insert into ${table} (${columns.join(', ')}) values `;
     this.many = sqlite.prepare(head + Array(ROWS_PER_STATEMENT).fill(row).join(', '));
@@ -601,25 +675,44 @@ function prepareWriteStatements(sqlite: Sqlite) {
   const runCols = RUN_COLUMNS;
   const stateCols = Object.keys(getTableColumns(indexState));
   return {
-    getState: sqlite.prepare('select log_offset, committed_seq, committed_checkpoint_seq, manifest_stamp from index_state where run_id = ?'),
+    getState: sqlite.prepare(
+      'select log_offset, committed_seq, committed_checkpoint_seq, manifest_stamp from index_state where run_id = ?',
+    ),
     deleteMetrics: sqlite.prepare('delete from metrics where run_id = ? and seq >= ?'),
     deleteCheckpoints: sqlite.prepare('delete from checkpoints where run_id = ? and seq >= ?'),
     deleteValues: sqlite.prepare('delete from metric_values where run_id = ? and seq >= ?'),
     deleteRun: sqlite.prepare('delete from runs where id = ?'),
     deleteState: sqlite.prepare('delete from index_state where run_id = ?'),
     metricRows: new RowInserter(sqlite, 'metrics', [
-      'run_id', 'seq', 'segment', 'iter', 'split', 'loss', 'learning_rate', 'it_per_sec',
-      'tokens_per_sec', 'trained_tokens', 'peak_mem_gb', 'val_time_s', 'test_ppl',
+      'run_id',
+      'seq',
+      'segment',
+      'iter',
+      'split',
+      'loss',
+      'learning_rate',
+      'it_per_sec',
+      'tokens_per_sec',
+      'trained_tokens',
+      'peak_mem_gb',
+      'val_time_s',
+      'test_ppl',
     ]),
     checkpointRows: new RowInserter(sqlite, 'checkpoints', ['run_id', 'seq', 'segment', 'iter', 'file']),
     valueRows: new RowInserter(sqlite, 'metric_values', ['run_id', 'seq', 'segment', 'iter', 'split', 'name', 'value']),
     upsertRun: sqlite.prepare(
       `insert into runs (${runCols.join(', ')}) values (${runCols.map((c) => `@${c}`).join(', ')})
-       on conflict(id) do update set ${runCols.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ')}`,
+       on conflict(id) do update set ${runCols
+         .filter((c) => c !== 'id')
+         .map((c) => `${c} = excluded.${c}`)
+         .join(', ')}`,
     ),
     upsertState: sqlite.prepare(
       `insert into index_state (${stateCols.join(', ')}) values (${stateCols.map((c) => `@${c}`).join(', ')})
-       on conflict(run_id) do update set ${stateCols.filter((c) => c !== 'run_id').map((c) => `${c} = excluded.${c}`).join(', ')}`,
+       on conflict(run_id) do update set ${stateCols
+         .filter((c) => c !== 'run_id')
+         .map((c) => `${c} = excluded.${c}`)
+         .join(', ')}`,
     ),
   };
 }
@@ -628,12 +721,17 @@ function prepareWriteStatements(sqlite: Sqlite) {
 export type { PushBatchResult, PushRun, PushSource, TeamDatabase } from './team.js';
 export type { RunsReader as TeamReader } from './reader.js';
 
-export async function openTeam(url: string, opts: { connectTimeoutMs?: number } = {}): Promise<import('./team.js').TeamDatabase> {
+export async function openTeam(
+  url: string,
+  opts: { connectTimeoutMs?: number } = {},
+): Promise<import('./team.js').TeamDatabase> {
   const { openTeamDatabase } = await import('./team.js');
   return openTeamDatabase(url, opts);
 }
 
-export async function teamIdentity(): Promise<Pick<typeof import('./team.js'), 'teamUid' | 'rowHash' | 'DEFAULT_SQL_TIMEOUT_S'>> {
+export async function teamIdentity(): Promise<
+  Pick<typeof import('./team.js'), 'teamUid' | 'rowHash' | 'DEFAULT_SQL_TIMEOUT_S'>
+> {
   const { teamUid, rowHash, DEFAULT_SQL_TIMEOUT_S } = await import('./team.js');
   return { teamUid, rowHash, DEFAULT_SQL_TIMEOUT_S };
 }

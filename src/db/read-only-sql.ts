@@ -30,7 +30,9 @@ export function streamReadOnlyQuery(ro: Sqlite, text: string, limit: number): Sq
     throw new ReadOnlyViolation(`SQL error: ${(err as Error).message}`);
   }
   if (!stmt.reader) {
-    throw new ReadOnlyViolation('runs sql is read-only; use runs tag / runs note to change a run, or runs index to refresh the index');
+    throw new ReadOnlyViolation(
+      'runs sql is read-only; use runs tag / runs note to change a run, or runs index to refresh the index',
+    );
   }
   const columns = stmt.columns().map((c) => c.name);
   const iterate = stmt.iterate.bind(stmt) as () => IterableIterator<Record<string, unknown>>;
@@ -58,7 +60,13 @@ export function streamReadOnlyQuery(ro: Sqlite, text: string, limit: number): Sq
       }
     },
   };
-  return { columns, rows: { [Symbol.iterator]: () => result.rows() }, get truncated() { return result.truncated; } };
+  return {
+    columns,
+    rows: { [Symbol.iterator]: () => result.rows() },
+    get truncated() {
+      return result.truncated;
+    },
+  };
 }
 
 /** The whole result in memory (the web API's pages; `runs sql` streams instead). */

@@ -43,7 +43,16 @@ export interface RunsReader {
 }
 
 /** The numeric columns of `metrics` a chart can draw. */
-export const METRIC_COLUMNS = ['loss', 'learning_rate', 'it_per_sec', 'tokens_per_sec', 'trained_tokens', 'peak_mem_gb', 'val_time_s', 'test_ppl'] as const;
+export const METRIC_COLUMNS = [
+  'loss',
+  'learning_rate',
+  'it_per_sec',
+  'tokens_per_sec',
+  'trained_tokens',
+  'peak_mem_gb',
+  'val_time_s',
+  'test_ppl',
+] as const;
 export type MetricColumn = (typeof METRIC_COLUMNS)[number];
 /** [seq, segment, iter, split, trained_tokens, value of the asked column]. */
 export type MetricTuple = [number, number, number | null, string, number | null, number | null];

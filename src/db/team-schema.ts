@@ -46,7 +46,9 @@ function pgColumn(c: Column, name = c.name): PgColumnBuilderBase {
       b = doublePrecision(name);
       break;
     default:
-      throw new Error(`team schema: no PostgreSQL type for ${c.columnType} (column ${c.name}); add one in team-schema.ts`);
+      throw new Error(
+        `team schema: no PostgreSQL type for ${c.columnType} (column ${c.name}); add one in team-schema.ts`,
+      );
   }
   if (c.notNull) b = b.notNull();
   if (c.hasDefault && c.default !== undefined) b = b.default(c.default);

@@ -43,19 +43,31 @@ export function describeTeamError(err: unknown, url: string): string | null {
   const e = err as { code?: string; message?: string; address?: string; port?: number; errors?: unknown[] };
   const where = safeHostPort(url);
   const message = e?.message ?? String(err);
-  if (e?.code === 'ECONNREFUSED' || (Array.isArray(e?.errors) && (e.errors as { code?: string }[]).some((x) => x.code === 'ECONNREFUSED'))) {
+  if (
+    e?.code === 'ECONNREFUSED' ||
+    (Array.isArray(e?.errors) && (e.errors as { code?: string }[]).some((x) => x.code === 'ECONNREFUSED'))
+  ) {
     return `cannot reach the team database at ${where} (connection refused): start PostgreSQL there, or fix RUNS_TEAM_DB / --team-db`;
   }
-  if (e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN') return `cannot resolve the team database host in ${redactUrl(url)}: fix RUNS_TEAM_DB / --team-db`;
+  if (e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN')
+    return `cannot resolve the team database host in ${redactUrl(url)}: fix RUNS_TEAM_DB / --team-db`;
   if (e?.code === '28P01' || e?.code === '28000') {
     return `the team database at ${where} refused the login (${message}): fix the user or password in RUNS_TEAM_DB / --team-db`;
   }
-  if (e?.code === '3D000') return `${message} at ${where}: create it (createdb) or fix the database name in RUNS_TEAM_DB / --team-db`;
-  if (e?.code === '42501') return `the team database refused: ${message}; ask its owner to grant you the runs_pusher role (README "Working as a team")`;
+  if (e?.code === '3D000')
+    return `${message} at ${where}: create it (createdb) or fix the database name in RUNS_TEAM_DB / --team-db`;
+  if (e?.code === '42501')
+    return `the team database refused: ${message}; ask its owner to grant you the runs_pusher role (README "Working as a team")`;
   if (e?.code === 'ETIMEDOUT' || /timeout expired|timed out/i.test(message)) {
     return `the team database at ${where} did not answer in time: check that it is up and reachable`;
   }
-  if (e?.code === 'ECONNRESET' || e?.code === '57P01' || e?.code === '57P02' || e?.code === '57P03' || /Connection terminated/i.test(message)) {
+  if (
+    e?.code === 'ECONNRESET' ||
+    e?.code === '57P01' ||
+    e?.code === '57P02' ||
+    e?.code === '57P03' ||
+    /Connection terminated/i.test(message)
+  ) {
     return `lost the connection to the team database at ${where} (${message}); nothing half-written is kept: run the command again`;
   }
   if (e?.code === 'SASL' || /SASL|password must be a string/i.test(message)) {
@@ -90,10 +102,14 @@ function checkUrl(url: string): void {
   try {
     u = new URL(url);
   } catch {
-    throw new RunsError(`the team database "${redactUrl(url)}" is not a URL: use postgres://user:password@host:5432/dbname`);
+    throw new RunsError(
+      `the team database "${redactUrl(url)}" is not a URL: use postgres://user:password@host:5432/dbname`,
+    );
   }
   if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
-    throw new RunsError(`the team database must be a PostgreSQL URL (postgres://user:password@host/db), got ${u.protocol}//…`);
+    throw new RunsError(
+      `the team database must be a PostgreSQL URL (postgres://user:password@host/db), got ${u.protocol}//…`,
+    );
   }
 }
 
@@ -106,7 +122,9 @@ function pgTypes(): pg.CustomTypesConfig {
   };
   return {
     getTypeParser: ((oid: number, format?: string) =>
-      oid === 20 || oid === 1700 ? asNumber : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
+      oid === 20 || oid === 1700
+        ? asNumber
+        : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
   };
 }
 
@@ -172,7 +190,6 @@ async function migrateTeam(client: pg.Client): Promise<void> {
   }
 }
 
-
 /** `host:id` → [host, id]; ids never contain ':', host names never do either. */
 function splitQualified(id: string): [string, string] {
   const i = id.indexOf(':');
@@ -200,11 +217,15 @@ async function readOnly<T>(client: pg.Client, timeoutMs: number, fn: () => Promi
 
 function sqlFailure(err: unknown, timeoutMs: number): Error {
   const e = err as { code?: string; message?: string };
-  if (e?.code === '25006' || e?.code === '42501' || e?.code === '0A000' && /read-only|COPY/i.test(e.message ?? '')) {
-    return new ReadOnlyViolation(`runs --team sql is read-only (${e.message}); change runs on their own machine (runs tag / runs note) and push`);
+  if (e?.code === '25006' || e?.code === '42501' || (e?.code === '0A000' && /read-only|COPY/i.test(e.message ?? ''))) {
+    return new ReadOnlyViolation(
+      `runs --team sql is read-only (${e.message}); change runs on their own machine (runs tag / runs note) and push`,
+    );
   }
   if (e?.code === '57014') {
-    return new ReadOnlyViolation(`the query ran past its time limit of ${timeoutMs / 1000} s and was stopped: narrow it, or pass --timeout S`);
+    return new ReadOnlyViolation(
+      `the query ran past its time limit of ${timeoutMs / 1000} s and was stopped: narrow it, or pass --timeout S`,
+    );
   }
   if (e?.code === '42601' && /multiple commands/i.test(e.message ?? '')) {
     return new ReadOnlyViolation('runs --team sql takes one statement (no ";" between statements)');
@@ -241,7 +262,9 @@ export class TeamDatabase {
       refCandidates: () => this.refCandidates(),
       query: (text, limit, opts) => this.query(text, limit, opts?.timeoutMs ?? DEFAULT_SQL_TIMEOUT_S * 1000),
       changeToken: async () => {
-        const r = await this.q<{ t: string }>(`select coalesce(max(pushed_at), '') || ':' || count(*) as t from push_state`);
+        const r = await this.q<{ t: string }>(
+          `select coalesce(max(pushed_at), '') || ':' || count(*) as t from push_state`,
+        );
         return String(r.rows[0]!.t);
       },
     };
@@ -270,7 +293,8 @@ export class TeamDatabase {
           return r.rows.map(toRunRow);
         } catch (err) {
           const e = err as { code?: string; message?: string };
-          if (e?.code && /^[0-9A-Z]{5}$/.test(e.code)) throw new WhereError(`--where "${q.where}" is not a valid filter: ${e.message}`);
+          if (e?.code && /^[0-9A-Z]{5}$/.test(e.code))
+            throw new WhereError(`--where "${q.where}" is not a valid filter: ${e.message}`);
           throw err;
         }
       }),
@@ -318,20 +342,31 @@ export class TeamDatabase {
   async paramsOf(id: string): Promise<ParamRow[]> {
     const uid = await this.uidOf(id);
     if (!uid) return [];
-    const r = await this.q(`select $1::text as run_id, key, value from params where run_uid = $2 order by key collate "C"`, [id, uid]);
+    const r = await this.q(
+      `select $1::text as run_id, key, value from params where run_uid = $2 order by key collate "C"`,
+      [id, uid],
+    );
     return r.rows as unknown as ParamRow[];
   }
 
   async checkpointsOf(id: string): Promise<CheckpointRow[]> {
     const uid = await this.uidOf(id);
     if (!uid) return [];
-    const r = await this.q(`select $1::text as run_id, seq, segment, iter, file from checkpoints where run_uid = $2 order by seq`, [id, uid]);
+    const r = await this.q(
+      `select $1::text as run_id, seq, segment, iter, file from checkpoints where run_uid = $2 order by seq`,
+      [id, uid],
+    );
     return r.rows as unknown as CheckpointRow[];
   }
 
   async refCandidates(): Promise<RefCandidate[]> {
-    const r = await this.q<{ host: string; id: string; started_at: string | null }>('select host, id, started_at from runs');
-    return r.rows.map((x) => ({ id: `${x.host}:${x.id}`, startedMs: x.started_at ? Date.parse(x.started_at) || 0 : 0 }));
+    const r = await this.q<{ host: string; id: string; started_at: string | null }>(
+      'select host, id, started_at from runs',
+    );
+    return r.rows.map((x) => ({
+      id: `${x.host}:${x.id}`,
+      startedMs: x.started_at ? Date.parse(x.started_at) || 0 : 0,
+    }));
   }
 
   /**
@@ -389,7 +424,14 @@ export class TeamDatabase {
         const uids = runs.map((r) => r.uid);
         const state = new Map(
           (
-            await c.query<{ uid: string; host: string; id: string; row_hash: string | null; metric_rows: number | null; checkpoint_rows: number | null }>(
+            await c.query<{
+              uid: string;
+              host: string;
+              id: string;
+              row_hash: string | null;
+              metric_rows: number | null;
+              checkpoint_rows: number | null;
+            }>(
               `select r.uid, r.host, r.id, s.row_hash, s.metric_rows, s.checkpoint_rows
                from runs r left join push_state s on s.run_uid = r.uid where r.uid = any($1)`,
               [uids],
@@ -405,7 +447,8 @@ export class TeamDatabase {
         );
         const gone = replaced.rows.map((x) => x.uid);
         if (gone.length) {
-          for (const t of ['metrics', 'checkpoints', 'push_state']) await c.query(`delete from ${t} where run_uid = any($1)`, [gone]);
+          for (const t of ['metrics', 'checkpoints', 'push_state'])
+            await c.query(`delete from ${t} where run_uid = any($1)`, [gone]);
           await c.query('delete from runs where host = $1 and uid = any($2)', [host, gone]);
         }
         const result: PushBatchResult = { new: 0, grown: 0, updated: 0, unchanged: 0, metricRows: 0, skipped: [] };
@@ -416,7 +459,9 @@ export class TeamDatabase {
         for (const run of runs) {
           const s = state.get(run.uid);
           if (s && s.host !== host) {
-            result.skipped.push(`${run.row.id}: its uid ${run.uid} is already ${s.host}:${s.id} in the team database (a copied folder?); not pushed`);
+            result.skipped.push(
+              `${run.row.id}: its uid ${run.uid} is already ${s.host}:${s.id} in the team database (a copied folder?); not pushed`,
+            );
             continue;
           }
           if (s && s.row_hash === run.hash) {
@@ -441,16 +486,25 @@ export class TeamDatabase {
           sent.push({ run, metrics: metricTotal, checkpoints: fromCheckpoint + checkpoints.length });
         }
         if (tails.length) {
-          for (const [table, col] of [['metrics', 'fromMetric'], ['checkpoints', 'fromCheckpoint']] as const) {
+          for (const [table, col] of [
+            ['metrics', 'fromMetric'],
+            ['checkpoints', 'fromCheckpoint'],
+          ] as const) {
             await c.query(
               `delete from ${table} t using unnest($1::text[], $2::int[]) as x(uid, from_seq) where t.run_uid = x.uid and t.seq >= x.from_seq`,
               [tails.map((t) => t.uid), tails.map((t) => t[col])],
             );
           }
         }
-        if (metricLines.length) await copyIn(c, `copy metrics (${METRIC_COPY_COLUMNS.join(', ')}) from stdin`, metricLines);
-        if (checkpointLines.length) await copyIn(c, 'copy checkpoints (run_uid, seq, segment, iter, file) from stdin', checkpointLines);
-        await upsertRuns(c, host, sent.map((s) => s.run));
+        if (metricLines.length)
+          await copyIn(c, `copy metrics (${METRIC_COPY_COLUMNS.join(', ')}) from stdin`, metricLines);
+        if (checkpointLines.length)
+          await copyIn(c, 'copy checkpoints (run_uid, seq, segment, iter, file) from stdin', checkpointLines);
+        await upsertRuns(
+          c,
+          host,
+          sent.map((s) => s.run),
+        );
         if (sent.length) {
           await c.query(
             `insert into push_state (run_uid, row_hash, metric_rows, checkpoint_rows, pushed_at)
@@ -531,8 +585,19 @@ export function rowHash(row: RunRow, host: string): string {
 }
 
 const METRIC_COPY_COLUMNS = [
-  'run_uid', 'seq', 'segment', 'iter', 'split', 'loss', 'learning_rate', 'it_per_sec',
-  'tokens_per_sec', 'trained_tokens', 'peak_mem_gb', 'val_time_s', 'test_ppl',
+  'run_uid',
+  'seq',
+  'segment',
+  'iter',
+  'split',
+  'loss',
+  'learning_rate',
+  'it_per_sec',
+  'tokens_per_sec',
+  'trained_tokens',
+  'peak_mem_gb',
+  'val_time_s',
+  'test_ppl',
 ];
 
 /** COPY text format: tab-separated, \N for NULL, backslash escapes in text. */
@@ -549,8 +614,19 @@ function copyLine(values: unknown[]): string {
 
 function metricLine(uid: string, m: MetricRow): string {
   return copyLine([
-    uid, m.seq, m.segment, m.iter, m.split, m.loss, m.learning_rate, m.it_per_sec,
-    m.tokens_per_sec, m.trained_tokens, m.peak_mem_gb, m.val_time_s, m.test_ppl,
+    uid,
+    m.seq,
+    m.segment,
+    m.iter,
+    m.split,
+    m.loss,
+    m.learning_rate,
+    m.it_per_sec,
+    m.tokens_per_sec,
+    m.trained_tokens,
+    m.peak_mem_gb,
+    m.val_time_s,
+    m.test_ppl,
   ]);
 }
 
@@ -589,7 +665,10 @@ async function upsertRuns(c: pg.Client, host: string, runs: PushRun[]): Promise<
     });
     await c.query(
       `insert into runs (${cols.join(', ')}) values ${tuples.join(', ')}
-       on conflict (uid) do update set ${cols.filter((k) => k !== 'uid').map((k) => `${k} = excluded.${k}`).join(', ')}
+       on conflict (uid) do update set ${cols
+         .filter((k) => k !== 'uid')
+         .map((k) => `${k} = excluded.${k}`)
+         .join(', ')}
        where runs.host = excluded.host`,
       values,
     );

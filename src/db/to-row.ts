@@ -154,8 +154,18 @@ function warningsJson(warnings: string[]): string | null {
 
 /** Keys of run.json that describe the training config (params fallback when no config file exists). */
 const MANIFEST_CONFIG_KEYS = [
-  'model', 'data_dir', 'fine_tune_type', 'num_layers', 'lora_rank', 'lora_alpha', 'lora_dropout',
-  'iters', 'batch_size', 'learning_rate', 'seed', 'max_seq_length',
+  'model',
+  'data_dir',
+  'fine_tune_type',
+  'num_layers',
+  'lora_rank',
+  'lora_alpha',
+  'lora_dropout',
+  'iters',
+  'batch_size',
+  'learning_rate',
+  'seed',
+  'max_seq_length',
 ] as const;
 
 /** The `params` view's rows: the effective config flattened to dotted keys (lora_parameters.rank). */

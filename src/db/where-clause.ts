@@ -41,7 +41,8 @@ export function checkedWhere(expr: string): string {
     } else if (c === '(') depth++;
     else if (c === ')') {
       if (--depth < 0) throw new WhereError(`--where has an unmatched ")": write one filter expression, ${EXAMPLE}`);
-    } else if (c === ';') throw new WhereError('--where takes one filter expression, not statements (";" is not allowed)');
+    } else if (c === ';')
+      throw new WhereError('--where takes one filter expression, not statements (";" is not allowed)');
     else if ((c === '-' && expr[i + 1] === '-') || (c === '/' && expr[i + 1] === '*')) {
       throw new WhereError('--where may not contain SQL comments');
     }
@@ -59,7 +60,8 @@ export function checkedWhere(expr: string): string {
 export function verifyWhereShape(ro: Sqlite, stmt: Statement, expr: string, runColumns: readonly string[]): void {
   const cols = stmt.columns();
   const sameColumns =
-    cols.length === runColumns.length && cols.every((c, i) => c.table === 'runs' && c.column === runColumns[i] && c.name === runColumns[i]);
+    cols.length === runColumns.length &&
+    cols.every((c, i) => c.table === 'runs' && c.column === runColumns[i] && c.name === runColumns[i]);
   let oneColumn = false;
   try {
     oneColumn = ro.prepare(`select 1 as matched from runs where (${expr})`).columns().length === 1;

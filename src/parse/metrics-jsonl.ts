@@ -34,7 +34,11 @@ const VAL_KEYS: Record<string, keyof MetricRecord> = { val_loss: 'loss', val_tim
 const SKIP = new Set(['type', 'iteration', 'time']);
 
 /** Parses complete lines (`text` ends at a `\n` or is empty); returns the records and the new state. */
-export function parseMetricsJsonl(text: string, bytes: number, state: JsonlState): { records: MetricRecord[]; state: JsonlState } {
+export function parseMetricsJsonl(
+  text: string,
+  bytes: number,
+  state: JsonlState,
+): { records: MetricRecord[]; state: JsonlState } {
   const next = { ...state, offset: state.offset + bytes };
   const records: MetricRecord[] = [];
   for (const line of text.split('\n')) {
@@ -49,8 +53,18 @@ export function parseMetricsJsonl(text: string, bytes: number, state: JsonlState
     if (next.lastIter !== null && iter < next.lastIter) next.segment++;
     next.lastIter = iter;
     const record: MetricRecord = {
-      kind: 'metric', split: type, iter, loss: null, learning_rate: null, it_per_sec: null, tokens_per_sec: null,
-      trained_tokens: null, peak_mem_gb: null, val_time_s: null, test_ppl: null, segment: next.segment,
+      kind: 'metric',
+      split: type,
+      iter,
+      loss: null,
+      learning_rate: null,
+      it_per_sec: null,
+      tokens_per_sec: null,
+      trained_tokens: null,
+      peak_mem_gb: null,
+      val_time_s: null,
+      test_ppl: null,
+      segment: next.segment,
     };
     const keys = type === 'train' ? TRAIN_KEYS : VAL_KEYS;
     for (const [key, raw] of Object.entries(obj)) {

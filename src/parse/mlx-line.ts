@@ -124,7 +124,8 @@ export function parseCleanSegment(s: string): ParsedLine | null {
         : { type: 'start', trainer: m[1] ?? null, iters: Number(m[3]) };
     }
   }
-  if (s.indexOf('[INFO] Calculated ') >= 0 && LORA_PKG_EPOCHS.test(s)) return { type: 'era_hint', format: 'mlx-lm-lora' };
+  if (s.indexOf('[INFO] Calculated ') >= 0 && LORA_PKG_EPOCHS.test(s))
+    return { type: 'era_hint', format: 'mlx-lm-lora' };
   if (s.indexOf('parameters') >= 0) {
     const r = parseParams(s);
     if (r !== null) return r;
@@ -208,7 +209,8 @@ function parseAfterIter(s: string, i: number): ParsedLine | null {
   if (s.startsWith(HEAD_TRAIN, j)) {
     const r = parseMetric(s, 'train', iter, j + HEAD_TRAIN.length, hints);
     // mlx-vlm prints the train loss with 8 decimals (`{train_loss:.8f}`); mlx-lm never more than 3.
-    if (r !== null && r.type === 'metric' && decimalsBeforeComma(s, j + HEAD_TRAIN.length) >= 6) r.hints |= LineHint.MLX_VLM;
+    if (r !== null && r.type === 'metric' && decimalsBeforeComma(s, j + HEAD_TRAIN.length) >= 6)
+      r.hints |= LineHint.MLX_VLM;
     return r;
   }
   if (s.startsWith(HEAD_VAL, j)) return parseMetric(s, 'val', iter, j + HEAD_VAL.length, hints);
@@ -425,7 +427,17 @@ let pieceFields = 0;
 let pieceHints = 0;
 let pieceCut = false;
 
-const FIELD_HINT = [0, LineHint.LEARNING_RATE, LineHint.IT_PER_SEC, 0, LineHint.TRAINED_TOKENS, LineHint.PEAK_MEM, 0, LineHint.ORPO_FIELDS, LineHint.GRPO_FIELDS];
+const FIELD_HINT = [
+  0,
+  LineHint.LEARNING_RATE,
+  LineHint.IT_PER_SEC,
+  0,
+  LineHint.TRAINED_TOKENS,
+  LineHint.PEAK_MEM,
+  0,
+  LineHint.ORPO_FIELDS,
+  LineHint.GRPO_FIELDS,
+];
 
 /** Upstream field names followed by a space; sets knownNameEnd to the value start. */
 function knownField(s: string, a: number): number {
@@ -795,7 +807,8 @@ function parseUnslothLine(s: string): ParsedLine | null {
 
 function parseUnslothSave(s: string): ParsedLine | null {
   const f = UNSLOTH_FINAL.exec(s);
-  if (f !== null) return { type: 'final_save', file: f[1] ?? null, adapter: false, cut: false, hints: LineHint.UNSLOTH };
+  if (f !== null)
+    return { type: 'final_save', file: f[1] ?? null, adapter: false, cut: false, hints: LineHint.UNSLOTH };
   const m = UNSLOTH_SAVE.exec(s);
   if (m === null) return null;
   return {
@@ -897,7 +910,9 @@ function parseParams(s: string): ParsedLine | null {
 // Rich table UI (after ANSI stripping; columns overflow, so split on whitespace, not on columns)
 
 const NUM = String.raw`[-+]?(?:\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|nan|inf)`;
-const RICH_TRAIN = new RegExp(String.raw`^\s*(\d{1,15})\s+(${NUM})\s+[\u25BC\u25B2]\s+([\d,]+|nan|inf)\s+(${NUM})k\s*$`);
+const RICH_TRAIN = new RegExp(
+  String.raw`^\s*(\d{1,15})\s+(${NUM})\s+[\u25BC\u25B2]\s+([\d,]+|nan|inf)\s+(${NUM})k\s*$`,
+);
 const RICH_VAL = new RegExp(String.raw`^\s*(\d{1,15})\s+val\s+(${NUM})\s+(${NUM})s\s*$`);
 const RICH_SAVE = /^\s*save\s+((\d{1,15})_.*?)\s*$/;
 const RICH_BAR = /^\s*train\s+\S*\s+(\d{1,3})%\s+\u00B7\s+(\d{1,3}(?:,\d{3})*|\d+)\/(\d{1,3}(?:,\d{3})*|\d+)\s*$/;
@@ -1016,7 +1031,10 @@ function isIterFragment(s: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Numbers and characters
 
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+const POW10 = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+  1e21, 1e22,
+];
 
 /**
  * A printed number in s[a, b): a value, null for nan/inf (README rule 5), undefined when the text

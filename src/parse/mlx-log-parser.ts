@@ -601,8 +601,18 @@ export function decideOutcome(st: ParserState): OutcomeHint {
 
 function newBlockRecord(split: 'train' | 'test', iter: number | null): MetricRecord {
   return {
-    kind: 'metric', split, iter, loss: null, learning_rate: null, it_per_sec: null, tokens_per_sec: null,
-    trained_tokens: null, peak_mem_gb: null, val_time_s: null, test_ppl: null, segment: 0,
+    kind: 'metric',
+    split,
+    iter,
+    loss: null,
+    learning_rate: null,
+    it_per_sec: null,
+    tokens_per_sec: null,
+    trained_tokens: null,
+    peak_mem_gb: null,
+    val_time_s: null,
+    test_ppl: null,
+    segment: 0,
   };
 }
 

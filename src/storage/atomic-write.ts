@@ -7,7 +7,10 @@ import { randomBytes } from 'node:crypto';
  * write a temp file in the same folder, fsync it, rename it over the target.
  */
 export function writeFileAtomic(file: string, content: string | Uint8Array): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   let fd: number | undefined;
   try {
     fd = fs.openSync(tmp, 'w', 0o644);

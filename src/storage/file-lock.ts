@@ -91,7 +91,8 @@ function readLock(lock: string): HeldLock | null {
     let owner: LockOwner | null = null;
     try {
       const v = JSON.parse(text) as Partial<LockOwner>;
-      if (typeof v.pid === 'number' && typeof v.host === 'string' && typeof v.token === 'string') owner = v as LockOwner;
+      if (typeof v.pid === 'number' && typeof v.host === 'string' && typeof v.token === 'string')
+        owner = v as LockOwner;
     } catch {
       owner = null;
     }

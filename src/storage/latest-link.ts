@@ -16,7 +16,8 @@ import { readManifestFile } from './manifest-file.js';
  */
 export function pointLatestAt(root: string, id: string): void {
   const current = readLatest(root);
-  if (current && current !== id && fs.existsSync(path.join(root, current)) && compareStarts(root, current, id) > 0) return;
+  if (current && current !== id && fs.existsSync(path.join(root, current)) && compareStarts(root, current, id) > 0)
+    return;
   // The check above and the rename are not one atomic step: a run that started earlier can rename
   // its (older) link over a newer one written in between. So after each rename, look at the run
   // folders: if a newer one exists, point there and check again. Whoever renames last has then
@@ -101,7 +102,8 @@ export function repointLatestAfterRemoval(root: string, removed: readonly string
   if (current === null || !removed.includes(current)) return;
   let newest: string | null = null;
   for (const e of fs.readdirSync(root, { withFileTypes: true })) {
-    if (e.isDirectory() && parseRunId(e.name) && (newest === null || compareStarts(root, e.name, newest) > 0)) newest = e.name;
+    if (e.isDirectory() && parseRunId(e.name) && (newest === null || compareStarts(root, e.name, newest) > 0))
+      newest = e.name;
   }
   if (newest === null) fs.rmSync(path.join(root, LATEST_LINK), { force: true });
   else pointLatestAt(root, newest);

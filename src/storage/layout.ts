@@ -113,7 +113,8 @@ export function checkRootExists(loc: Locations): string | null {
     return `cannot read the runs root ${loc.root} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check its permissions, or pass another --root`;
   }
   if (st?.isDirectory()) return null;
-  if (st) return `the runs root ${loc.root} is a file, not a folder; pass --root DIR (or set RUNS_ROOT) to the folder that holds your runs`;
+  if (st)
+    return `the runs root ${loc.root} is a file, not a folder; pass --root DIR (or set RUNS_ROOT) to the folder that holds your runs`;
   if (loc.rootSource === 'default') {
     return (
       `no runs root found: looked for ${DEFAULT_ROOT} in ${path.dirname(path.dirname(path.dirname(loc.root)))} and every parent folder; ` +

@@ -1,12 +1,7 @@
 // Reading and writing run.json. Every write goes through updateManifestFile: under the run's
 // lock, atomic (tmp + rename), keeping keys we do not know.
 import fs from 'node:fs';
-import {
-  MANIFEST_SCHEMA_VERSION,
-  parseManifest,
-  serializeManifest,
-  type RunManifest,
-} from '../core/manifest.js';
+import { MANIFEST_SCHEMA_VERSION, parseManifest, serializeManifest, type RunManifest } from '../core/manifest.js';
 import { RunsError } from '../core/errors.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { withFileLock } from './file-lock.js';
@@ -15,9 +10,7 @@ import { withFileLock } from './file-lock.js';
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
 export type ManifestRead =
-  | { kind: 'ok'; manifest: RunManifest }
-  | { kind: 'missing' }
-  | { kind: 'invalid'; reason: string };
+  { kind: 'ok'; manifest: RunManifest } | { kind: 'missing' } | { kind: 'invalid'; reason: string };
 
 export function readManifestFile(file: string): ManifestRead {
   let text: string;
@@ -59,7 +52,9 @@ export function updateManifestFile(file: string, change: (m: RunManifest) => Run
   return withFileLock(file, () => {
     const read = readManifestFile(file);
     if (read.kind === 'invalid') {
-      throw new RunsError(`${file} ${read.reason}; fix or move that file, then try again (runs never rewrites a run.json it cannot read)`);
+      throw new RunsError(
+        `${file} ${read.reason}; fix or move that file, then try again (runs never rewrites a run.json it cannot read)`,
+      );
     }
     const current = read.kind === 'ok' ? read.manifest : {};
     const next = keepRecordedOutcome(current, change(current));

@@ -67,7 +67,6 @@ export function isRunFolder(stamps: RunFolderStamps): boolean {
   return stamps.manifest !== null || stamps.log !== null;
 }
 
-
 /**
  * Where `file` (inside run folder `runDir`) really is, when that is outside the root: a run's
  * files may be symlinks (or sit in a symlinked `adapters/`), and one pointing at a credentials

@@ -38,7 +38,9 @@ function checkedTrash(root: string, create: boolean): string | null {
     st = fs.lstatSync(dir);
   }
   if (!st.isDirectory() || st.isSymbolicLink()) {
-    throw new RunsError(`${dir} is not a plain folder (a symlink or a file); runs keeps removed runs only in a real .trash folder inside the root: move it aside and try again`);
+    throw new RunsError(
+      `${dir} is not a plain folder (a symlink or a file); runs keeps removed runs only in a real .trash folder inside the root: move it aside and try again`,
+    );
   }
   if (path.dirname(fs.realpathSync(dir)) !== fs.realpathSync(root)) {
     throw new RunsError(`${dir} resolves outside the runs root; move it aside and try again`);
@@ -51,7 +53,9 @@ export function moveToTrash(root: string, id: string): string {
   const dir = checkedTrash(root, true)!;
   const target = path.join(dir, id);
   if (fs.existsSync(target)) {
-    throw new RunsError(`${target} already exists (a run with this id was removed before); restore or empty it first (runs trash --empty)`);
+    throw new RunsError(
+      `${target} already exists (a run with this id was removed before); restore or empty it first (runs trash --empty)`,
+    );
   }
   fs.renameSync(path.join(root, id), target);
   return target;
@@ -61,7 +65,8 @@ export function moveToTrash(root: string, id: string): string {
 export function restoreFromTrash(root: string, id: string): string {
   const dir = checkedTrash(root, false);
   const from = dir ? path.join(dir, id) : null;
-  if (!from || !fs.lstatSync(from, { throwIfNoEntry: false })) throw new RunsError(`${id} is not in the trash (${trashDir(root)}); see runs trash`);
+  if (!from || !fs.lstatSync(from, { throwIfNoEntry: false }))
+    throw new RunsError(`${id} is not in the trash (${trashDir(root)}); see runs trash`);
   const target = path.join(root, id);
   if (fs.lstatSync(target, { throwIfNoEntry: false })) {
     throw new RunsError(`${target} already exists; move it aside before restoring ${id}`);

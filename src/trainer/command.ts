@@ -88,10 +88,32 @@ export function splitCommandLine(cmd: string): string[] {
  * would make prefixes ambiguous that today's trainer accepts.
  */
 const LONG_FLAGS = [
-  'model', 'train', 'data', 'fine-tune-type', 'optimizer', 'mask-prompt', 'num-layers', 'batch-size',
-  'iters', 'val-batches', 'learning-rate', 'steps-per-report', 'steps-per-eval', 'resume-adapter-file',
-  'adapter-path', 'save-every', 'test', 'test-batches', 'max-seq-length', 'config', 'grad-checkpoint',
-  'grad-accumulation-steps', 'report-to', 'project-name', 'seed', 'clear-cache-threshold',
+  'model',
+  'train',
+  'data',
+  'fine-tune-type',
+  'optimizer',
+  'mask-prompt',
+  'num-layers',
+  'batch-size',
+  'iters',
+  'val-batches',
+  'learning-rate',
+  'steps-per-report',
+  'steps-per-eval',
+  'resume-adapter-file',
+  'adapter-path',
+  'save-every',
+  'test',
+  'test-batches',
+  'max-seq-length',
+  'config',
+  'grad-checkpoint',
+  'grad-accumulation-steps',
+  'report-to',
+  'project-name',
+  'seed',
+  'clear-cache-threshold',
   'trust-remote-code',
 ] as const;
 /** store_true flags: they never take the next word as a value. */
@@ -257,7 +279,8 @@ export interface TrainerCommand {
  */
 export function buildTrainerCommand(input: TrainerCommandInput): TrainerCommand {
   const [file, ...prefix] = input.trainer;
-  if (file === undefined || file === '') throw new UsageError('the trainer command is empty; pass --trainer "mlx_lm.lora" or set RUNS_TRAINER');
+  if (file === undefined || file === '')
+    throw new UsageError('the trainer command is empty; pass --trainer "mlx_lm.lora" or set RUNS_TRAINER');
   const uses = scanTrainerFlags(input.userArgs);
   const warnings: string[] = [];
 
@@ -280,7 +303,9 @@ export function buildTrainerCommand(input: TrainerCommandInput): TrainerCommand 
   }
   const yamlAdapterPath = input.config?.adapter_path;
   if (yamlAdapterPath !== undefined && yamlAdapterPath !== null) {
-    warnings.push(`adapter_path ${JSON.stringify(yamlAdapterPath)} in the config is overridden: adapters are written to ${input.adapterPath}`);
+    warnings.push(
+      `adapter_path ${JSON.stringify(yamlAdapterPath)} in the config is overridden: adapters are written to ${input.adapterPath}`,
+    );
   }
 
   const family = trainerFamily(input.trainer);
@@ -300,11 +325,23 @@ export function buildTrainerCommand(input: TrainerCommandInput): TrainerCommand 
     const output = `${input.adapterPath}/adapters.safetensors`;
     const vlmWarnings = uses
       .filter((u) => u.name === 'output-path' || u.name === 'output')
-      .map((u) => `${u.raw}${u.value !== null && !u.raw.includes('=') ? ` ${u.value}` : ''} in the trainer arguments is overridden: mlx-vlm writes to ${output} (--output-path is passed last)`);
+      .map(
+        (u) =>
+          `${u.raw}${u.value !== null && !u.raw.includes('=') ? ` ${u.value}` : ''} in the trainer arguments is overridden: mlx-vlm writes to ${output} (--output-path is passed last)`,
+      );
     if (input.configPath !== null) {
-      vlmWarnings.push(`mlx-vlm takes no config file: ${input.configPath} is kept in the run folder but not passed (pass its options after --)`);
+      vlmWarnings.push(
+        `mlx-vlm takes no config file: ${input.configPath} is kept in the run folder but not passed (pass its options after --)`,
+      );
     }
-    return { file, args: [...prefix, ...input.userArgs, '--output-path', output], warnings: vlmWarnings, family, env, reporter: false };
+    return {
+      file,
+      args: [...prefix, ...input.userArgs, '--output-path', output],
+      warnings: vlmWarnings,
+      family,
+      env,
+      reporter: false,
+    };
   }
   const tail: string[] = [];
   if (!uses.some((u) => u.name === 'train')) tail.push('--train');
@@ -321,7 +358,10 @@ export function buildTrainerCommand(input: TrainerCommandInput): TrainerCommand 
     // The user's reporters stay (argparse keeps the last --report-to, so ours carries theirs too;
     // a YAML report_to loses to any CLI value, so it is merged in as well).
     const given = lastValue(uses, 'report-to') ?? yamlText(input.config?.report_to);
-    const names = (given ?? '').split(',').map((n) => n.trim()).filter((n) => n !== '' && n.toLowerCase() !== 'runs');
+    const names = (given ?? '')
+      .split(',')
+      .map((n) => n.trim())
+      .filter((n) => n !== '' && n.toLowerCase() !== 'runs');
     tail.push('--report-to', [...new Set(names), 'runs'].join(','));
   }
   tail.push('--adapter-path', input.adapterPath);
@@ -334,7 +374,8 @@ export function buildTrainerCommand(input: TrainerCommandInput): TrainerCommand 
 
 /** mlx-lm-lora's `fuse` defaults to true; off only when the config or a flag says so. */
 function fusesByDefault(config: Record<string, unknown> | null, uses: readonly FlagUse[]): boolean {
-  if (uses.some((u) => u.name === 'no-fuse' || (u.name === 'fuse' && /^(false|0|no)$/i.test(u.value ?? '')))) return false;
+  if (uses.some((u) => u.name === 'no-fuse' || (u.name === 'fuse' && /^(false|0|no)$/i.test(u.value ?? ''))))
+    return false;
   const v = config?.fuse;
   return !(v === false || v === 0 || (typeof v === 'string' && /^(false|0|no)$/i.test(v)));
 }
@@ -362,8 +403,18 @@ export function trainerEnv(env: NodeJS.ProcessEnv, extra: Record<string, string>
 // Settings for run.json
 
 type SettingKey =
-  | 'model' | 'data_dir' | 'fine_tune_type' | 'num_layers' | 'lora_rank' | 'lora_alpha' | 'lora_dropout'
-  | 'iters' | 'batch_size' | 'learning_rate' | 'seed' | 'max_seq_length';
+  | 'model'
+  | 'data_dir'
+  | 'fine_tune_type'
+  | 'num_layers'
+  | 'lora_rank'
+  | 'lora_alpha'
+  | 'lora_dropout'
+  | 'iters'
+  | 'batch_size'
+  | 'learning_rate'
+  | 'seed'
+  | 'max_seq_length';
 export type TrainerSettings = Partial<Pick<RunManifest, SettingKey>>;
 
 /** run.json key → [YAML key (underscores), CLI flag (dashes)], for the settings that have a flag. */
@@ -489,7 +540,10 @@ export interface RecordedCommand {
  * words, `--train`, `-c <run>/config.yaml`, and the final `--adapter-path <run>/adapters`).
  * null when the command does not have that shape (a run recorded by another tool).
  */
-export function recordedUserArgs(m: RecordedCommand, run: { configPath: string; adapterPath: string }): string[] | null {
+export function recordedUserArgs(
+  m: RecordedCommand,
+  run: { configPath: string; adapterPath: string },
+): string[] | null {
   if (Array.isArray(m.trainer_args)) return [...m.trainer_args];
   if (!Array.isArray(m.command) || typeof m.trainer !== 'string') return null;
   let prefix: string[];
@@ -512,7 +566,11 @@ export function recordedUserArgs(m: RecordedCommand, run: { configPath: string; 
  * Arguments of a re-run: the parent's, then (resume) `--resume-adapter-file <checkpoint>`, then
  * the user's new ones. Last wins in argparse, so whatever the user adds overrides the parent.
  */
-export function rerunArgs(parentArgs: readonly string[], userArgs: readonly string[], resumeFile: string | null = null): string[] {
+export function rerunArgs(
+  parentArgs: readonly string[],
+  userArgs: readonly string[],
+  resumeFile: string | null = null,
+): string[] {
   return [...parentArgs, ...(resumeFile !== null ? ['--resume-adapter-file', resumeFile] : []), ...userArgs];
 }
 
@@ -524,17 +582,23 @@ export function rerunArgs(parentArgs: readonly string[], userArgs: readonly stri
  */
 export function buildTestCommand(input: TrainerCommandInput): TrainerCommand & { problem: string | null } {
   const [file, ...prefix] = input.trainer;
-  if (file === undefined || file === '') throw new UsageError('the trainer command is empty; pass --trainer "mlx_lm.lora" or set RUNS_TRAINER');
+  if (file === undefined || file === '')
+    throw new UsageError('the trainer command is empty; pass --trainer "mlx_lm.lora" or set RUNS_TRAINER');
   const kept: string[] = [];
-  const uses = new Set(scanTrainerFlags(input.userArgs).filter((u) => u.name === 'train' || u.name === 'test').map((u) => u.raw));
+  const uses = new Set(
+    scanTrainerFlags(input.userArgs)
+      .filter((u) => u.name === 'train' || u.name === 'test')
+      .map((u) => u.raw),
+  );
   for (const w of input.userArgs) if (!uses.has(w)) kept.push(w);
   const args = [...prefix, '--test'];
   if (input.configPath !== null) args.push('-c', input.configPath);
   args.push(...kept, '--adapter-path', input.adapterPath);
   const yamlTrain = input.config?.train;
-  const problem = yamlTrain === true || yamlTrain === 'true'
-    ? 'its config.yaml sets train: true, which mlx_lm.lora cannot switch off from the command line (testing would train again); remove that line from the config and try again'
-    : null;
+  const problem =
+    yamlTrain === true || yamlTrain === 'true'
+      ? 'its config.yaml sets train: true, which mlx_lm.lora cannot switch off from the command line (testing would train again); remove that line from the config and try again'
+      : null;
   // Test-only: no reporter (no callback sees the test loss), no run environment (no new run).
   return { file, args, family: trainerFamily(input.trainer), env: {}, reporter: false, warnings: [], problem };
 }

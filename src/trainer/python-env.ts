@@ -39,7 +39,11 @@ export function launcherPath(): string | null {
 }
 
 /** The interpreter for the reporter: RUNS_PYTHON, else `python …` of the command, else the script's shebang. */
-export function reporterPython(words: readonly string[], programFile: string, runsPython: string | undefined): string[] | null {
+export function reporterPython(
+  words: readonly string[],
+  programFile: string,
+  runsPython: string | undefined,
+): string[] | null {
   if (runsPython !== undefined && runsPython.trim() !== '') return splitCommandLine(runsPython);
   const m = words.indexOf('-m');
   if (m > 0 && /^python[\d.]*$/.test(path.basename(words[0]!))) return [programFile, ...words.slice(1, m)];

@@ -66,7 +66,11 @@ function apiSource(): Source {
 
 function reportSource(data: ReportData): Source {
   const empty = (id: string, metric: string): RunChart => ({
-    id, metric, splits: {}, checkpoints: [], axis: { segment: 0, offsets: [0], segmentMaxIter: 0, tokens: null, lastSeq: -1 },
+    id,
+    metric,
+    splits: {},
+    checkpoints: [],
+    axis: { segment: 0, offsets: [0], segmentMaxIter: 0, tokens: null, lastSeq: -1 },
   });
   return {
     live: false,
@@ -100,7 +104,11 @@ interface Column {
 }
 
 const fmt = (v: number | null | undefined, digits = 3) =>
-  v === null || v === undefined ? '–' : Math.abs(v) >= 1000 ? Math.round(v).toLocaleString('en-US') : Number(v.toPrecision(digits + 1)).toString();
+  v === null || v === undefined
+    ? '–'
+    : Math.abs(v) >= 1000
+      ? Math.round(v).toLocaleString('en-US')
+      : Number(v.toPrecision(digits + 1)).toString();
 
 function duration(s: number | null): string {
   if (s === null) return '–';
@@ -117,29 +125,71 @@ const COLUMNS: Column[] = [
   { key: 'status', label: 'status', value: (r) => r.status, show: (r) => r.status },
   { key: 'model', label: 'model', value: (r) => r.model, show: (r) => shortModel(r.model) },
   { key: 'lora_rank', label: 'rank', value: (r) => r.lora_rank, show: (r) => fmt(r.lora_rank), numeric: true },
-  { key: 'learning_rate', label: 'lr', value: (r) => r.learning_rate, show: (r) => (r.learning_rate === null ? '–' : r.learning_rate.toExponential(1)), numeric: true },
   {
-    key: 'iters', label: 'iters', value: (r) => r.iters ?? r.last_iter, numeric: true,
+    key: 'learning_rate',
+    label: 'lr',
+    value: (r) => r.learning_rate,
+    show: (r) => (r.learning_rate === null ? '–' : r.learning_rate.toExponential(1)),
+    numeric: true,
+  },
+  {
+    key: 'iters',
+    label: 'iters',
+    value: (r) => r.iters ?? r.last_iter,
+    numeric: true,
     show: (r) => (r.status === 'running' && r.iters ? `${r.last_iter ?? 0}/${r.iters}` : fmt(r.iters ?? r.last_iter)),
   },
   { key: 'batch_size', label: 'batch', value: (r) => r.batch_size, show: (r) => fmt(r.batch_size), numeric: true },
   { key: 'fine_tune_type', label: 'type', value: (r) => r.fine_tune_type, show: (r) => r.fine_tune_type ?? '–' },
   {
-    key: 'best_val_loss', label: 'best val (iter)', value: (r) => r.best_val_loss, numeric: true,
+    key: 'best_val_loss',
+    label: 'best val (iter)',
+    value: (r) => r.best_val_loss,
+    numeric: true,
     show: (r) => (r.best_val_loss === null ? '–' : `${fmt(r.best_val_loss)} (${r.best_val_iter ?? '?'})`),
   },
-  { key: 'final_train_loss', label: 'final train', value: (r) => r.final_train_loss, show: (r) => fmt(r.final_train_loss), numeric: true },
+  {
+    key: 'final_train_loss',
+    label: 'final train',
+    value: (r) => r.final_train_loss,
+    show: (r) => fmt(r.final_train_loss),
+    numeric: true,
+  },
   { key: 'test_loss', label: 'test loss', value: (r) => r.test_loss, show: (r) => fmt(r.test_loss), numeric: true },
-  { key: 'tokens_per_sec', label: 'tok/s', value: (r) => r.tokens_per_sec, show: (r) => fmt(r.tokens_per_sec), numeric: true },
-  { key: 'peak_mem_gb', label: 'peak mem', value: (r) => r.peak_mem_gb, show: (r) => (r.peak_mem_gb === null ? '–' : `${fmt(r.peak_mem_gb)} GB`), numeric: true },
-  { key: 'duration_s', label: 'duration', value: (r) => r.duration_s, show: (r) => duration(r.duration_s), numeric: true },
+  {
+    key: 'tokens_per_sec',
+    label: 'tok/s',
+    value: (r) => r.tokens_per_sec,
+    show: (r) => fmt(r.tokens_per_sec),
+    numeric: true,
+  },
+  {
+    key: 'peak_mem_gb',
+    label: 'peak mem',
+    value: (r) => r.peak_mem_gb,
+    show: (r) => (r.peak_mem_gb === null ? '–' : `${fmt(r.peak_mem_gb)} GB`),
+    numeric: true,
+  },
+  {
+    key: 'duration_s',
+    label: 'duration',
+    value: (r) => r.duration_s,
+    show: (r) => duration(r.duration_s),
+    numeric: true,
+  },
   { key: 'tags', label: 'tags', value: (r) => r.tags.join(' '), show: (r) => r.tags.join(', ') },
   { key: 'note', label: 'note', value: (r) => r.note, show: (r) => r.note ?? '' },
 ];
 
 const METRIC_LABELS: Record<string, string> = {
-  loss: 'loss', learning_rate: 'learning rate', tokens_per_sec: 'tokens/sec', it_per_sec: 'it/sec',
-  peak_mem_gb: 'peak memory (GB)', trained_tokens: 'trained tokens', val_time_s: 'val time (s)', test_ppl: 'test ppl',
+  loss: 'loss',
+  learning_rate: 'learning rate',
+  tokens_per_sec: 'tokens/sec',
+  it_per_sec: 'it/sec',
+  peak_mem_gb: 'peak memory (GB)',
+  trained_tokens: 'trained tokens',
+  val_time_s: 'val time (s)',
+  test_ppl: 'test ppl',
 };
 
 const state = {
@@ -166,7 +216,11 @@ const state = {
 // ---------------------------------------------------------------------------------------------
 // Helpers.
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (k === 'class') e.className = v;
@@ -192,13 +246,21 @@ function colour(id: string, alpha = 1): string {
 function layout(): void {
   const app = $('#app');
   app.replaceChildren(
-    el('header', {},
+    el(
+      'header',
+      {},
       el('h1', {}, 'runs'),
       el('span', { id: 'count' }),
-      el('form', { id: 'filter-form' },
+      el(
+        'form',
+        { id: 'filter-form' },
         el('input', {
-          id: 'filter', type: 'search', spellcheck: 'false',
-          placeholder: state.source.live ? `filter: lora_rank >= 16 and model like '%Qwen%'` : 'filter: words in id, model, status, tags, note',
+          id: 'filter',
+          type: 'search',
+          spellcheck: 'false',
+          placeholder: state.source.live
+            ? `filter: lora_rank >= 16 and model like '%Qwen%'`
+            : 'filter: words in id, model, status, tags, note',
         }),
         el('button', { type: 'submit' }, 'filter'),
       ),
@@ -207,13 +269,52 @@ function layout(): void {
       el('span', { id: 'live' }, state.source.live ? '' : 'report: a snapshot'),
     ),
     el('div', { id: 'filter-error', role: 'alert' }),
-    el('section', { id: 'table-pane' }, el('div', { id: 'scroller' }, el('table', { id: 'runs' }, el('thead'), el('tbody')))),
-    el('section', { id: 'chart-pane' },
-      el('div', { id: 'chart-controls' },
-        el('label', {}, 'metric ', el('select', { id: 'metric' }, ...CHART_METRICS.map((m) => el('option', { value: m }, METRIC_LABELS[m] ?? m)))),
-        el('label', {}, 'x ', el('select', { id: 'x-axis' }, el('option', { value: 'iter' }, 'iteration'), el('option', { value: 'tokens' }, 'trained tokens'))),
+    el(
+      'section',
+      { id: 'table-pane' },
+      el('div', { id: 'scroller' }, el('table', { id: 'runs' }, el('thead'), el('tbody'))),
+    ),
+    el(
+      'section',
+      { id: 'chart-pane' },
+      el(
+        'div',
+        { id: 'chart-controls' },
+        el(
+          'label',
+          {},
+          'metric ',
+          el(
+            'select',
+            { id: 'metric' },
+            ...CHART_METRICS.map((m) => el('option', { value: m }, METRIC_LABELS[m] ?? m)),
+          ),
+        ),
+        el(
+          'label',
+          {},
+          'x ',
+          el(
+            'select',
+            { id: 'x-axis' },
+            el('option', { value: 'iter' }, 'iteration'),
+            el('option', { value: 'tokens' }, 'trained tokens'),
+          ),
+        ),
         el('label', {}, el('input', { id: 'log-y', type: 'checkbox' }), ' log y'),
-        el('label', {}, 'smoothing ', el('input', { id: 'smoothing', type: 'range', min: '0', max: '0.99', step: '0.01', value: String(state.smoothing) })),
+        el(
+          'label',
+          {},
+          'smoothing ',
+          el('input', {
+            id: 'smoothing',
+            type: 'range',
+            min: '0',
+            max: '0.99',
+            step: '0.01',
+            value: String(state.smoothing),
+          }),
+        ),
         el('label', {}, el('input', { id: 'raw', type: 'checkbox' }), ' raw'),
         el('span', { id: 'chart-note' }),
       ),
@@ -292,7 +393,9 @@ function compareRuns(a: Run, b: Run): number {
 
 function applyView(): void {
   state.shown = state.runs.filter(
-    (r) => (state.status.size === 0 || state.status.has(r.status)) && (state.tag.size === 0 || r.tags.some((t) => state.tag.has(t))),
+    (r) =>
+      (state.status.size === 0 || state.status.has(r.status)) &&
+      (state.tag.size === 0 || r.tags.some((t) => state.tag.has(t))),
   );
   state.shown.sort(compareRuns);
   $('#count').textContent = `${state.shown.length} of ${state.runs.length} runs`;
@@ -303,7 +406,11 @@ function renderChips(): void {
   const statuses = [...new Set(state.runs.map((r) => r.status))].sort();
   const tags = [...new Set(state.runs.flatMap((r) => r.tags))].sort().slice(0, 30);
   const chip = (label: string, set: Set<string>, value: string, kind: string) => {
-    const b = el('button', { type: 'button', class: `chip ${kind}${set.has(value) ? ' on' : ''}`, 'data-chip': `${kind}:${value}` }, label);
+    const b = el(
+      'button',
+      { type: 'button', class: `chip ${kind}${set.has(value) ? ' on' : ''}`, 'data-chip': `${kind}:${value}` },
+      label,
+    );
     b.addEventListener('click', () => {
       if (set.has(value)) set.delete(value);
       else set.add(value);
@@ -326,7 +433,10 @@ function renderTable(): void {
     const arrow = state.sort.key === c.key ? (state.sort.asc ? ' ▲' : ' ▼') : '';
     const th = el('th', { 'data-key': c.key, class: c.numeric ? 'num' : '' }, c.label + arrow);
     th.addEventListener('click', () => {
-      state.sort = state.sort.key === c.key ? { key: c.key, asc: !state.sort.asc } : { key: c.key, asc: c.numeric === true || c.key !== 'id' };
+      state.sort =
+        state.sort.key === c.key
+          ? { key: c.key, asc: !state.sort.asc }
+          : { key: c.key, asc: c.numeric === true || c.key !== 'id' };
       renderTable();
     });
     head.append(th);
@@ -524,10 +634,23 @@ function drawMarks(u: uPlot, charts: RunChart[], metric: string): void {
 // ---------------------------------------------------------------------------------------------
 // Compare: the selected runs' config and metadata differences and metric deltas (as `runs diff`).
 
-const COMPARE_META = ['model', 'data_dir', 'fine_tune_type', 'lora_rank', 'learning_rate', 'batch_size', 'iters', 'status'];
+const COMPARE_META = [
+  'model',
+  'data_dir',
+  'fine_tune_type',
+  'lora_rank',
+  'learning_rate',
+  'batch_size',
+  'iters',
+  'status',
+];
 const COMPARE_METRICS: [string, string, boolean][] = [
-  ['best_val_loss', 'best val', true], ['final_val_loss', 'final val', true], ['final_train_loss', 'final train', true],
-  ['test_loss', 'test loss', true], ['tokens_per_sec', 'tok/s', false], ['peak_mem_gb', 'peak mem GB', true],
+  ['best_val_loss', 'best val', true],
+  ['final_val_loss', 'final val', true],
+  ['final_train_loss', 'final train', true],
+  ['test_loss', 'test loss', true],
+  ['tokens_per_sec', 'tok/s', false],
+  ['peak_mem_gb', 'peak mem GB', true],
 ];
 
 async function detailsOf(id: string): Promise<Details> {
@@ -568,7 +691,11 @@ async function renderCompare(): Promise<void> {
       if (i === 0 || v === null || b === null) return el('td', {}, fmt(v, 4));
       const delta = v - b;
       const better = lowerBetter ? delta < 0 : delta > 0;
-      return el('td', { class: delta === 0 ? '' : better ? 'better' : 'worse' }, `${fmt(v, 4)} (${delta >= 0 ? '+' : ''}${fmt(delta, 3)})`);
+      return el(
+        'td',
+        { class: delta === 0 ? '' : better ? 'better' : 'worse' },
+        `${fmt(v, 4)} (${delta >= 0 ? '+' : ''}${fmt(delta, 3)})`,
+      );
     });
     rows.push(el('tr', { class: 'metric' }, el('th', {}, label), ...cells));
   }
@@ -581,7 +708,9 @@ async function renderCompare(): Promise<void> {
   pane.replaceChildren(
     el('h2', {}, `compare ${ds.length} runs`),
     el('label', {}, toggle, ' show unchanged keys'),
-    el('table', { class: 'compare' },
+    el(
+      'table',
+      { class: 'compare' },
       el('thead', {}, el('tr', {}, el('th'), ...ds.map((d) => el('th', { style: `color:${colour(d.id)}` }, d.id)))),
       el('tbody', {}, ...rows),
     ),
@@ -595,28 +724,81 @@ async function openRun(id: string): Promise<void> {
   state.openRun = id;
   const [d, page] = await Promise.all([detailsOf(id), state.source.page(id)]);
   const pane = $('#run-pane');
-  const meta = ['status', 'model', 'data_dir', 'started_at', 'finished_at', 'duration_s', 'exit_code', 'signal', 'iters', 'last_iter',
-    'best_val_loss', 'best_val_iter', 'final_val_loss', 'final_train_loss', 'test_loss', 'test_ppl', 'tokens_per_sec', 'peak_mem_gb',
-    'trained_tokens', 'log_format', 'tags', 'note', 'path'];
+  const meta = [
+    'status',
+    'model',
+    'data_dir',
+    'started_at',
+    'finished_at',
+    'duration_s',
+    'exit_code',
+    'signal',
+    'iters',
+    'last_iter',
+    'best_val_loss',
+    'best_val_iter',
+    'final_val_loss',
+    'final_train_loss',
+    'test_loss',
+    'test_ppl',
+    'tokens_per_sec',
+    'peak_mem_gb',
+    'trained_tokens',
+    'log_format',
+    'tags',
+    'note',
+    'path',
+  ];
   let best: number | null = null;
-  for (const c of d.checkpoint_files) if (c.val_loss !== null && (best === null || c.val_loss < best)) best = c.val_loss;
+  for (const c of d.checkpoint_files)
+    if (c.val_loss !== null && (best === null || c.val_loss < best)) best = c.val_loss;
   const close = el('button', { type: 'button' }, 'close');
   close.addEventListener('click', () => pane.replaceChildren());
   pane.replaceChildren(
     el('h2', {}, d.id, ' ', close),
     ...(page?.failure ? [el('p', { class: 'failure' }, page.failure)] : []),
-    ...(page && page.warnings.length ? [el('ul', { class: 'warnings' }, ...page.warnings.map((w) => el('li', {}, w)))] : []),
-    el('div', { class: 'run-columns' },
-      el('table', { class: 'kv' }, el('tbody', {}, ...meta.map((k) => el('tr', {}, el('th', {}, k), el('td', {}, show(d[k])))))),
-      el('table', { class: 'kv' }, el('tbody', {}, ...Object.entries(d.params).map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, show(v)))))),
-      el('table', { class: 'checkpoints' },
+    ...(page && page.warnings.length
+      ? [el('ul', { class: 'warnings' }, ...page.warnings.map((w) => el('li', {}, w)))]
+      : []),
+    el(
+      'div',
+      { class: 'run-columns' },
+      el(
+        'table',
+        { class: 'kv' },
+        el('tbody', {}, ...meta.map((k) => el('tr', {}, el('th', {}, k), el('td', {}, show(d[k]))))),
+      ),
+      el(
+        'table',
+        { class: 'kv' },
+        el(
+          'tbody',
+          {},
+          ...Object.entries(d.params).map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, show(v)))),
+        ),
+      ),
+      el(
+        'table',
+        { class: 'checkpoints' },
         el('thead', {}, el('tr', {}, el('th', {}, 'checkpoint iter'), el('th', {}, 'val loss'), el('th', {}, 'file'))),
-        el('tbody', {}, ...d.checkpoint_files.map((c) =>
-          el('tr', { class: c.val_loss !== null && c.val_loss === best ? 'best' : '' },
-            el('td', {}, String(c.iter)), el('td', {}, `${fmt(c.val_loss, 4)}${c.val_loss !== null && c.val_loss === best ? ' ★ best' : ''}`), el('td', {}, c.file ?? '–')))),
+        el(
+          'tbody',
+          {},
+          ...d.checkpoint_files.map((c) =>
+            el(
+              'tr',
+              { class: c.val_loss !== null && c.val_loss === best ? 'best' : '' },
+              el('td', {}, String(c.iter)),
+              el('td', {}, `${fmt(c.val_loss, 4)}${c.val_loss !== null && c.val_loss === best ? ' ★ best' : ''}`),
+              el('td', {}, c.file ?? '–'),
+            ),
+          ),
+        ),
       ),
     ),
-    page ? el('pre', { class: 'log' }, page.lines.join('\n')) : el('p', { class: 'hint' }, 'The log is not part of a report: open the run folder for train.log.'),
+    page
+      ? el('pre', { class: 'log' }, page.lines.join('\n'))
+      : el('p', { class: 'hint' }, 'The log is not part of a report: open the run folder for train.log.'),
   );
   pane.scrollIntoView({ block: 'nearest' });
 }
@@ -637,7 +819,8 @@ function listen(): void {
 }
 
 async function applyChanges(diff: { changed: Run[]; removed: string[] }): Promise<void> {
-  if (state.where) await reload(); // the server decides what a filter matches
+  if (state.where)
+    await reload(); // the server decides what a filter matches
   else {
     const byId = new Map(state.runs.map((r) => [r.id, r]));
     for (const id of diff.removed) byId.delete(id);

@@ -22,7 +22,10 @@ export function loadFrontEnd(): FrontEnd {
 
 /** JSON inside <script>: "<" escaped so no "</script>" or "<!--" in the data can end the element. */
 function inlineJson(data: unknown): string {
-  return JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(data)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 const BODY = '<div id="app"><noscript>This page needs JavaScript.</noscript></div>';

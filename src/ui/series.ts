@@ -69,7 +69,14 @@ export function appendRows(chart: RunChart, rows: readonly ChartRow[]): number {
   const m = chart.metric;
   return appendTuples(
     chart,
-    rows.map((r) => [r.seq, r.segment, r.iter, r.split, r.trained_tokens, typeof r[m] === 'number' ? (r[m] as number) : null]),
+    rows.map((r) => [
+      r.seq,
+      r.segment,
+      r.iter,
+      r.split,
+      r.trained_tokens,
+      typeof r[m] === 'number' ? (r[m] as number) : null,
+    ]),
   );
 }
 

@@ -65,7 +65,8 @@ const SECURITY_HEADERS = {
   'Referrer-Policy': 'no-referrer',
   'Cross-Origin-Resource-Policy': 'same-origin',
   // The page loads only its own script and style and talks only to this server.
-  'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
 };
 
 /** Which query parameters each route takes (anything else is a 400: a typo should not be ignored). */
@@ -87,7 +88,8 @@ export async function startUiServer(opts: UiServerOptions): Promise<RunningServe
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       const status = err instanceof HttpError ? err.status : 500;
-      const message = err instanceof HttpError ? err.message : 'internal error, please report it (the server log has the details)';
+      const message =
+        err instanceof HttpError ? err.message : 'internal error, please report it (the server log has the details)';
       if (status === 500) process.stderr.write(`runs ui: ${(err as Error)?.stack ?? String(err)}\n`);
       sendJson(res, status, { error: message });
     });
@@ -107,14 +109,22 @@ export async function startUiServer(opts: UiServerOptions): Promise<RunningServe
     const allowed = ROUTE_PARAMS[route.kind]!;
     for (const key of params.keys()) {
       if (!allowed.includes(key)) {
-        throw new HttpError(400, `unknown query parameter "${key}"${allowed.length ? ` (this endpoint takes: ${allowed.join(', ')})` : ' (this endpoint takes none)'}`);
+        throw new HttpError(
+          400,
+          `unknown query parameter "${key}"${allowed.length ? ` (this endpoint takes: ${allowed.join(', ')})` : ' (this endpoint takes none)'}`,
+        );
       }
     }
     switch (route.kind) {
       case 'static': {
         const file = opts.assets.files.get(route.name);
         if (!file) throw new HttpError(404, `not found: ${route.name}`);
-        res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': file.type, 'Content-Length': file.body.length, 'Cache-Control': 'no-cache' });
+        res.writeHead(200, {
+          ...SECURITY_HEADERS,
+          'Content-Type': file.type,
+          'Content-Length': file.body.length,
+          'Cache-Control': 'no-cache',
+        });
         res.end(req.method === 'HEAD' ? undefined : file.body);
         return;
       }
@@ -129,7 +139,10 @@ export async function startUiServer(opts: UiServerOptions): Promise<RunningServe
       case 'chart': {
         const metric = params.get('metric') ?? 'loss';
         if (!(CHART_METRICS as readonly string[]).includes(metric) && !EXTRA_METRIC_NAME.test(metric)) {
-          throw new HttpError(400, `metric must be one of ${CHART_METRICS.join(', ')} or an extra metric's name (GET /api/metric-names); got "${metric}"`);
+          throw new HttpError(
+            400,
+            `metric must be one of ${CHART_METRICS.join(', ')} or an extra metric's name (GET /api/metric-names); got "${metric}"`,
+          );
         }
         const points = params.has('points') ? intParam(params, 'points', 0, 10) : undefined;
         return sendJson(res, 200, await call(() => opts.api.chart(route.ref, metric, points)));
@@ -186,7 +199,12 @@ type Route =
   | { kind: 'names' }
   | { kind: 'show' | 'metrics' | 'chart' | 'page'; ref: string };
 
-const STATIC_NAMES: Record<string, string> = { '/': 'index.html', '/index.html': 'index.html', '/app.js': 'app.js', '/app.css': 'app.css' };
+const STATIC_NAMES: Record<string, string> = {
+  '/': 'index.html',
+  '/index.html': 'index.html',
+  '/app.js': 'app.js',
+  '/app.css': 'app.css',
+};
 
 /** The request target → a route. Nothing here becomes a file path; unknown targets are 404. */
 export function parseTarget(target: string): { route: Route; params: URLSearchParams } {
@@ -232,7 +250,8 @@ export function parseTarget(target: string): { route: Route; params: URLSearchPa
 function optionalText(params: URLSearchParams, key: string): string | undefined {
   const v = params.get(key);
   if (v === null) return undefined;
-  if (v.trim() === '') throw new HttpError(400, `${key} is empty: leave it out, or give a filter such as lora_rank >= 16`);
+  if (v.trim() === '')
+    throw new HttpError(400, `${key} is empty: leave it out, or give a filter such as lora_rank >= 16`);
   return v;
 }
 

@@ -7,7 +7,17 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../helpers/paths.js';
 
-const FIGURES = ['full_index', 'noop_index', 'list', 'growing_log', 'growing_log_total', 'rss_full_index', 'ui_start', 'ui_api_runs', 'ui_draw'];
+const FIGURES = [
+  'full_index',
+  'noop_index',
+  'list',
+  'growing_log',
+  'growing_log_total',
+  'rss_full_index',
+  'ui_start',
+  'ui_api_runs',
+  'ui_draw',
+];
 /** Absolute targets, no floor (the web view). */
 const NO_FLOOR = new Set(['ui_start', 'ui_api_runs', 'ui_draw']);
 /** Figures reported for information, without a target. */
@@ -71,7 +81,13 @@ describe('bench/bench.mjs', () => {
       // The web view's figures checked their answers: every run listed, every point drawn.
       expect(result.checks.ui_api_runs).toEqual({ runs: 20, expected_runs: 20 });
       if (fs.existsSync('/usr/bin/chromium')) {
-        expect(result.checks.ui_draw).toEqual({ runs: 20, expected_runs: 20, train_points: 20_000, expected_train_points: 20_000, val_series: 20 });
+        expect(result.checks.ui_draw).toEqual({
+          runs: 20,
+          expected_runs: 20,
+          train_points: 20_000,
+          expected_train_points: 20_000,
+          val_series: 20,
+        });
       }
       // The generated tree landed in the override cache, not in the shared one.
       expect(fs.existsSync(path.join(tmp, 'cache', 'v2-20', '.complete'))).toBe(true);

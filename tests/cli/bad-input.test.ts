@@ -31,7 +31,8 @@ function tempTree(prefix: string): Tree {
   return tree;
 }
 
-type Entry = { kind: 'file'; bytes: Buffer } | { kind: 'dir' } | { kind: 'symlink'; target: string } | { kind: 'other' };
+type Entry =
+  { kind: 'file'; bytes: Buffer } | { kind: 'dir' } | { kind: 'symlink'; target: string } | { kind: 'other' };
 
 /** Every path under `dir` (not following symlinks) with its type and content. */
 function snapshot(dir: string): Map<string, Entry> {
@@ -130,9 +131,15 @@ describe('runs index over broken run folders', () => {
     const short = fixtureBytes(SHORT);
     addRun(tree, TRUNCATED, { log: short, manifest: JSON.stringify(completedManifest(TRUNCATED)).slice(0, 57) });
     addRun(tree, NOT_JSON, { log: short, manifest: 'status: completed\nthis is YAML, not JSON\n' });
-    addRun(tree, WRONG_TYPES, { log: short, manifest: completedManifest(WRONG_TYPES, { iters: 'many', tags: 'best', exit_code: '0' }) });
+    addRun(tree, WRONG_TYPES, {
+      log: short,
+      manifest: completedManifest(WRONG_TYPES, { iters: 'many', tags: 'best', exit_code: '0' }),
+    });
     // Valid JSON, just far too big to be an honest run.json (5 MB).
-    addRun(tree, HUGE, { log: short, manifest: JSON.stringify({ ...completedManifest(HUGE), blob: 'x'.repeat(5 * 1024 * 1024) }) });
+    addRun(tree, HUGE, {
+      log: short,
+      manifest: JSON.stringify({ ...completedManifest(HUGE), blob: 'x'.repeat(5 * 1024 * 1024) }),
+    });
     // An unreadable file: as root permissions do not stop reads, so a directory stands where a file is expected.
     const d1 = addRun(tree, MANIFEST_IS_DIR, { log: short });
     fs.mkdirSync(path.join(d1, 'run.json'));
@@ -146,7 +153,12 @@ describe('runs index over broken run folders', () => {
     // A 10 MB line without a newline in it, between two halves of a real log.
     const cut = short.indexOf('Iter 30:');
     addRun(tree, LONG_LINE, {
-      log: Buffer.concat([short.subarray(0, cut), Buffer.alloc(10 * 1024 * 1024, 'y'), Buffer.from('\n'), short.subarray(cut)]),
+      log: Buffer.concat([
+        short.subarray(0, cut),
+        Buffer.alloc(10 * 1024 * 1024, 'y'),
+        Buffer.from('\n'),
+        short.subarray(cut),
+      ]),
     });
     // Latin-1 and broken UTF-8 between (and before) real lines; run.json with a Latin-1 note.
     const lines = fixtureBytes(LONG).toString('latin1').split('\n');
@@ -186,7 +198,11 @@ describe('runs index over broken run folders', () => {
       expect(report, r.stderr).toEqual(PROBLEMS.map((id) => ({ id, warnings: 1, saysHowToFix: true })));
       // Nothing about the healthy runs, and every warning is about some folder.
       for (const id of [GOOD, ADOPTED]) expect(warnings.filter((w) => w.includes(id))).toEqual([]);
-      for (const w of warnings) expect(allIds.some((id) => w.includes(id)), w).toBe(true);
+      for (const w of warnings)
+        expect(
+          allIds.some((id) => w.includes(id)),
+          w,
+        ).toBe(true);
     });
 
     it('indexes every folder, the broken ones from what is still readable', () => {
@@ -258,7 +274,10 @@ describe('runs index over broken run folders', () => {
     // between the directory listing and the reads, as a user's `rm -r` or `mv` would.
     const tree = tempTree('runs-bad-input-race-');
     const log = fixtureBytes(LONG);
-    const ids = Array.from({ length: 300 }, (_, i) => `2026-02-01_00-${String(Math.floor(i / 60)).padStart(2, '0')}-${String(i % 60).padStart(2, '0')}`);
+    const ids = Array.from(
+      { length: 300 },
+      (_, i) => `2026-02-01_00-${String(Math.floor(i / 60)).padStart(2, '0')}-${String(i % 60).padStart(2, '0')}`,
+    );
     // Victims spread over the scan order: 10 folders renamed back and forth (`<id>` ⇄ `<id>_moved`)
     // for as long as the scan runs, and 20 more deleted one by one. A toggled run's run.json is
     // large (3 MB, still valid): reading it takes the scan long enough between looking at the
@@ -279,7 +298,9 @@ describe('runs index over broken run folders', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
     child.stdout.resume();
     let exited = false;
-    const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code))).finally(() => (exited = true));
+    const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code))).finally(
+      () => (exited = true),
+    );
     // Start once the child has opened the index (its scan follows), and go on until it is done.
     while (!exited && !fs.existsSync(tree.db)) await new Promise((res) => setTimeout(res, 2));
     let rounds = 0;
@@ -316,13 +337,18 @@ describe('runs index over broken run folders', () => {
     // …and read whole: its run.json and its train.log from the same folder (all say completed).
     expect(query(tree, "select id, status from runs where status <> 'completed'")).toEqual([]);
     expect(query(tree, 'select distinct run_id from metrics where run_id not in (select id from runs)')).toEqual([]);
-    expect(query(tree, 'select distinct run_id from checkpoints where run_id not in (select id from runs)')).toEqual([]);
+    expect(query(tree, 'select distinct run_id from checkpoints where run_id not in (select id from runs)')).toEqual(
+      [],
+    );
 
     // The next pass makes the index match the folders exactly.
     const again = await runCli([...tree.flags, 'index']);
     expect(again.exitCode).toBe(0);
     expect(warningLines(again.stderr)).toEqual([]);
-    const now = ids.filter((id) => !deleted.has(id)).map((id) => nameOf.get(id) ?? id).sort();
+    const now = ids
+      .filter((id) => !deleted.has(id))
+      .map((id) => nameOf.get(id) ?? id)
+      .sort();
     expect(Object.keys(metricCounts(tree)).sort()).toEqual(now);
     expect(Object.values(metricCounts(tree)).every((n) => n === 112)).toBe(true);
 
@@ -346,12 +372,20 @@ describe('the index is disposable', () => {
     const tree = tempTree('runs-disposable-');
     addRun(tree, '2026-03-01_00-00-01', {
       log: LONG,
-      manifest: completedManifest('2026-03-01_00-00-01', { model: 'acme/tiny', lora_rank: 8, tags: ['a', 'b'], note: 'n' }),
+      manifest: completedManifest('2026-03-01_00-00-01', {
+        model: 'acme/tiny',
+        lora_rank: 8,
+        tags: ['a', 'b'],
+        note: 'n',
+      }),
       adapterConfig: { model: 'acme/tiny', lora_parameters: { rank: 8, scale: 20, dropout: 0 }, iters: 1000 },
       config: 'model: acme/tiny\niters: 1000\nlora_parameters: {rank: 8, scale: 20.0}\n',
     });
     addRun(tree, '2026-03-01_00-00-02', { log: RESUMED });
-    addRun(tree, '2026-03-01_00-00-03', { log: '16-mlxlm-0.28-crlf-line-endings.log', manifest: completedManifest('2026-03-01_00-00-03', { status: 'failed', exit_code: 1 }) });
+    addRun(tree, '2026-03-01_00-00-03', {
+      log: '16-mlxlm-0.28-crlf-line-endings.log',
+      manifest: completedManifest('2026-03-01_00-00-03', { status: 'failed', exit_code: 1 }),
+    });
     addRun(tree, '2026-03-01_00-00-04', { log: '12-mlxlm-0.31-ctrl-c-keyboardinterrupt.log' });
     return tree;
   }
@@ -393,15 +427,21 @@ describe('the index is disposable', () => {
       const r = await runCli([...tree.flags, ...argv]);
       expect(r.exitCode, argv.join(' ')).toBe(1);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toMatch(new RegExp(`^Error: ${tree.db.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a runs index \\(.+\\); it was left as it is: pass --db PATH`));
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^Error: ${tree.db.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a runs index \\(.+\\); it was left as it is: pass --db PATH`,
+        ),
+      );
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
     expect(fs.readFileSync(tree.db).equals(bytes)).toBe(true);
-    expect(fs.readdirSync(path.dirname(tree.db)).filter((f) => f.startsWith(path.basename(tree.db)))).toEqual([path.basename(tree.db)]);
+    expect(fs.readdirSync(path.dirname(tree.db)).filter((f) => f.startsWith(path.basename(tree.db)))).toEqual([
+      path.basename(tree.db),
+    ]);
     expectSameTree(snapshot(tree.root), before);
   });
 
-  it('--db at a file of the user (package-lock.json) or another program\'s SQLite database changes nothing', async () => {
+  it("--db at a file of the user (package-lock.json) or another program's SQLite database changes nothing", async () => {
     const tree = fixtureTree();
     const lock = path.join(tree.dir, 'package-lock.json');
     fs.writeFileSync(lock, JSON.stringify({ name: 'x', lockfileVersion: 3, packages: {} }, null, 2));
@@ -416,7 +456,9 @@ describe('the index is disposable', () => {
       for (const argv of [['sql', 'select 1'], ['index'], ['list']]) {
         const r = await runCli(['--root', tree.root, '--db', target, ...argv]);
         expect(r.exitCode, `${target} ${argv[0]}`).toBe(1);
-        expect(r.stderr).toMatch(/^Error: .+ is not a runs index \((not a SQLite database|a SQLite database of another program \(tables: notes\))\); it was left as it is/);
+        expect(r.stderr).toMatch(
+          /^Error: .+ is not a runs index \((not a SQLite database|a SQLite database of another program \(tables: notes\))\); it was left as it is/,
+        );
       }
     }
     expect(fs.readFileSync(lock).equals(lockBytes)).toBe(true);
@@ -489,7 +531,12 @@ describe('symlinks out of the root (item 7)', () => {
     const latest = await runCli([...tree.flags, 'show', 'latest', '--json']);
     expect(latest.exitCode).toBe(0);
     expect(JSON.parse(latest.stdout)).toMatchObject({ id: REAL });
-    const sql = await runCli([...tree.flags, 'sql', `select count(*) as n from runs where path like '${outside}%'`, '--json']);
+    const sql = await runCli([
+      ...tree.flags,
+      'sql',
+      `select count(*) as n from runs where path like '${outside}%'`,
+      '--json',
+    ]);
     expect(JSON.parse(sql.stdout)).toEqual([{ n: 0 }]);
 
     expectSameTree(snapshot(tree.root), beforeRoot);
@@ -500,22 +547,25 @@ describe('symlinks out of the root (item 7)', () => {
 describe('hostile --where (cases tests/cli/commands.test.ts does not have)', () => {
   // A filter that fails when it runs (not when it is prepared) is still a bad filter: exit 2 and a
   // message about --where, not "the index database failed … runs index --rebuild".
-  it.each([
-    ["load_extension('/tmp/evil.so') is null"],
-    ['randomblob(2000000000) is null'],
-  ])('--where %j is refused as a bad filter (exit 2) and the index is unchanged', async (expr) => {
-    const tree = tempTree('runs-where-');
-    addRun(tree, '2026-05-01_00-00-01', { log: SHORT, manifest: completedManifest('2026-05-01_00-00-01') });
-    expect((await runCli([...tree.flags, 'index'])).exitCode).toBe(0);
-    const before = fs.readFileSync(tree.db);
+  it.each([["load_extension('/tmp/evil.so') is null"], ['randomblob(2000000000) is null']])(
+    '--where %j is refused as a bad filter (exit 2) and the index is unchanged',
+    async (expr) => {
+      const tree = tempTree('runs-where-');
+      addRun(tree, '2026-05-01_00-00-01', { log: SHORT, manifest: completedManifest('2026-05-01_00-00-01') });
+      expect((await runCli([...tree.flags, 'index'])).exitCode).toBe(0);
+      const before = fs.readFileSync(tree.db);
 
-    const r = await runCli([...tree.flags, 'list', '--where', expr]);
+      const r = await runCli([...tree.flags, 'list', '--where', expr]);
 
-    expect(r.stdout).toBe('');
-    expect({ exitCode: r.exitCode, stderr: r.stderr }).toEqual({ exitCode: 2, stderr: expect.stringMatching(/^Error: --where/) });
-    expect(r.stderr).not.toContain('--rebuild');
-    expect(fs.readFileSync(tree.db).equals(before)).toBe(true);
-  });
+      expect(r.stdout).toBe('');
+      expect({ exitCode: r.exitCode, stderr: r.stderr }).toEqual({
+        exitCode: 2,
+        stderr: expect.stringMatching(/^Error: --where/),
+      });
+      expect(r.stderr).not.toContain('--rebuild');
+      expect(fs.readFileSync(tree.db).equals(before)).toBe(true);
+    },
+  );
 });
 
 describe('--where cannot break out of its WHERE, in any SQLite quoting form (issue #10, item 10)', () => {
@@ -525,7 +575,10 @@ describe('--where cannot break out of its WHERE, in any SQLite quoting form (iss
   beforeAll(async () => {
     tree = tempTree('runs-where-quoting-');
     addRun(tree, R1, { log: SHORT, manifest: completedManifest(R1, { lora_rank: 8, note: "it's )" }) });
-    addRun(tree, R2, { log: SHORT, manifest: completedManifest(R2, { lora_rank: 16, status: 'failed', exit_code: 1 }) });
+    addRun(tree, R2, {
+      log: SHORT,
+      manifest: completedManifest(R2, { lora_rank: 16, status: 'failed', exit_code: 1 }),
+    });
     expect((await runCli([...tree.flags, 'index'])).exitCode).toBe(0);
   });
 
@@ -539,11 +592,11 @@ describe('--where cannot break out of its WHERE, in any SQLite quoting form (iss
     ["note = 'a''' ) union all select * from runs where ('1"],
     ['"a""" = 1) union all select * from runs where (1'],
     ["[x'] = 1) union all select * from runs where ([y']"],
-    ["1) or (1"],
-    ["1 = 1) order by id limit 1 offset (0"],
-    ["1) group by status having (1"],
+    ['1) or (1'],
+    ['1 = 1) order by id limit 1 offset (0'],
+    ['1) group by status having (1'],
     ['lora_rank > 1 -- )'],
-    ["lora_rank > 1 /* ) */"],
+    ['lora_rank > 1 /* ) */'],
     ['lora_rank > [1'],
     ['lora_rank > `1'],
     ["note = 'x"],
@@ -565,8 +618,8 @@ describe('--where cannot break out of its WHERE, in any SQLite quoting form (iss
     ['"lora_rank" = 8', [R1]],
     ["note = 'it''s )'", [R1]],
     ["note like '%)%' and note not like '%--%'", [R1]],
-    ["exists(select 1 as [)] from runs r2 where r2.id = runs.id)", [R1]],
-    ["(select count(*) from (select 1 union all select 2)) = 2", [R1]],
+    ['exists(select 1 as [)] from runs r2 where r2.id = runs.id)', [R1]],
+    ['(select count(*) from (select 1 union all select 2)) = 2', [R1]],
   ])('%j is one filter expression', async (expr, ids) => {
     const r = await runCli([...tree.flags, 'list', '--status', 'completed', '--where', expr, '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
@@ -581,13 +634,31 @@ describe('hostile --config for runs train (issue 10 item 14)', () => {
     .concat('bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`))
     .join('\n');
   it.each([
-    ['an alias bomb', bomb, /^Error: --config (.+) cannot be used: Excessive alias count indicates a resource exhaustion attack; write the trainer options as plain key: value lines\n$/],
-    ['100,000 levels of nesting', `a: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`, /^Error: --config (.+) (cannot be used: it is nested too deeply|is not valid YAML).*\n$/],
+    [
+      'an alias bomb',
+      bomb,
+      /^Error: --config (.+) cannot be used: Excessive alias count indicates a resource exhaustion attack; write the trainer options as plain key: value lines\n$/,
+    ],
+    [
+      '100,000 levels of nesting',
+      `a: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`,
+      /^Error: --config (.+) (cannot be used: it is nested too deeply|is not valid YAML).*\n$/,
+    ],
   ])('%s: exit 1, one line, no run folder', async (_what, text, message) => {
     const tree = tempTree('runs-config-bomb-');
     const config = path.join(tree.dir, 'lora.yaml');
     fs.writeFileSync(config, text);
-    const r = await runCli([...tree.flags, 'train', '--config', config, '--trainer', process.execPath, '--', '-e', '0']);
+    const r = await runCli([
+      ...tree.flags,
+      'train',
+      '--config',
+      config,
+      '--trainer',
+      process.execPath,
+      '--',
+      '-e',
+      '0',
+    ]);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(message);
     expect(fs.readdirSync(tree.root)).toEqual([]);

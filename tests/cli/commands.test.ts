@@ -20,23 +20,47 @@ beforeAll(() => {
   addRun(tree, A, {
     log: '15-mlxlm-0.31-long-1000-iters-lr-schedule-test.log',
     manifest: completedManifest(A, {
-      started_at: '2026-11-28T22:10:03.000Z', finished_at: '2026-11-28T22:51:15.000Z',
-      model: 'mlx-community/Qwen3-4B-Instruct-2507-4bit', data_dir: 'data/sql', lora_rank: 8, iters: 1000, tags: ['baseline'],
+      started_at: '2026-11-28T22:10:03.000Z',
+      finished_at: '2026-11-28T22:51:15.000Z',
+      model: 'mlx-community/Qwen3-4B-Instruct-2507-4bit',
+      data_dir: 'data/sql',
+      lora_rank: 8,
+      iters: 1000,
+      tags: ['baseline'],
     }),
-    adapterConfig: { model: 'mlx-community/Qwen3-4B-Instruct-2507-4bit', data: 'data/sql', lora_parameters: { rank: 8, scale: 20, dropout: 0 }, iters: 1000, batch_size: 4 },
+    adapterConfig: {
+      model: 'mlx-community/Qwen3-4B-Instruct-2507-4bit',
+      data: 'data/sql',
+      lora_parameters: { rank: 8, scale: 20, dropout: 0 },
+      iters: 1000,
+      batch_size: 4,
+    },
   });
   addRun(tree, B, {
     log: '13-mlxlm-0.29-resumed-fine-tuned-weights.log',
     manifest: completedManifest(B, {
-      started_at: '2026-11-29T09:41:17.000Z', finished_at: '2026-11-29T09:52:00.000Z',
-      model: 'mlx-community/Qwen3-4B-Instruct-2507-4bit', data_dir: 'data/sql', lora_rank: 16, iters: 400,
+      started_at: '2026-11-29T09:41:17.000Z',
+      finished_at: '2026-11-29T09:52:00.000Z',
+      model: 'mlx-community/Qwen3-4B-Instruct-2507-4bit',
+      data_dir: 'data/sql',
+      lora_rank: 16,
+      iters: 400,
     }),
-    adapterConfig: { model: 'mlx-community/Qwen3-4B-Instruct-2507-4bit', data: 'data/sql', lora_parameters: { rank: 16, scale: 20, dropout: 0.05 }, iters: 400, batch_size: 4 },
+    adapterConfig: {
+      model: 'mlx-community/Qwen3-4B-Instruct-2507-4bit',
+      data: 'data/sql',
+      lora_parameters: { rank: 16, scale: 20, dropout: 0.05 },
+      iters: 400,
+      batch_size: 4,
+    },
   });
   // An adopted folder: a log and nothing else.
   addRun(tree, C, { log: '12-mlxlm-0.31-ctrl-c-keyboardinterrupt.log' });
   // Same second, no val loss at all.
-  addRun(tree, D, { log: '04-mlxlm-0.10-abs-path-save-trunc-peak-mem.log', manifest: completedManifest(D, { started_at: '2026-11-29T14:05:09.500Z', status: 'failed', exit_code: 1 }) });
+  addRun(tree, D, {
+    log: '04-mlxlm-0.10-abs-path-save-trunc-peak-mem.log',
+    manifest: completedManifest(D, { started_at: '2026-11-29T14:05:09.500Z', status: 'failed', exit_code: 1 }),
+  });
 });
 
 describe('runs list', () => {
@@ -72,12 +96,36 @@ describe('runs list', () => {
   });
 
   it('--json objects carry the PRODUCT.md fields', async () => {
-    const rows = JSON.parse((await cli('list', '--json', '--limit', '1', '--sort', 'val_loss')).stdout) as Record<string, unknown>[];
+    const rows = JSON.parse((await cli('list', '--json', '--limit', '1', '--sort', 'val_loss')).stdout) as Record<
+      string,
+      unknown
+    >[];
     expect(rows).toHaveLength(1);
-    const fields = ['id', 'status', 'model', 'started_at', 'iters', 'last_iter', 'best_val_loss', 'best_val_iter', 'final_val_loss',
-      'final_train_loss', 'test_loss', 'test_ppl', 'checkpoints', 'path'];
+    const fields = [
+      'id',
+      'status',
+      'model',
+      'started_at',
+      'iters',
+      'last_iter',
+      'best_val_loss',
+      'best_val_iter',
+      'final_val_loss',
+      'final_train_loss',
+      'test_loss',
+      'test_ppl',
+      'checkpoints',
+      'path',
+    ];
     for (const f of fields) expect(rows[0]).toHaveProperty(f);
-    expect(rows[0]).toMatchObject({ id: C, status: 'interrupted', best_val_loss: 0.982, best_val_iter: 250, checkpoints: 3, last_iter: 310 });
+    expect(rows[0]).toMatchObject({
+      id: C,
+      status: 'interrupted',
+      best_val_loss: 0.982,
+      best_val_iter: 250,
+      checkpoints: 3,
+      last_iter: 310,
+    });
   });
 
   it('--csv has a header row and one line per run', async () => {
@@ -96,7 +144,7 @@ describe('runs list', () => {
 
   it.each([
     ['1=1); drop table runs; --'],
-    ["1=1) union select * from runs where (1=1"],
+    ['1=1) union select * from runs where (1=1'],
     ['id = 1 /* x */'],
     ['(select 1'],
     ['no_such_column > 1'],
@@ -112,7 +160,11 @@ describe('runs list', () => {
 
   it('an empty result says whether the filter or the tree is empty', async () => {
     const none = await cli('list', '--status', 'crashed');
-    expect(none).toEqual({ exitCode: 0, stdout: '', stderr: 'no runs match (drop --status / --where to see them all)\n' });
+    expect(none).toEqual({
+      exitCode: 0,
+      stdout: '',
+      stderr: 'no runs match (drop --status / --where to see them all)\n',
+    });
     const empty = makeTree();
     const r = await runCli([...empty.flags, 'list']);
     expect(r.stdout).toBe('');
@@ -142,7 +194,11 @@ describe('run references', () => {
 
   it.each([
     ['2027', 1, /no run matches "2027"; newest runs: /],
-    ['2026-11-29', 1, /"2026-11-29" is ambiguous; it matches 2026-11-29_09-41-17, 2026-11-29_14-05-09, 2026-11-29_14-05-09_2/],
+    [
+      '2026-11-29',
+      1,
+      /"2026-11-29" is ambiguous; it matches 2026-11-29_09-41-17, 2026-11-29_14-05-09, 2026-11-29_14-05-09_2/,
+    ],
     ['latest~4', 1, /latest~4 goes past the oldest run: there are 4 run\(s\), so latest~3 is the oldest/],
     ['../..', 2, /not a run reference/],
     ['/etc/passwd', 2, /not a run reference/],
@@ -160,7 +216,9 @@ describe('runs show', () => {
     const r = await cli('show', A);
     expect(r.exitCode).toBe(0);
     const out = normalize(r.stdout);
-    expect(out).toContain(`run ${A}  (completed)\npath        <root>/${A}\nmodel       mlx-community/Qwen3-4B-Instruct-2507-4bit\n`);
+    expect(out).toContain(
+      `run ${A}  (completed)\npath        <root>/${A}\nmodel       mlx-community/Qwen3-4B-Instruct-2507-4bit\n`,
+    );
     expect(out).toContain('best val loss      1.071 @ 700\n');
     expect(out).toContain('test loss / ppl    1.083 / 2.954\n');
     expect(out).toContain(' 700     1.071  adapters/0000700_adapters.safetensors  ← best\n');
@@ -172,7 +230,11 @@ describe('runs show', () => {
     const j = JSON.parse((await cli('show', A, '--json')).stdout) as Record<string, any>;
     expect(j.params['lora_parameters.rank']).toBe(8);
     expect(j.checkpoint_files).toHaveLength(10);
-    expect(j.checkpoint_files[6]).toEqual({ iter: 700, file: 'adapters/0000700_adapters.safetensors', val_loss: 1.071 });
+    expect(j.checkpoint_files[6]).toEqual({
+      iter: 700,
+      file: 'adapters/0000700_adapters.safetensors',
+      val_loss: 1.071,
+    });
     expect(j.tags).toEqual(['baseline']);
   });
 });
@@ -201,15 +263,27 @@ describe('runs diff', () => {
 
   it('--json gives one object per compared value', async () => {
     const rows = JSON.parse((await cli('diff', A, B, '--json')).stdout) as Record<string, unknown>[];
-    expect(rows).toContainEqual({ section: 'metric', key: 'best val loss', a: 1.071, b: 1.127, delta: expect.closeTo(0.056, 6), verdict: 'worse' });
+    expect(rows).toContainEqual({
+      section: 'metric',
+      key: 'best val loss',
+      a: 1.071,
+      b: 1.127,
+      delta: expect.closeTo(0.056, 6),
+      verdict: 'worse',
+    });
   });
 });
 
 describe('runs sql', () => {
   it('runs a reader and prints a table', async () => {
-    const r = await cli('sql', "select id, best_val_loss from runs where best_val_loss is not null order by best_val_loss");
+    const r = await cli(
+      'sql',
+      'select id, best_val_loss from runs where best_val_loss is not null order by best_val_loss',
+    );
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toBe(`id                   best_val_loss\n${C}          0.982\n${A}          1.071\n${B}          1.127\n`);
+    expect(r.stdout).toBe(
+      `id                   best_val_loss\n${C}          0.982\n${A}          1.071\n${B}          1.127\n`,
+    );
     expect(r.stderr).toBe('');
   });
 
@@ -252,7 +326,10 @@ describe('runs sql', () => {
 describe('runs tag / note', () => {
   it('writes through to run.json (keeping unknown keys) and the index', async () => {
     const t = makeTree();
-    addRun(t, A, { log: '09-mlxlm-0.19-report-every-step-lr-decay-end-of-run.log', manifest: completedManifest(A, { custom_key: { kept: true } }) });
+    addRun(t, A, {
+      log: '09-mlxlm-0.19-report-every-step-lr-decay-end-of-run.log',
+      manifest: completedManifest(A, { custom_key: { kept: true } }),
+    });
     const r = await runCli([...t.flags, 'tag', A, 'good', 'qwen']);
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toBe(`${A}: tags good, qwen\n`);
@@ -267,7 +344,10 @@ describe('runs tag / note', () => {
 
   it('refuses to rewrite a run.json it cannot parse', async () => {
     const t = makeTree();
-    const dir = addRun(t, A, { log: '09-mlxlm-0.19-report-every-step-lr-decay-end-of-run.log', manifest: '{"status": "compl' });
+    const dir = addRun(t, A, {
+      log: '09-mlxlm-0.19-report-every-step-lr-decay-end-of-run.log',
+      manifest: '{"status": "compl',
+    });
     const r = await runCli([...t.flags, 'tag', A, 'x']);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(/run\.json is not valid JSON.*runs never rewrites a run\.json it cannot read/);

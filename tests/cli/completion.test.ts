@@ -15,8 +15,14 @@ const B = '2026-11-29_09-41-17';
 
 beforeAll(() => {
   tree = makeTree();
-  addRun(tree, A, { log: '09-mlxlm-0.19-report-every-step-lr-decay-end-of-run.log', manifest: completedManifest(A, { started_at: '2026-11-28T22:10:03.000Z' }) });
-  addRun(tree, B, { log: '09-mlxlm-0.19-report-every-step-lr-decay-end-of-run.log', manifest: completedManifest(B, { started_at: '2026-11-29T09:41:17.000Z' }) });
+  addRun(tree, A, {
+    log: '09-mlxlm-0.19-report-every-step-lr-decay-end-of-run.log',
+    manifest: completedManifest(A, { started_at: '2026-11-28T22:10:03.000Z' }),
+  });
+  addRun(tree, B, {
+    log: '09-mlxlm-0.19-report-every-step-lr-decay-end-of-run.log',
+    manifest: completedManifest(B, { started_at: '2026-11-29T09:41:17.000Z' }),
+  });
   // `runs` on PATH, as the script calls it: the shipped bundle.
   binDir = path.join(tree.dir, 'bin');
   fs.mkdirSync(binDir);
@@ -31,12 +37,15 @@ async function complete(line: string): Promise<string[]> {
   const program = `${script}
 COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}
 _runs_complete; printf '%s\\n' "\${COMPREPLY[@]}"`;
-  const out = execFileSync('bash', ['-c', program], { encoding: 'utf8', env: { ...process.env, PATH: `${binDir}:${process.env.PATH}`, RUNS_ROOT: tree.root, RUNS_DB: tree.db } });
+  const out = execFileSync('bash', ['-c', program], {
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `${binDir}:${process.env.PATH}`, RUNS_ROOT: tree.root, RUNS_DB: tree.db },
+  });
   return out.split('\n').filter(Boolean);
 }
 
 describe('runs completion', () => {
-  it('bash: commands, a command\'s flags, sort keys and run ids', async () => {
+  it("bash: commands, a command's flags, sort keys and run ids", async () => {
     expect(await complete('runs pr')).toEqual(['prune']);
     expect(await complete('runs list --s')).toEqual(['--sort', '--status']);
     expect(await complete('runs list --sort val')).toEqual(['val_loss']);
@@ -46,7 +55,11 @@ describe('runs completion', () => {
   });
 
   it('--ids prints the run ids, newest first, on stdout only', async () => {
-    expect(await runCli([...tree.flags, 'completion', '--ids'])).toEqual({ exitCode: 0, stdout: `${B}\n${A}\n`, stderr: '' });
+    expect(await runCli([...tree.flags, 'completion', '--ids'])).toEqual({
+      exitCode: 0,
+      stdout: `${B}\n${A}\n`,
+      stderr: '',
+    });
   });
 
   it.each(['zsh', 'fish'])('%s: a script naming every command', async (shell) => {
@@ -59,6 +72,10 @@ describe('runs completion', () => {
   it('an unknown or missing shell is a usage error (exit 2)', async () => {
     expect((await runCli(['completion', 'tcsh'])).exitCode).toBe(2);
     const r = await runCli(['completion']);
-    expect(r).toEqual({ exitCode: 2, stdout: '', stderr: 'Error: name the shell: runs completion bash, zsh or fish\n' });
+    expect(r).toEqual({
+      exitCode: 2,
+      stdout: '',
+      stderr: 'Error: name the shell: runs completion bash, zsh or fish\n',
+    });
   });
 });

@@ -17,7 +17,9 @@ const readme = fs.readFileSync(`${PROJECT_ROOT}README.md`, 'utf8');
 
 describe('docs', () => {
   it('has the commands PRODUCT.md names', () => {
-    expect(commands).toEqual(expect.arrayContaining(['train', 'index', 'list', 'show', 'diff', 'sql', 'plot', 'tag', 'note']));
+    expect(commands).toEqual(
+      expect.arrayContaining(['train', 'index', 'list', 'show', 'diff', 'sql', 'plot', 'tag', 'note']),
+    );
   });
 
   it.each(commands)('runs %s --help has a summary and an example, on stdout, exit 0', async (name) => {
@@ -26,7 +28,9 @@ describe('docs', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(new RegExp(`^Usage: runs ${name}`));
     expect(r.stdout.trimEnd()).toMatch(/\nExample:\n(  runs .+\n?)+$/);
-    const description = createProgram(ctx).commands.find((c) => c.name() === name)!.description();
+    const description = createProgram(ctx)
+      .commands.find((c) => c.name() === name)!
+      .description();
     expect(description.length).toBeGreaterThan(10);
   });
 

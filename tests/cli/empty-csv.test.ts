@@ -7,7 +7,10 @@ import { addRun, completedManifest, makeTree } from '../helpers/tree.js';
 
 const empty = makeTree();
 const full = makeTree();
-addRun(full, '2026-01-01_00-00-00', { log: '09-mlxlm-0.19-report-every-step-lr-decay-end-of-run.log', manifest: completedManifest('2026-01-01_00-00-00') });
+addRun(full, '2026-01-01_00-00-00', {
+  log: '09-mlxlm-0.19-report-every-step-lr-decay-end-of-run.log',
+  manifest: completedManifest('2026-01-01_00-00-00'),
+});
 afterAll(() => {
   fs.rmSync(empty.dir, { recursive: true, force: true });
   fs.rmSync(full.dir, { recursive: true, force: true });

@@ -57,16 +57,30 @@ describe("a run's files that resolve outside the root are never read (item 11)",
 
     const r = await runCli([...t.flags, 'index']);
     expect(r.exitCode).toBe(0);
-    for (const f of [`${A}/adapters/adapter_config.json`, `${A}/config.yaml`, `${B}/train.log`, `${B}/adapters/adapter_config.json`]) {
+    for (const f of [
+      `${A}/adapters/adapter_config.json`,
+      `${A}/config.yaml`,
+      `${B}/train.log`,
+      `${B}/adapters/adapter_config.json`,
+    ]) {
       expect(r.stderr).toContain(`${f} resolves outside the runs root`);
     }
     expect(r.stderr).not.toContain(C);
 
-    const dump = await runCli([...t.flags, 'sql', '--json', "select r.id, r.model, r.lora_rank, (select group_concat(p.key || '=' || p.value) from params p where p.run_id = r.id) as params, (select count(*) from metrics m where m.run_id = r.id) as metrics from runs r order by r.id"]);
+    const dump = await runCli([
+      ...t.flags,
+      'sql',
+      '--json',
+      "select r.id, r.model, r.lora_rank, (select group_concat(p.key || '=' || p.value) from params p where p.run_id = r.id) as params, (select count(*) from metrics m where m.run_id = r.id) as metrics from runs r order by r.id",
+    ]);
     expect(dump.exitCode).toBe(0);
     expect(dump.stdout).not.toMatch(/SECRET|hf_/);
     const rows = JSON.parse(dump.stdout) as { id: string; metrics: number }[];
-    expect(rows.map((x) => [x.id, x.metrics > 0])).toEqual([[A, true], [B, false], [C, true]]);
+    expect(rows.map((x) => [x.id, x.metrics > 0])).toEqual([
+      [A, true],
+      [B, false],
+      [C, true],
+    ]);
   });
 
   it('runs tag refuses a run.json that links out of the root, and leaves the target alone', async () => {
@@ -88,7 +102,10 @@ describe('hostile files handled right (item 15, and the deep run.json of item 14
   it('a __proto__ key in run.json survives runs tag, as a plain key', async () => {
     const t = tree('runs-proto-');
     const id = '2026-07-03_00-00-01';
-    const dir = addRun(t, id, { log: LOG, manifest: `{"id":"${id}","status":"completed","__proto__":{"polluted":true},"tags":[]}` });
+    const dir = addRun(t, id, {
+      log: LOG,
+      manifest: `{"id":"${id}","status":"completed","__proto__":{"polluted":true},"tags":[]}`,
+    });
     const r = await runCli([...t.flags, 'tag', id, 'kept']);
     expect(r.exitCode, r.stderr).toBe(0);
     const text = fs.readFileSync(path.join(dir, 'run.json'), 'utf8');
@@ -108,7 +125,9 @@ describe('hostile files handled right (item 15, and the deep run.json of item 14
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toContain(`${id}/adapters/adapter_config.json nests deeper than 1000 levels`);
     const list = await runCli([...t.flags, 'list', '--json']);
-    expect((JSON.parse(list.stdout) as { id: string; lora_rank: number }[]).map((x) => [x.id, x.lora_rank])).toEqual([[id, 8]]);
+    expect((JSON.parse(list.stdout) as { id: string; lora_rank: number }[]).map((x) => [x.id, x.lora_rank])).toEqual([
+      [id, 8],
+    ]);
   });
 
   it('runs tag on a 100,000-deep run.json: one line, exit 1, the file untouched', async () => {
@@ -118,7 +137,9 @@ describe('hostile files handled right (item 15, and the deep run.json of item 14
     const dir = addRun(t, id, { log: LOG, manifest: text });
     const r = await runCli([...t.flags, 'tag', id, 'x']);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/^(warning: [^\n]*\n)*Error: [^\n]*run\.json nests deeper than 1000 levels; fix or move that file[^\n]*\n$/);
+    expect(r.stderr).toMatch(
+      /^(warning: [^\n]*\n)*Error: [^\n]*run\.json nests deeper than 1000 levels; fix or move that file[^\n]*\n$/,
+    );
     expect(fs.readFileSync(path.join(dir, 'run.json'), 'utf8')).toBe(text);
   });
 
@@ -129,14 +150,20 @@ describe('hostile files handled right (item 15, and the deep run.json of item 14
     fs.writeFileSync(cfg, `model: ${'m'.repeat(5 * 1024 * 1024)}\niters: 10\n`);
     const env = { ...process.env };
     delete env.RUNS_TRAINER;
-    const r = spawnSync(process.execPath, [BIN, ...t.flags, 'train', '--config', cfg, '--trainer', `${process.execPath} ${FAKE_TRAINER}`], { cwd: t.dir, env, encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [BIN, ...t.flags, 'train', '--config', cfg, '--trainer', `${process.execPath} ${FAKE_TRAINER}`],
+      { cwd: t.dir, env, encoding: 'utf8' },
+    );
     expect(r.status, r.stderr).toBe(0);
     const [id] = fs.readdirSync(t.root).filter((n) => /^\d{4}-/.test(n));
     const file = path.join(t.root, id!, 'run.json');
     expect(fs.statSync(file).size).toBeLessThan(1024 * 1024);
     const m = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
     expect(m).toMatchObject({ status: 'completed', exit_code: 0 });
-    expect(m.warnings).toEqual([expect.stringMatching(/^model is 5242880 characters; run\.json keeps the first 65536/)]);
+    expect(m.warnings).toEqual([
+      expect.stringMatching(/^model is 5242880 characters; run\.json keeps the first 65536/),
+    ]);
     // config.yaml, what the trainer read, is whole.
     expect(fs.statSync(path.join(t.root, id!, 'config.yaml')).size).toBe(fs.statSync(cfg).size);
   }, 60_000);

@@ -26,7 +26,10 @@ describe('incremental index', () => {
     const bytes = fixtureBytes(LONG);
     // Cut in the middle of a line: the unfinished line must not become a wrong row.
     const cut = bytes.indexOf('Iter 500: Train loss') + 'Iter 500: Train lo'.length;
-    const dir = addRun(tree, '2026-01-01_00-00-00', { log: bytes.subarray(0, cut), manifest: completedManifest('2026-01-01_00-00-00') });
+    const dir = addRun(tree, '2026-01-01_00-00-00', {
+      log: bytes.subarray(0, cut),
+      manifest: completedManifest('2026-01-01_00-00-00'),
+    });
     expect((await runCli([...tree.flags, 'index'])).exitCode).toBe(0);
     const before = count(tree, "select count(*) as n from metrics where split = 'train'");
     expect(before).toBe(49);
@@ -72,7 +75,8 @@ describe('incremental index', () => {
 
   it('runs list alone notices folders added, removed and renamed', async () => {
     const tree = makeTree();
-    const ids = async () => (JSON.parse((await runCli([...tree.flags, 'list', '--json'])).stdout) as { id: string }[]).map((r) => r.id);
+    const ids = async () =>
+      (JSON.parse((await runCli([...tree.flags, 'list', '--json'])).stdout) as { id: string }[]).map((r) => r.id);
     addRun(tree, '2026-01-01_00-00-00', { log: LONG });
     expect(await ids()).toEqual(['2026-01-01_00-00-00']);
     expect(await ids()).toEqual(['2026-01-01_00-00-00']); // unchanged listing: the cheap path
@@ -88,7 +92,8 @@ describe('incremental index', () => {
     const tree = makeTree();
     addRun(tree, '2026-01-01_00-00-00', { log: LONG });
     fs.mkdirSync(path.join(tree.root, '2026-01-01_00-00-01')); // being copied in: nothing there yet
-    const ids = async () => (JSON.parse((await runCli([...tree.flags, 'list', '--json'])).stdout) as { id: string }[]).map((r) => r.id);
+    const ids = async () =>
+      (JSON.parse((await runCli([...tree.flags, 'list', '--json'])).stdout) as { id: string }[]).map((r) => r.id);
     expect(await ids()).toEqual(['2026-01-01_00-00-00']);
     fs.writeFileSync(path.join(tree.root, '2026-01-01_00-00-01', 'train.log'), fixtureBytes(LONG));
     expect(await ids()).toEqual(['2026-01-01_00-00-01', '2026-01-01_00-00-00']);
@@ -97,9 +102,13 @@ describe('incremental index', () => {
   it('a hand edit of a finished run is picked up by runs index (runs list only looks for new folders)', async () => {
     const tree = makeTree();
     const dir = addRun(tree, '2026-01-01_00-00-00', { log: LONG, manifest: completedManifest('2026-01-01_00-00-00') });
-    const note = async () => (JSON.parse((await runCli([...tree.flags, 'list', '--json'])).stdout) as { note: string | null }[])[0]?.note;
+    const note = async () =>
+      (JSON.parse((await runCli([...tree.flags, 'list', '--json'])).stdout) as { note: string | null }[])[0]?.note;
     expect(await note()).toBeNull();
-    fs.writeFileSync(path.join(dir, 'run.json'), JSON.stringify(completedManifest('2026-01-01_00-00-00', { note: 'fixed by hand' })));
+    fs.writeFileSync(
+      path.join(dir, 'run.json'),
+      JSON.stringify(completedManifest('2026-01-01_00-00-00', { note: 'fixed by hand' })),
+    );
     expect(await note()).toBeNull(); // PRODUCT.md "Freshness": list does not re-check finished runs' files
     expect((await runCli([...tree.flags, 'index'])).stderr).toMatch(/1 changed/);
     expect(await note()).toBe('fixed by hand');
@@ -148,7 +157,10 @@ describe('incremental index', () => {
     const tree = makeTree();
     const dir = addRun(tree, '2026-01-01_00-00-00', { log: LONG });
     await runCli([...tree.flags, 'index']);
-    fs.writeFileSync(path.join(dir, 'train.log'), fixtureBytes('09-mlxlm-0.19-report-every-step-lr-decay-end-of-run.log'));
+    fs.writeFileSync(
+      path.join(dir, 'train.log'),
+      fixtureBytes('09-mlxlm-0.19-report-every-step-lr-decay-end-of-run.log'),
+    );
     await runCli([...tree.flags, 'index']);
     expect(count(tree, 'select count(*) as n from metrics')).toBe(13); // 12 train + 1 val of fixture 09
   });
@@ -160,7 +172,7 @@ describe('incremental index', () => {
     ['a parser state with a field missing', "json_remove(parse_state, '$.parser.evidence')"],
     ['a summary state with a field missing', "json_remove(parse_state, '$.summary.summary')"],
     ['a state whose offset disagrees with the stored one', "json_set(parse_state, '$.parser.consumedBytes', 7)"],
-    ['a state that is not JSON', "'{\"parser\": '"],
+    ['a state that is not JSON', '\'{"parser": \''],
   ])('re-reads the whole log when it finds %s', async (_label, damage) => {
     const tree = makeTree();
     const id = '2026-01-01_00-00-00';

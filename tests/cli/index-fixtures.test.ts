@@ -5,7 +5,6 @@ import { readExpected, type ExpectedParse } from '../helpers/index-dump.js';
 import { runCli } from '../helpers/run-cli.js';
 import { addRun, makeTree } from '../helpers/tree.js';
 
-
 const expected = readExpected();
 
 describe('fixture logs through runs index and SQL', () => {
@@ -21,7 +20,9 @@ describe('fixture logs through runs index and SQL', () => {
     expect(indexed.stdout).toBe('');
 
     const q = await runCli([
-      ...tree.flags, 'sql', '--json',
+      ...tree.flags,
+      'sql',
+      '--json',
       `select log_format as era, train_reports, val_reports, last_iter, final_val_loss, best_val_loss,
               best_val_iter, final_train_loss, test_loss, test_ppl, checkpoints, outcome_hint,
               (select count(*) from metrics m where m.run_id = runs.id and split = 'train') as train_rows,

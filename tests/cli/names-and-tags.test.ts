@@ -37,7 +37,9 @@ describe('every id listed can be named (item 16)', () => {
   it('list shows all five runs', async () => {
     const r = await cli('list', '--json');
     expect(r.exitCode).toBe(0);
-    expect((JSON.parse(r.stdout) as { id: string }[]).map((x) => x.id).sort()).toEqual([DASH, ESC, PLAIN, SPACE, UNICODE].sort());
+    expect((JSON.parse(r.stdout) as { id: string }[]).map((x) => x.id).sort()).toEqual(
+      [DASH, ESC, PLAIN, SPACE, UNICODE].sort(),
+    );
   });
 
   it.each([
@@ -99,7 +101,10 @@ describe('control characters in ids, notes and tags are escaped in tables (item 
 
   it('--json keeps the exact values (programs get the data, escaped only by JSON)', async () => {
     const r = await cli('show', PLAIN, '--json');
-    expect(JSON.parse(r.stdout)).toMatchObject({ note: 'line one\nline two \x1b]0;pwned\x07 \x1b[31mred', tags: ['two words', '\x1b[2J'] });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      note: 'line one\nline two \x1b]0;pwned\x07 \x1b[31mred',
+      tags: ['two words', '\x1b[2J'],
+    });
   });
 });
 
@@ -126,7 +131,16 @@ describe('one tag rule for train --tag, tag and tag --remove (item 6)', () => {
 
   it.each(BAD)('runs train --tag %j: exit 2 before any run folder exists', async (tag, problem) => {
     const empty = makeTree('runs-train-tag-');
-    const r = await runCli([...empty.flags, 'train', `--tag=${tag}`, '--trainer', process.execPath, '--', '--iters', '1']);
+    const r = await runCli([
+      ...empty.flags,
+      'train',
+      `--tag=${tag}`,
+      '--trainer',
+      process.execPath,
+      '--',
+      '--iters',
+      '1',
+    ]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain(problem);
     expect(r.stderr).toMatch(/^Error: --tag .*a tag is one word/);

@@ -20,17 +20,29 @@ function tree15(): Tree {
   const dir = addRun(tree, A, {
     log: '15-mlxlm-0.31-long-1000-iters-lr-schedule-test.log',
     manifest: completedManifest(A, { started_at: '2026-11-28T22:10:03.000Z' }),
-    adapterConfig: { fine_tune_type: 'lora', num_layers: 16, lora_parameters: { rank: 8, scale: 20, dropout: 0 }, model: 'mlx-community/Qwen3-4B-Instruct-2507-4bit' },
+    adapterConfig: {
+      fine_tune_type: 'lora',
+      num_layers: 16,
+      lora_parameters: { rank: 8, scale: 20, dropout: 0 },
+      model: 'mlx-community/Qwen3-4B-Instruct-2507-4bit',
+    },
   });
   for (let it = 100; it <= 1000; it += 100) {
-    fs.writeFileSync(path.join(dir, 'adapters', `${String(it).padStart(7, '0')}_adapters.safetensors`), Buffer.alloc(1000 + it, it / 100));
+    fs.writeFileSync(
+      path.join(dir, 'adapters', `${String(it).padStart(7, '0')}_adapters.safetensors`),
+      Buffer.alloc(1000 + it, it / 100),
+    );
   }
   fs.writeFileSync(path.join(dir, 'adapters', 'adapters.safetensors'), Buffer.alloc(3000, 0xff));
   return tree;
 }
 
 const adapterFiles = (tree: Tree, id = A) => fs.readdirSync(path.join(tree.root, id, 'adapters')).sort();
-const duTotal = async (tree: Tree) => (JSON.parse((await runCli([...tree.flags, 'du', '--json'])).stdout) as { total_bytes: number }[]).reduce((a, r) => a + r.total_bytes, 0);
+const duTotal = async (tree: Tree) =>
+  (JSON.parse((await runCli([...tree.flags, 'du', '--json'])).stdout) as { total_bytes: number }[]).reduce(
+    (a, r) => a + r.total_bytes,
+    0,
+  );
 
 describe('runs prune', () => {
   it('--dry-run lists what would go and changes nothing; prune then frees exactly the bytes it printed', async () => {
@@ -52,7 +64,12 @@ describe('runs prune', () => {
     expect(r.stderr).toContain(`deleted 8 checkpoint file(s), ${printed} bytes`);
     expect(r.stdout).toMatch(/^id\s+iter\s+bytes\s+file\n/);
     expect(usedBefore - (await duTotal(tree))).toBe(printed);
-    expect(adapterFiles(tree)).toEqual(['0000700_adapters.safetensors', '0001000_adapters.safetensors', 'adapter_config.json', 'adapters.safetensors']);
+    expect(adapterFiles(tree)).toEqual([
+      '0000700_adapters.safetensors',
+      '0001000_adapters.safetensors',
+      'adapter_config.json',
+      'adapters.safetensors',
+    ]);
   });
 
   it('--keep none still never removes adapter_config.json or adapters.safetensors; --keep 300 keeps that one', async () => {
@@ -65,11 +82,23 @@ describe('runs prune', () => {
 
   it('refuses a running run (exit 1, nothing deleted); --all skips it; usage errors exit 2', async () => {
     const tree = tree15();
-    addRun(tree, LIVE, { log: '09-mlxlm-0.19-report-every-step-lr-decay-end-of-run.log', manifest: completedManifest(LIVE, { status: 'running', host: os.hostname(), pid: process.pid, started_at: new Date().toISOString() }) });
+    addRun(tree, LIVE, {
+      log: '09-mlxlm-0.19-report-every-step-lr-decay-end-of-run.log',
+      manifest: completedManifest(LIVE, {
+        status: 'running',
+        host: os.hostname(),
+        pid: process.pid,
+        started_at: new Date().toISOString(),
+      }),
+    });
     fs.writeFileSync(path.join(tree.root, LIVE, '.heartbeat'), '');
     fs.writeFileSync(path.join(tree.root, LIVE, 'adapters', '0000010_adapters.safetensors'), 'w');
     const r = await runCli([...tree.flags, 'prune', LIVE]);
-    expect(r).toEqual({ exitCode: 1, stdout: '', stderr: `Error: ${LIVE} is still running; prune it once it has ended\n` });
+    expect(r).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr: `Error: ${LIVE} is still running; prune it once it has ended\n`,
+    });
     const all = await runCli([...tree.flags, 'prune', '--all', '--keep', 'none', '--json']);
     expect(all.exitCode).toBe(0);
     expect(all.stderr).toContain(`${LIVE}: running, skipped`);
@@ -89,12 +118,23 @@ describe('runs export', () => {
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toBe('');
     // Val at Iter 700 measured the weights after 699 steps; 700 is the nearest saved checkpoint.
-    expect(r.stderr).toContain('note: best val loss 1.071 was measured at Iter 700, before that iteration\'s step');
+    expect(r.stderr).toContain("note: best val loss 1.071 was measured at Iter 700, before that iteration's step");
     expect(r.stderr).toContain(`exported ${A} checkpoint 700 to ${out}`);
     expect(fs.readdirSync(out).sort()).toEqual(['adapter_config.json', 'adapters.safetensors']);
-    const config = JSON.parse(fs.readFileSync(path.join(out, 'adapter_config.json'), 'utf8')) as Record<string, unknown>;
-    expect(config).toMatchObject({ fine_tune_type: 'lora', num_layers: 16, lora_parameters: { rank: 8, scale: 20, dropout: 0 } });
-    expect(fs.readFileSync(path.join(out, 'adapters.safetensors')).equals(fs.readFileSync(path.join(tree.root, A, 'adapters', '0000700_adapters.safetensors')))).toBe(true);
+    const config = JSON.parse(fs.readFileSync(path.join(out, 'adapter_config.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(config).toMatchObject({
+      fine_tune_type: 'lora',
+      num_layers: 16,
+      lora_parameters: { rank: 8, scale: 20, dropout: 0 },
+    });
+    expect(
+      fs
+        .readFileSync(path.join(out, 'adapters.safetensors'))
+        .equals(fs.readFileSync(path.join(tree.root, A, 'adapters', '0000700_adapters.safetensors'))),
+    ).toBe(true);
   });
 
   it.each([
@@ -105,7 +145,11 @@ describe('runs export', () => {
     const tree = tree15();
     const out = path.join(tree.dir, `export-${which}`);
     expect((await runCli([...tree.flags, 'export', A, '--checkpoint', which, '-o', out])).exitCode).toBe(0);
-    expect(fs.readFileSync(path.join(out, 'adapters.safetensors')).equals(fs.readFileSync(path.join(tree.root, A, 'adapters', file)))).toBe(true);
+    expect(
+      fs
+        .readFileSync(path.join(out, 'adapters.safetensors'))
+        .equals(fs.readFileSync(path.join(tree.root, A, 'adapters', file))),
+    ).toBe(true);
   });
 
   it('never overwrites; a missing checkpoint or -o is an error that says what to do', async () => {
@@ -115,13 +159,19 @@ describe('runs export', () => {
     fs.writeFileSync(path.join(out, 'mine'), 'x');
     const taken = await runCli([...tree.flags, 'export', A, '-o', out]);
     expect(taken.exitCode).toBe(1);
-    expect(taken.stderr).toBe(`Error: ${out} already exists and is not an empty folder; pass a new -o DIR (runs export never overwrites)\n`);
+    expect(taken.stderr).toBe(
+      `Error: ${out} already exists and is not an empty folder; pass a new -o DIR (runs export never overwrites)\n`,
+    );
     expect(fs.readdirSync(out)).toEqual(['mine']);
     const missing = await runCli([...tree.flags, 'export', A, '--checkpoint', '250', '-o', path.join(tree.dir, 'x')]);
     expect(missing.exitCode).toBe(1);
-    expect(missing.stderr).toBe(`Error: ${A} has no checkpoint at iteration 250; it has 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000\n`);
+    expect(missing.stderr).toBe(
+      `Error: ${A} has no checkpoint at iteration 250; it has 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000\n`,
+    );
     expect(fs.existsSync(path.join(tree.dir, 'x'))).toBe(false);
     expect((await runCli([...tree.flags, 'export', A])).exitCode).toBe(2);
-    expect((await runCli([...tree.flags, 'export', A, '--checkpoint', 'newest', '-o', path.join(tree.dir, 'y')])).exitCode).toBe(2);
+    expect(
+      (await runCli([...tree.flags, 'export', A, '--checkpoint', 'newest', '-o', path.join(tree.dir, 'y')])).exitCode,
+    ).toBe(2);
   });
 });

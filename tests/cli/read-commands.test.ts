@@ -54,9 +54,13 @@ const hourAgo = () => new Date(Date.now() - 3_600_000).toISOString();
 /** The read commands of PRODUCT.md that exist in this build, with the arguments they need. */
 function readCommands(a: string, b: string): string[][] {
   return [
-    ['list'], ['list', '--json'], ['ls', '--csv'],
-    ['show', a], ['show', 'latest', '--json'],
-    ['diff', a, b], ['plot', a, b],
+    ['list'],
+    ['list', '--json'],
+    ['ls', '--csv'],
+    ['show', a],
+    ['show', 'latest', '--json'],
+    ['diff', a, b],
+    ['plot', a, b],
     ['sql', 'select id, status from runs'],
   ];
 }
@@ -80,7 +84,11 @@ describe('read commands never create a root or an index (item 1)', () => {
 
   it('a --root that does not exist (a typo) is named, absolute, and not created', async () => {
     const cwd = tempDir('runs-typo-');
-    for (const argv of [['--root', 'typo/dir', 'list'], ['--root', 'typo/dir', 'sql', 'select 1'], ['--root', 'typo/dir', 'index']]) {
+    for (const argv of [
+      ['--root', 'typo/dir', 'list'],
+      ['--root', 'typo/dir', 'sql', 'select 1'],
+      ['--root', 'typo/dir', 'index'],
+    ]) {
       const r = await runCli(argv, { cwd });
       expect(r.exitCode).toBe(1);
       expect(r.stderr).toBe(
@@ -95,7 +103,11 @@ describe('read commands never create a root or an index (item 1)', () => {
     // A real process: the tilde is expanded from $HOME, which the spawned CLI reads from its environment.
     const cwd = tempDir('runs-tilde-cwd-');
     const home = tempDir('runs-tilde-home-');
-    const r = spawnSync(process.execPath, [BIN, '--root=~/x', 'list'], { cwd, env: { ...process.env, HOME: home }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [BIN, '--root=~/x', 'list'], {
+      cwd,
+      env: { ...process.env, HOME: home },
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`Error: the runs root ${path.join(home, 'x')} does not exist`);
     expect(fs.readdirSync(cwd)).toEqual([]);
@@ -109,7 +121,9 @@ describe('read commands never create a root or an index (item 1)', () => {
     for (const argv of [['list'], ['index'], ['train', '--trainer', process.execPath, '--', '-e', '0']]) {
       const r = await runCli(['--root', file, ...argv]);
       expect(r.exitCode, argv[0]).toBe(1);
-      expect(r.stderr).toBe(`Error: the runs root ${file} is a file, not a folder; pass --root DIR (or set RUNS_ROOT) to the folder that holds your runs\n`);
+      expect(r.stderr).toBe(
+        `Error: the runs root ${file} is a file, not a folder; pass --root DIR (or set RUNS_ROOT) to the folder that holds your runs\n`,
+      );
     }
     expect(fs.readFileSync(file, 'utf8')).toBe('not a folder');
   });
@@ -122,7 +136,9 @@ describe('read commands never create a root or an index (item 1)', () => {
     const db = path.join(blocker, 'sub', 'runs.db');
     const r = await runCli(['--root', tree.root, '--db', db, 'index']);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toBe(`Error: cannot create the folder for the index ${db} (ENOTDIR); pass --db PATH (or set RUNS_DB) to a file in a folder you can write\n`);
+    expect(r.stderr).toBe(
+      `Error: cannot create the folder for the index ${db} (ENOTDIR); pass --db PATH (or set RUNS_DB) to a file in a folder you can write\n`,
+    );
   });
 
   it('the default root is the nearest models/runs/mlx above the cwd (as git finds .git)', async () => {
@@ -136,7 +152,9 @@ describe('read commands never create a root or an index (item 1)', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject([{ id, path: path.join(root, id) }]);
     // No index there yet: the answer came from a temporary one, and none was created.
-    expect(r.stderr).toBe(`note: no index at ${path.join(root, 'runs.db')} yet; answering from a temporary one (run \`runs index\` to create it)\n`);
+    expect(r.stderr).toBe(
+      `note: no index at ${path.join(root, 'runs.db')} yet; answering from a temporary one (run \`runs index\` to create it)\n`,
+    );
     expect(fs.readdirSync(root)).toEqual([id]);
     expect(fs.readdirSync(deep)).toEqual([]);
     // `runs index` (a command that exists to write) creates it where the default says.
@@ -148,17 +166,21 @@ describe('read commands never create a root or an index (item 1)', () => {
     // The shipped bundle loads the index code lazily: check that path creates nothing either.
     const tree = tempTree('runs-bundle-noindex-');
     fs.rmSync(tree.db);
-    for (const id of ['2026-06-03_00-00-01', '2026-06-03_00-00-02']) addRun(tree, id, { log: LONG, manifest: completedManifest(id) });
+    for (const id of ['2026-06-03_00-00-01', '2026-06-03_00-00-02'])
+      addRun(tree, id, { log: LONG, manifest: completedManifest(id) });
     const before = snapshot(tree.dir);
     const r = spawnSync(process.execPath, [BIN, ...tree.flags, 'list', '--json'], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
-    expect((JSON.parse(r.stdout) as { id: string }[]).map((x) => x.id)).toEqual(['2026-06-03_00-00-02', '2026-06-03_00-00-01']);
+    expect((JSON.parse(r.stdout) as { id: string }[]).map((x) => x.id)).toEqual([
+      '2026-06-03_00-00-02',
+      '2026-06-03_00-00-01',
+    ]);
     expect(snapshot(tree.dir)).toEqual(before);
   });
 });
 
-describe('read commands never write a run\'s files (item 5, item 13)', () => {
-  it('a dead recorder\'s run is shown crashed but run.json is left byte for byte; runs index records it (this host only)', async () => {
+describe("read commands never write a run's files (item 5, item 13)", () => {
+  it("a dead recorder's run is shown crashed but run.json is left byte for byte; runs index records it (this host only)", async () => {
     const tree = tempTree('runs-never-write-');
     const DONE = '2026-07-01_00-00-01';
     const DEAD = '2026-07-01_00-00-02'; // this host, recorder pid gone
@@ -169,9 +191,19 @@ describe('read commands never write a run\'s files (item 5, item 13)', () => {
     try {
       addRun(tree, DONE, { log: LONG, manifest: completedManifest(DONE, { host }) });
       const running = (id: string, over: Record<string, unknown>) =>
-        completedManifest(id, { status: 'running', finished_at: null, exit_code: null, started_at: hourAgo(), host, ...over });
+        completedManifest(id, {
+          status: 'running',
+          finished_at: null,
+          exit_code: null,
+          started_at: hourAgo(),
+          host,
+          ...over,
+        });
       // Keys in an unusual order and extra keys: a rewrite would show.
-      addRun(tree, DEAD, { log: SHORT, manifest: JSON.stringify({ zeta: 1, ...running(DEAD, { pid: deadPid() }) }, null, 4) });
+      addRun(tree, DEAD, {
+        log: SHORT,
+        manifest: JSON.stringify({ zeta: 1, ...running(DEAD, { pid: deadPid() }) }, null, 4),
+      });
       addRun(tree, REUSED, { log: SHORT, manifest: running(REUSED, { pid: unrelated.pid }) });
       addRun(tree, OTHER, { log: SHORT, manifest: running(OTHER, { host: 'another-host', pid: 1 }) });
       const before = snapshot(tree.root);
@@ -181,7 +213,9 @@ describe('read commands never write a run\'s files (item 5, item 13)', () => {
         expect(r.exitCode, `${argv.join(' ')}: ${r.stderr}`).toBe(0);
       }
       const list = await runCli([...tree.flags, 'list', '--json']);
-      const status = Object.fromEntries((JSON.parse(list.stdout) as { id: string; status: string }[]).map((r) => [r.id, r.status]));
+      const status = Object.fromEntries(
+        (JSON.parse(list.stdout) as { id: string; status: string }[]).map((r) => [r.id, r.status]),
+      );
       expect(status).toEqual({ [DONE]: 'completed', [DEAD]: 'crashed', [REUSED]: 'crashed', [OTHER]: 'crashed' });
       expect(snapshot(tree.root)).toEqual(before);
 
@@ -191,11 +225,18 @@ describe('read commands never write a run\'s files (item 5, item 13)', () => {
       const manifest = (id: string) => JSON.parse(fs.readFileSync(path.join(tree.root, id, 'run.json'), 'utf8'));
       expect(manifest(DEAD)).toMatchObject({ zeta: 1, status: 'crashed' });
       expect(manifest(REUSED)).toMatchObject({ status: 'crashed' });
-      expect(fs.readFileSync(path.join(tree.root, OTHER, 'run.json'), 'utf8')).toBe(Buffer.from(before[path.join(OTHER, 'run.json')]!, 'base64').toString('utf8'));
-      expect(fs.readFileSync(path.join(tree.root, DONE, 'run.json'), 'utf8')).toBe(Buffer.from(before[path.join(DONE, 'run.json')]!, 'base64').toString('utf8'));
+      expect(fs.readFileSync(path.join(tree.root, OTHER, 'run.json'), 'utf8')).toBe(
+        Buffer.from(before[path.join(OTHER, 'run.json')]!, 'base64').toString('utf8'),
+      );
+      expect(fs.readFileSync(path.join(tree.root, DONE, 'run.json'), 'utf8')).toBe(
+        Buffer.from(before[path.join(DONE, 'run.json')]!, 'base64').toString('utf8'),
+      );
       const again = await runCli([...tree.flags, 'sql', 'select id, status from runs order by id', '--json']);
       expect(JSON.parse(again.stdout)).toEqual([
-        { id: DONE, status: 'completed' }, { id: DEAD, status: 'crashed' }, { id: REUSED, status: 'crashed' }, { id: OTHER, status: 'crashed' },
+        { id: DONE, status: 'completed' },
+        { id: DEAD, status: 'crashed' },
+        { id: REUSED, status: 'crashed' },
+        { id: OTHER, status: 'crashed' },
       ]);
     } finally {
       unrelated.kill('SIGKILL');
@@ -209,8 +250,14 @@ describe('one index belongs to one root (item 3) and follows it when it moves (i
     const a = path.join(dir, 'a');
     const b = path.join(dir, 'b');
     const db = path.join(dir, 'shared.db');
-    addRun({ dir, root: a, db, flags: [] }, '2026-08-01_00-00-01', { log: SHORT, manifest: completedManifest('2026-08-01_00-00-01') });
-    addRun({ dir, root: b, db, flags: [] }, '2026-08-02_00-00-01', { log: LONG, manifest: completedManifest('2026-08-02_00-00-01') });
+    addRun({ dir, root: a, db, flags: [] }, '2026-08-01_00-00-01', {
+      log: SHORT,
+      manifest: completedManifest('2026-08-01_00-00-01'),
+    });
+    addRun({ dir, root: b, db, flags: [] }, '2026-08-02_00-00-01', {
+      log: LONG,
+      manifest: completedManifest('2026-08-02_00-00-01'),
+    });
     expect((await runCli(['--root', a, '--db', db, 'index'])).exitCode).toBe(0);
     const before = fs.readFileSync(db);
 
@@ -231,7 +278,9 @@ describe('one index belongs to one root (item 3) and follows it when it moves (i
     const rebuild = await runCli(['--root', b, '--db', db, 'index', '--rebuild']);
     expect(rebuild.exitCode, rebuild.stderr).toBe(0);
     const ownB = await runCli(['--root', b, '--db', db, 'list', '--json']);
-    expect(JSON.parse(ownB.stdout)).toMatchObject([{ id: '2026-08-02_00-00-01', path: path.join(b, '2026-08-02_00-00-01') }]);
+    expect(JSON.parse(ownB.stdout)).toMatchObject([
+      { id: '2026-08-02_00-00-01', path: path.join(b, '2026-08-02_00-00-01') },
+    ]);
   });
 
   it('a moved project (mv projA projB): paths follow the root the command was given', async () => {
@@ -239,7 +288,9 @@ describe('one index belongs to one root (item 3) and follows it when it moves (i
     const rootA = path.join(dir, 'projA', 'models', 'runs', 'mlx');
     const id = '2026-08-03_00-00-01';
     addRun({ dir, root: rootA, db: '', flags: [] }, id, { log: SHORT, manifest: completedManifest(id) });
-    expect((await runCli(['index'], { cwd: path.join(dir, 'projA'), env: { RUNS_ROOT: '', RUNS_DB: '' } })).exitCode).toBe(0);
+    expect(
+      (await runCli(['index'], { cwd: path.join(dir, 'projA'), env: { RUNS_ROOT: '', RUNS_DB: '' } })).exitCode,
+    ).toBe(0);
 
     fs.renameSync(path.join(dir, 'projA'), path.join(dir, 'projB'));
     const rootB = path.join(dir, 'projB', 'models', 'runs', 'mlx');
@@ -257,7 +308,7 @@ describe('one index belongs to one root (item 3) and follows it when it moves (i
     expect(JSON.parse(show.stdout)).toMatchObject({ path: path.join(rootB, id) });
   });
 
-  it('a copied project: the copy\'s index (inside its root) follows the copy, the original keeps its own', async () => {
+  it("a copied project: the copy's index (inside its root) follows the copy, the original keeps its own", async () => {
     const dir = tempDir('runs-copied-');
     const rootA = path.join(dir, 'projA', 'models', 'runs', 'mlx');
     const id = '2026-08-04_00-00-01';
@@ -289,7 +340,11 @@ describe('an index in a synced or network folder uses a rollback journal (item 1
     expect(r.exitCode, r.stderr).toBe(0);
     const notes = r.stderr.split('\n').filter((l) => l.startsWith('note:'));
     expect(notes).toEqual([
-      expect.stringMatching(new RegExp(`^note: the index ${db.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is in ${what}.*uses a rollback journal`)),
+      expect.stringMatching(
+        new RegExp(
+          `^note: the index ${db.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is in ${what}.*uses a rollback journal`,
+        ),
+      ),
     ]);
     expect(fs.existsSync(`${db}-wal`)).toBe(false);
     const sqlite = new Database(db, { readonly: true });
@@ -314,13 +369,25 @@ describe('`latest` and `runs show latest` name the run started last, by started_
   // Folder names are local time: at a DST fall-back (01:45 EDT, then 01:15 EST 30 minutes later)
   // or after flying west they run backwards; started_at does not.
   it.each([
-    ['a DST fall-back', { id: '2026-11-01_01-45-00', started_at: '2026-11-01T05:45:00.000Z' }, { id: '2026-11-01_01-15-00', started_at: '2026-11-01T06:15:00.000Z' }],
-    ['a time-zone change (Berlin, then San Francisco)', { id: '2026-11-20_18-00-00', started_at: '2026-11-20T17:00:00.000Z' }, { id: '2026-11-20_10-30-00', started_at: '2026-11-20T18:30:00.000Z' }],
+    [
+      'a DST fall-back',
+      { id: '2026-11-01_01-45-00', started_at: '2026-11-01T05:45:00.000Z' },
+      { id: '2026-11-01_01-15-00', started_at: '2026-11-01T06:15:00.000Z' },
+    ],
+    [
+      'a time-zone change (Berlin, then San Francisco)',
+      { id: '2026-11-20_18-00-00', started_at: '2026-11-20T17:00:00.000Z' },
+      { id: '2026-11-20_10-30-00', started_at: '2026-11-20T18:30:00.000Z' },
+    ],
   ])('after %s, in either order of linking', async (_what, first, second) => {
     const { pointLatestAt } = await import('../../src/storage/latest-link.js');
-    for (const order of [[first, second], [second, first]]) {
+    for (const order of [
+      [first, second],
+      [second, first],
+    ]) {
       const tree = tempTree('runs-latest-');
-      for (const run of [first, second]) addRun(tree, run.id, { log: SHORT, manifest: completedManifest(run.id, { started_at: run.started_at }) });
+      for (const run of [first, second])
+        addRun(tree, run.id, { log: SHORT, manifest: completedManifest(run.id, { started_at: run.started_at }) });
       for (const run of order) pointLatestAt(tree.root, run.id);
       expect(fs.readlinkSync(path.join(tree.root, 'latest'))).toBe(second.id);
       const show = await runCli([...tree.flags, 'show', 'latest', '--json']);

@@ -13,7 +13,11 @@ beforeAll(() => {
 afterAll(() => removeTree(tree));
 
 /** The data a report carries (the <script type="application/json"> element). */
-function reportData(file: string): { runs: { id: string }[]; details: Record<string, unknown>; charts: Record<string, Record<string, unknown>> } {
+function reportData(file: string): {
+  runs: { id: string }[];
+  details: Record<string, unknown>;
+  charts: Record<string, Record<string, unknown>>;
+} {
   const html = fs.readFileSync(file, 'utf8');
   const m = /<script type="application\/json" id="runs-data">(.*?)<\/script>/s.exec(html);
   return JSON.parse(m![1]!);
@@ -25,7 +29,11 @@ describe('runs report', () => {
     const r = await runCli([...tree.flags, 'report', '-o', out]);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(new RegExp(`^wrote ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(6 runs, [\\d.]+ MB\\): open it in any browser, no network needed\\n$`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^wrote ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(6 runs, [\\d.]+ MB\\): open it in any browser, no network needed\\n$`,
+      ),
+    );
     const html = fs.readFileSync(out, 'utf8');
     expect(html).toContain(`Content-Security-Policy" content="default-src 'none'`);
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\//i);
@@ -39,7 +47,11 @@ describe('runs report', () => {
   it('RUN... and --where choose the runs', async () => {
     const out = path.join(tree.dir, 'some.html');
     expect((await runCli([...tree.flags, 'report', 'latest', '2026-11-21', '-o', out])).exitCode).toBe(0);
-    expect(reportData(out).runs.map((r) => r.id).sort()).toEqual(['2026-11-21_10-00-00', '2026-11-25_10-00-00']);
+    expect(
+      reportData(out)
+        .runs.map((r) => r.id)
+        .sort(),
+    ).toEqual(['2026-11-21_10-00-00', '2026-11-25_10-00-00']);
     expect((await runCli([...tree.flags, 'report', '--where', 'lora_rank >= 16', '-o', out])).exitCode).toBe(0);
     expect(reportData(out).runs).toHaveLength(3);
   });
@@ -54,7 +66,11 @@ describe('runs report', () => {
 
   it.each([
     [['report'], 2, /required option '-o, --output <file>'/],
-    [['report', '--where', 'lora_rank >= ', '-o', 'x.html'], 2, /^Error: --where "lora_rank >= " is not a valid filter/],
+    [
+      ['report', '--where', 'lora_rank >= ', '-o', 'x.html'],
+      2,
+      /^Error: --where "lora_rank >= " is not a valid filter/,
+    ],
     [['report', 'nosuchrun', '-o', 'x.html'], 1, /^Error: no run matches "nosuchrun"/],
     [['report', '-o', '.'], 1, /^Error: -o \. is a directory: give a file name/],
   ])('%j exits %i with one line', async (args, code, message) => {

@@ -16,8 +16,14 @@ let argvFile: string;
 let parent: string;
 const TRAINER = `node ${FAKE_TRAINER}`;
 
-const dumps = () => fs.readFileSync(argvFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { argv: string[]; cwd: string });
-const manifestOf = (id: string) => JSON.parse(fs.readFileSync(path.join(tree.root, id, 'run.json'), 'utf8')) as Record<string, unknown>;
+const dumps = () =>
+  fs
+    .readFileSync(argvFile, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { argv: string[]; cwd: string });
+const manifestOf = (id: string) =>
+  JSON.parse(fs.readFileSync(path.join(tree.root, id, 'run.json'), 'utf8')) as Record<string, unknown>;
 const newestId = () => fs.readlinkSync(path.join(tree.root, 'latest'));
 const cli = (argv: string[], env: Record<string, string> = {}) =>
   runCli([...tree.flags, ...argv], { cwd: work, env: { RUNS_TRAINER: TRAINER, FAKE_ARGV_FILE: argvFile, ...env } });
@@ -40,8 +46,14 @@ beforeAll(async () => {
   work = path.join(tree.dir, 'work');
   fs.mkdirSync(work);
   argvFile = path.join(tree.dir, 'argv.jsonl');
-  fs.writeFileSync(path.join(work, 'lora.yaml'), 'model: acme/tiny-4bit\nlora_parameters: {rank: 8, scale: 20.0, dropout: 0.0}\n');
-  const r = await cli(['train', '--config', 'lora.yaml', '--', '--iters', '200', '--data', 'data/sql', '--learning-rate', '1e-5'], { FAKE_LOG: PARENT_LOG });
+  fs.writeFileSync(
+    path.join(work, 'lora.yaml'),
+    'model: acme/tiny-4bit\nlora_parameters: {rank: 8, scale: 20.0, dropout: 0.0}\n',
+  );
+  const r = await cli(
+    ['train', '--config', 'lora.yaml', '--', '--iters', '200', '--data', 'data/sql', '--learning-rate', '1e-5'],
+    { FAKE_LOG: PARENT_LOG },
+  );
   expect(r.exitCode, r.stderr).toBe(0);
   parent = newestId();
 });
@@ -54,7 +66,8 @@ describe('runs train --from', () => {
     fs.rmSync(argvFile);
     // Another cwd and another RUNS_TRAINER: the parent's own trainer line is what runs.
     const r = await runCli([...tree.flags, 'train', '--from', parent, '--', '--learning-rate', '2e-5'], {
-      cwd: work, env: { RUNS_TRAINER: 'no-such-trainer', FAKE_ARGV_FILE: argvFile, FAKE_LOG: PARENT_LOG },
+      cwd: work,
+      env: { RUNS_TRAINER: 'no-such-trainer', FAKE_ARGV_FILE: argvFile, FAKE_LOG: PARENT_LOG },
     });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toContain(`re-running ${parent}\n`);
@@ -65,11 +78,35 @@ describe('runs train --from', () => {
     const C = path.join(tree.root, child);
     const parentArgv = (manifestOf(parent).command as string[]).slice(2); // without `node fake-trainer.mjs`
     expect(dump!.argv).toEqual([
-      ...parentArgv.slice(0, -2).map((w) => w.split(P).join(C)), '--learning-rate', '2e-5', '--adapter-path', path.join(C, 'adapters'),
+      ...parentArgv.slice(0, -2).map((w) => w.split(P).join(C)),
+      '--learning-rate',
+      '2e-5',
+      '--adapter-path',
+      path.join(C, 'adapters'),
     ]);
-    expect(dump!.argv).toEqual(['--train', '-c', path.join(C, 'config.yaml'), '--iters', '200', '--data', 'data/sql', '--learning-rate', '1e-5', '--learning-rate', '2e-5', '--adapter-path', path.join(C, 'adapters')]);
+    expect(dump!.argv).toEqual([
+      '--train',
+      '-c',
+      path.join(C, 'config.yaml'),
+      '--iters',
+      '200',
+      '--data',
+      'data/sql',
+      '--learning-rate',
+      '1e-5',
+      '--learning-rate',
+      '2e-5',
+      '--adapter-path',
+      path.join(C, 'adapters'),
+    ]);
     expect(fs.readFileSync(path.join(C, 'config.yaml'))).toEqual(fs.readFileSync(path.join(P, 'config.yaml')));
-    expect(manifestOf(child)).toMatchObject({ parent, learning_rate: 2e-5, iters: 200, trainer: TRAINER, trainer_args: ['--iters', '200', '--data', 'data/sql', '--learning-rate', '1e-5', '--learning-rate', '2e-5'] });
+    expect(manifestOf(child)).toMatchObject({
+      parent,
+      learning_rate: 2e-5,
+      iters: 200,
+      trainer: TRAINER,
+      trainer_args: ['--iters', '200', '--data', 'data/sql', '--learning-rate', '1e-5', '--learning-rate', '2e-5'],
+    });
     expect(manifestOf(child).iter_offset).toBeUndefined();
     expect(snapshot(P)).toEqual(before);
   });
@@ -88,24 +125,37 @@ describe('runs resume', () => {
     ['best', 200], // best val 1.569 at Iter 200: the checkpoint saved there
     ['150', 150],
     ['last', 200],
-  ])('--checkpoint %s passes --resume-adapter-file of checkpoint %i and records parent + iter_offset', async (which, iter) => {
-    fs.rmSync(argvFile, { force: true });
-    const r = await cli(['resume', parent, '--checkpoint', which, '--', '--iters', '60'], { FAKE_LOG: CHILD_LOG });
-    expect(r.exitCode, r.stderr).toBe(0);
-    const child = newestId();
-    const file = path.join(tree.root, parent, 'adapters', `${String(iter).padStart(7, '0')}_adapters.safetensors`);
-    expect(fs.existsSync(file)).toBe(true);
-    const argv = dumps()[0]!.argv;
-    expect(argv.slice(argv.indexOf('--resume-adapter-file'), argv.indexOf('--resume-adapter-file') + 4)).toEqual(['--resume-adapter-file', file, '--iters', '60']);
-    expect(argv.slice(-2)).toEqual(['--adapter-path', path.join(tree.root, child, 'adapters')]);
-    expect(manifestOf(child)).toMatchObject({ parent, iter_offset: iter });
-  });
+  ])(
+    '--checkpoint %s passes --resume-adapter-file of checkpoint %i and records parent + iter_offset',
+    async (which, iter) => {
+      fs.rmSync(argvFile, { force: true });
+      const r = await cli(['resume', parent, '--checkpoint', which, '--', '--iters', '60'], { FAKE_LOG: CHILD_LOG });
+      expect(r.exitCode, r.stderr).toBe(0);
+      const child = newestId();
+      const file = path.join(tree.root, parent, 'adapters', `${String(iter).padStart(7, '0')}_adapters.safetensors`);
+      expect(fs.existsSync(file)).toBe(true);
+      const argv = dumps()[0]!.argv;
+      expect(argv.slice(argv.indexOf('--resume-adapter-file'), argv.indexOf('--resume-adapter-file') + 4)).toEqual([
+        '--resume-adapter-file',
+        file,
+        '--iters',
+        '60',
+      ]);
+      expect(argv.slice(-2)).toEqual(['--adapter-path', path.join(tree.root, child, 'adapters')]);
+      expect(manifestOf(child)).toMatchObject({ parent, iter_offset: iter });
+    },
+  );
 
   it('plot --json draws one continued curve: the parent up to the checkpoint, then the child after it', async () => {
     const r = await cli(['resume', parent, '--checkpoint', '150', '--', '--iters', '60'], { FAKE_LOG: CHILD_LOG });
     expect(r.exitCode).toBe(0);
     const child = newestId();
-    const points = JSON.parse((await cli(['plot', child, '--json'])).stdout) as { run_id: string; split: string; iter: number; loss: number }[];
+    const points = JSON.parse((await cli(['plot', child, '--json'])).stdout) as {
+      run_id: string;
+      split: string;
+      iter: number;
+      loss: number;
+    }[];
     const parentPoints = JSON.parse((await cli(['plot', parent, '--json'])).stdout) as typeof points;
     for (const split of ['train', 'val']) {
       const xs = points.filter((p) => p.split === split).map((p) => p.iter);
@@ -138,26 +188,49 @@ describe('runs test', () => {
     fs.rmSync(argvFile, { force: true });
     const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'runs-elsewhere-'));
     try {
-      const r = await runCli([...tree.flags, 'test', parent], { cwd: elsewhere, env: { FAKE_ARGV_FILE: argvFile, FAKE_LOG: testLog } });
+      const r = await runCli([...tree.flags, 'test', parent], {
+        cwd: elsewhere,
+        env: { FAKE_ARGV_FILE: argvFile, FAKE_LOG: testLog },
+      });
       expect(r.exitCode, r.stderr).toBe(0);
       expect(r.stdout).toBe('Loading pretrained model\nTesting\nTest loss 1.234, Test ppl 3.435.\n'); // the trainer's output, relayed
-      expect(r.stderr).toContain(`${parent}: test loss 1.234, test ppl 3.435 (stored; output in ${path.join(tree.root, parent, 'test.log')})`);
+      expect(r.stderr).toContain(
+        `${parent}: test loss 1.234, test ppl 3.435 (stored; output in ${path.join(tree.root, parent, 'test.log')})`,
+      );
     } finally {
       fs.rmSync(elsewhere, { recursive: true, force: true });
     }
     const P = path.join(tree.root, parent);
     const [dump] = dumps();
     expect(dump).toEqual({
-      argv: ['--test', '-c', path.join(P, 'config.yaml'), '--iters', '200', '--data', 'data/sql', '--learning-rate', '1e-5', '--adapter-path', path.join(P, 'adapters')],
+      argv: [
+        '--test',
+        '-c',
+        path.join(P, 'config.yaml'),
+        '--iters',
+        '200',
+        '--data',
+        'data/sql',
+        '--learning-rate',
+        '1e-5',
+        '--adapter-path',
+        path.join(P, 'adapters'),
+      ],
       cwd: work, // where the run was trained: relative --data resolves as it did then
     });
     expect(fs.readFileSync(path.join(P, 'test.log'), 'utf8')).toBe(fs.readFileSync(testLog, 'utf8')); // appended to by later tests
     expect(manifestOf(parent)).toMatchObject({ test_loss: 1.234, test_ppl: 3.435, status: 'completed' });
-    const [row] = JSON.parse((await cli(['list', '--json', '--where', `id = '${parent}'`])).stdout) as Record<string, unknown>[];
+    const [row] = JSON.parse((await cli(['list', '--json', '--where', `id = '${parent}'`])).stdout) as Record<
+      string,
+      unknown
+    >[];
     expect(row).toMatchObject({ test_loss: 1.234, test_ppl: 3.435 });
     // Survives a rebuild: the result is in run.json, not only in the index.
     await cli(['index', '--rebuild']);
-    const [rebuilt] = JSON.parse((await cli(['list', '--json', '--where', `id = '${parent}'`])).stdout) as Record<string, unknown>[];
+    const [rebuilt] = JSON.parse((await cli(['list', '--json', '--where', `id = '${parent}'`])).stdout) as Record<
+      string,
+      unknown
+    >[];
     expect(rebuilt).toMatchObject({ test_loss: 1.234, test_ppl: 3.435 });
   });
 

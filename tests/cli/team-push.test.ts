@@ -33,27 +33,38 @@ describe.skipIf(!pgAvailable)('runs push (PostgreSQL)', { timeout: 120_000 }, ()
     await db?.drop();
   });
 
-  const as = (host: string, tree: Tree, argv: string[]) => runCli([...tree.flags, ...argv], { env: { RUNS_TEAM_DB: db.url, RUNS_HOST: host } });
+  const as = (host: string, tree: Tree, argv: string[]) =>
+    runCli([...tree.flags, ...argv], { env: { RUNS_TEAM_DB: db.url, RUNS_HOST: host } });
   const teamCount = async (sql: string, values?: unknown[]) => Number((await db.sql<{ n: string }>(sql, values))[0]!.n);
 
   it('two hosts with runs started in the same second: both kept, refs host:id, a shared bare id is an error listing both', async () => {
     const anna = makeTree();
     const ben = makeTree();
-    addRun(anna, SAME_SECOND, { log: LONG, manifest: completedManifest(SAME_SECOND, { uid: 'aaaaaaaa-0000-4000-8000-000000000001', host: 'mbp-anna' }) });
+    addRun(anna, SAME_SECOND, {
+      log: LONG,
+      manifest: completedManifest(SAME_SECOND, { uid: 'aaaaaaaa-0000-4000-8000-000000000001', host: 'mbp-anna' }),
+    });
     addRun(anna, '2026-11-30_09-00-00', { log: CKPT });
-    addRun(ben, SAME_SECOND, { log: CKPT, manifest: completedManifest(SAME_SECOND, { uid: 'bbbbbbbb-0000-4000-8000-000000000002', host: 'mbp-ben' }) });
+    addRun(ben, SAME_SECOND, {
+      log: CKPT,
+      manifest: completedManifest(SAME_SECOND, { uid: 'bbbbbbbb-0000-4000-8000-000000000002', host: 'mbp-ben' }),
+    });
 
     const a = await as('mbp-anna', anna, ['push']);
     expect(a.exitCode).toBe(0);
     expect(a.stdout).toBe('');
     const annaRows = localCount(anna, 'select count(*) as n from metrics');
-    expect(a.stderr).toBe(`pushed 2 runs from mbp-anna (2 new, 0 grown, 0 unchanged), ${annaRows.toLocaleString('en-US')} metric rows in ${a.stderr.match(/in (\d+\.\d)s/)![1]}s\n`);
+    expect(a.stderr).toBe(
+      `pushed 2 runs from mbp-anna (2 new, 0 grown, 0 unchanged), ${annaRows.toLocaleString('en-US')} metric rows in ${a.stderr.match(/in (\d+\.\d)s/)![1]}s\n`,
+    );
     const b = await as('mbp-ben', ben, ['push']);
     expect(b.exitCode).toBe(0);
     expect(b.stderr).toMatch(/^pushed 1 runs from mbp-ben \(1 new, 0 grown, 0 unchanged\), /);
 
     expect(await teamCount('select count(*) as n from runs')).toBe(3);
-    expect(await teamCount('select count(*) as n from metrics')).toBe(annaRows + localCount(ben, 'select count(*) as n from metrics'));
+    expect(await teamCount('select count(*) as n from metrics')).toBe(
+      annaRows + localCount(ben, 'select count(*) as n from metrics'),
+    );
 
     const list = await as('mbp-anna', anna, ['--team', 'list', '--json']);
     expect(list.exitCode).toBe(0);
@@ -74,7 +85,9 @@ describe.skipIf(!pgAvailable)('runs push (PostgreSQL)', { timeout: 120_000 }, ()
     const shared = await as('x', anna, ['--team', 'show', SAME_SECOND]);
     expect(shared.exitCode).toBe(1);
     expect(shared.stdout).toBe('');
-    expect(shared.stderr).toBe(`Error: "${SAME_SECOND}" is a run of more than one host: mbp-anna:${SAME_SECOND}, mbp-ben:${SAME_SECOND}; say which one as host:id\n`);
+    expect(shared.stderr).toBe(
+      `Error: "${SAME_SECOND}" is a run of more than one host: mbp-anna:${SAME_SECOND}, mbp-ben:${SAME_SECOND}; say which one as host:id\n`,
+    );
     const noHost = await as('x', anna, ['--team', 'show', 'mbp-carl:latest']);
     expect(noHost.exitCode).toBe(1);
     expect(noHost.stderr).toBe('Error: no runs from host "mbp-carl" in the team database; hosts: mbp-anna, mbp-ben\n');
@@ -89,8 +102,14 @@ describe.skipIf(!pgAvailable)('runs push (PostgreSQL)', { timeout: 120_000 }, ()
     const cut = bytes.indexOf('Iter 500: Train loss') + 'Iter 500: Train lo'.length; // mid-line
     const id = '2026-12-01_10-00-00';
     const uid = 'cccccccc-0000-4000-8000-000000000003';
-    const dir = addRun(tree, id, { log: bytes.subarray(0, cut), manifest: completedManifest(id, { uid, status: 'running', finished_at: null, exit_code: null, pid: 999999999 }) });
-    addRun(tree, '2026-12-01_11-00-00', { log: CKPT, manifest: completedManifest('2026-12-01_11-00-00', { uid: 'cccccccc-0000-4000-8000-000000000004' }) });
+    const dir = addRun(tree, id, {
+      log: bytes.subarray(0, cut),
+      manifest: completedManifest(id, { uid, status: 'running', finished_at: null, exit_code: null, pid: 999999999 }),
+    });
+    addRun(tree, '2026-12-01_11-00-00', {
+      log: CKPT,
+      manifest: completedManifest('2026-12-01_11-00-00', { uid: 'cccccccc-0000-4000-8000-000000000004' }),
+    });
     const teamRows = () => teamCount('select count(*) as n from metrics where run_uid = $1', [uid]);
 
     const first = await as('host-c', tree, ['push']);
@@ -105,13 +124,24 @@ describe.skipIf(!pgAvailable)('runs push (PostgreSQL)', { timeout: 120_000 }, ()
     const grown = await as('host-c', tree, ['push']);
     expect(grown.exitCode).toBe(0);
     const localRows = localCount(tree, `select count(*) as n from metrics where run_id = '${id}'`);
-    expect(grown.stderr).toMatch(new RegExp(`\\(0 new, 1 grown, 1 unchanged\\), ${localRows - afterFirst} metric rows in`));
+    expect(grown.stderr).toMatch(
+      new RegExp(`\\(0 new, 1 grown, 1 unchanged\\), ${localRows - afterFirst} metric rows in`),
+    );
     expect(await teamRows()).toBe(localRows);
     // Same rows, value for value, as the local index (the unfinished line was re-sent whole).
     const local = new Database(tree.db, { readonly: true });
-    const want = local.prepare(`select seq, segment, iter, split, loss, learning_rate, tokens_per_sec from metrics where run_id = ? order by seq`).all(id);
+    const want = local
+      .prepare(
+        `select seq, segment, iter, split, loss, learning_rate, tokens_per_sec from metrics where run_id = ? order by seq`,
+      )
+      .all(id);
     local.close();
-    expect(await db.sql('select seq, segment, iter, split, loss, learning_rate, tokens_per_sec from metrics where run_uid = $1 order by seq', [uid])).toEqual(want);
+    expect(
+      await db.sql(
+        'select seq, segment, iter, split, loss, learning_rate, tokens_per_sec from metrics where run_uid = $1 order by seq',
+        [uid],
+      ),
+    ).toEqual(want);
 
     expect((await runCli([...tree.flags, 'index', '--rebuild'])).exitCode).toBe(0);
     const rebuilt = await as('host-c', tree, ['push']);
@@ -149,7 +179,9 @@ describe.skipIf(!pgAvailable)('runs push (PostgreSQL)', { timeout: 120_000 }, ()
     addRun(tree, 'r1', { log: CKPT });
     const none = await runCli([...tree.flags, 'push'], { env: { RUNS_TEAM_DB: '' } });
     expect(none.exitCode).toBe(2);
-    expect(none.stderr).toBe('Error: no team database: set RUNS_TEAM_DB=postgres://user:password@host/db or pass --team-db URL\n');
+    expect(none.stderr).toBe(
+      'Error: no team database: set RUNS_TEAM_DB=postgres://user:password@host/db or pass --team-db URL\n',
+    );
 
     const port = await freePort();
     const refused = await runCli([...tree.flags, 'push', '--team-db', `postgres://postgres:x@127.0.0.1:${port}/runs`]);
@@ -161,20 +193,28 @@ describe.skipIf(!pgAvailable)('runs push (PostgreSQL)', { timeout: 120_000 }, ()
     const wrong = withDatabase(db.url, db.name, { user: 'postgres', password: 'not-the-password' });
     const denied = await runCli([...tree.flags, '--team-db', wrong, '--team', 'list']);
     expect(denied.exitCode).toBe(1);
-    expect(denied.stderr).toMatch(/^Error: the team database at 127\.0\.0\.1:\d+ refused the login \(password authentication failed for user "postgres"\): fix the user or password in RUNS_TEAM_DB \/ --team-db\n$/);
+    expect(denied.stderr).toMatch(
+      /^Error: the team database at 127\.0\.0\.1:\d+ refused the login \(password authentication failed for user "postgres"\): fix the user or password in RUNS_TEAM_DB \/ --team-db\n$/,
+    );
     expect(denied.stderr).not.toContain('not-the-password');
 
     const bad = await runCli([...tree.flags, 'push', '--team-db', 'mysql://db/runs']);
     expect(bad.exitCode).toBe(1);
-    expect(bad.stderr).toBe('Error: the team database must be a PostgreSQL URL (postgres://user:password@host/db), got mysql://…\n');
+    expect(bad.stderr).toBe(
+      'Error: the team database must be a PostgreSQL URL (postgres://user:password@host/db), got mysql://…\n',
+    );
 
     const colon = await runCli([...tree.flags, 'push'], { env: { RUNS_TEAM_DB: db.url, RUNS_HOST: 'a:b' } });
     expect(colon.exitCode).toBe(1);
-    expect(colon.stderr).toBe('Error: "a:b" cannot name this machine in the team database (letters, digits, ".", "_", "-"; no ":"): set RUNS_HOST\n');
+    expect(colon.stderr).toBe(
+      'Error: "a:b" cannot name this machine in the team database (letters, digits, ".", "_", "-"; no ":"): set RUNS_HOST\n',
+    );
 
     const notTeam = await runCli([...tree.flags, '--team', 'index']);
     expect(notTeam.exitCode).toBe(2);
-    expect(notTeam.stderr).toBe("Error: --team works with list, show, diff, sql, plot; runs index works on this machine's runs\n");
+    expect(notTeam.stderr).toBe(
+      "Error: --team works with list, show, diff, sql, plot; runs index works on this machine's runs\n",
+    );
   });
 });
 
@@ -209,13 +249,20 @@ describe.skipIf(!pgAvailable)('roles for a team (README "Working as a team")', {
     expect(push.stderr).toMatch(/^pushed 1 runs from anna \(1 new/);
     expect(push.exitCode).toBe(0);
     for (const url of [asPusher, asViewer]) {
-      const sql = await runCli(['--team', 'sql', 'select host, id from runs', '--json'], { env: { RUNS_TEAM_DB: url } });
+      const sql = await runCli(['--team', 'sql', 'select host, id from runs', '--json'], {
+        env: { RUNS_TEAM_DB: url },
+      });
       expect(sql.exitCode).toBe(0);
       expect(JSON.parse(sql.stdout)).toEqual([{ host: 'anna', id: '2026-12-02_10-00-00' }]);
     }
-    fs.appendFileSync(path.join(tree.root, '2026-12-02_10-00-00', 'train.log'), 'Iter 9999: Val loss 1.000, Val took 1.0s\n');
+    fs.appendFileSync(
+      path.join(tree.root, '2026-12-02_10-00-00', 'train.log'),
+      'Iter 9999: Val loss 1.000, Val took 1.0s\n',
+    );
     const denied = await runCli([...tree.flags, 'push'], { env: { RUNS_TEAM_DB: asViewer, RUNS_HOST: 'anna' } });
     expect(denied.exitCode).toBe(1);
-    expect(denied.stderr).toMatch(/^Error: the team database refused: permission denied for table \w+; ask its owner to grant you the runs_pusher role \(README "Working as a team"\)\n$/);
+    expect(denied.stderr).toMatch(
+      /^Error: the team database refused: permission denied for table \w+; ask its owner to grant you the runs_pusher role \(README "Working as a team"\)\n$/,
+    );
   });
 });

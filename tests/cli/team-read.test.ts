@@ -9,10 +9,26 @@ import { addRun, completedManifest, makeTree, type Tree } from '../helpers/tree.
 const HOST = 'test-host';
 
 const RUNS: [string, string, Record<string, unknown>][] = [
-  ['2026-11-29_14-05-09', '15-mlxlm-0.31-long-1000-iters-lr-schedule-test.log', { lora_rank: 8, tags: ['baseline'], note: 'long run' }],
-  ['2026-11-29_15-00-00', '03-mlxlm-0.3-peak-mem-npz-checkpoints-divergence-trunc.log', { lora_rank: 16, status: 'failed', exit_code: 1 }],
-  ['2026-11-30_08-00-00', '13-mlxlm-0.29-resumed-fine-tuned-weights.log', { lora_rank: 16, git_dirty: true, git_sha: 'abc123' }],
-  ['2026-11-30_09-30-00', '10-rich-ui-ansi-truecolor-complete-with-test.log', { lora_rank: 4, model: 'mlx-community/Qwen3-4B' }],
+  [
+    '2026-11-29_14-05-09',
+    '15-mlxlm-0.31-long-1000-iters-lr-schedule-test.log',
+    { lora_rank: 8, tags: ['baseline'], note: 'long run' },
+  ],
+  [
+    '2026-11-29_15-00-00',
+    '03-mlxlm-0.3-peak-mem-npz-checkpoints-divergence-trunc.log',
+    { lora_rank: 16, status: 'failed', exit_code: 1 },
+  ],
+  [
+    '2026-11-30_08-00-00',
+    '13-mlxlm-0.29-resumed-fine-tuned-weights.log',
+    { lora_rank: 16, git_dirty: true, git_sha: 'abc123' },
+  ],
+  [
+    '2026-11-30_09-30-00',
+    '10-rich-ui-ansi-truecolor-complete-with-test.log',
+    { lora_rank: 4, model: 'mlx-community/Qwen3-4B' },
+  ],
 ];
 
 /** argv after the global flags; the same for both backends (bare refs are unique in one host). */
@@ -22,7 +38,7 @@ const CASES: string[][] = [
   ['list', '--sort', 'val_loss', '--json'],
   ['list', '--sort', 'tokens_per_sec', '--desc', '--limit', '2', '--json'],
   ['list', '--status', 'completed', '--json'],
-  ['list', '--where', "lora_rank >= 8 and model is null", '--json'],
+  ['list', '--where', 'lora_rank >= 8 and model is null', '--json'],
   ['show', '2026-11-29_14', '--json'],
   ['show', 'latest', '--json'],
   ['show', 'latest~3', '--json'],
@@ -38,43 +54,55 @@ const CASES: string[][] = [
 /** The team's `host:id` back to the local id (in JSON, CSV and chart legends alike). */
 const unqualify = (text: string) => text.replaceAll(`${HOST}:`, '');
 
-describe.skipIf(!pgAvailable)('read commands: local index and team database give the same output', { timeout: 120_000 }, () => {
-  let db: TestDatabase;
-  let tree: Tree;
-  beforeAll(async () => {
-    db = await createDatabase();
-    tree = makeTree();
-    RUNS.forEach(([id, log, over], i) => {
-      addRun(tree, id, { log, manifest: completedManifest(id, { uid: `dddddddd-0000-4000-8000-00000000000${i}`, host: HOST, ...over }) });
+describe.skipIf(!pgAvailable)(
+  'read commands: local index and team database give the same output',
+  { timeout: 120_000 },
+  () => {
+    let db: TestDatabase;
+    let tree: Tree;
+    beforeAll(async () => {
+      db = await createDatabase();
+      tree = makeTree();
+      RUNS.forEach(([id, log, over], i) => {
+        addRun(tree, id, {
+          log,
+          manifest: completedManifest(id, { uid: `dddddddd-0000-4000-8000-00000000000${i}`, host: HOST, ...over }),
+        });
+      });
+      const push = await runCli([...tree.flags, 'push'], { env: { RUNS_TEAM_DB: db.url, RUNS_HOST: HOST } });
+      expect(push.stderr).toMatch(/^pushed 4 runs from test-host \(4 new, 0 grown, 0 unchanged\)/);
     });
-    const push = await runCli([...tree.flags, 'push'], { env: { RUNS_TEAM_DB: db.url, RUNS_HOST: HOST } });
-    expect(push.stderr).toMatch(/^pushed 4 runs from test-host \(4 new, 0 grown, 0 unchanged\)/);
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
+    afterAll(async () => {
+      await db?.drop();
+    });
 
-  it.each(CASES.map((argv) => [argv.join(' '), argv] as const))('%s', async (_name, argv) => {
-    const local = await runCli([...tree.flags, ...argv], { columns: 100 });
-    const team = await runCli([...tree.flags, '--team', ...argv], { env: { RUNS_TEAM_DB: db.url }, columns: 100 });
-    expect(local.exitCode).toBe(0);
-    expect(local.stdout.length).toBeGreaterThan(0);
-    expect(team.exitCode).toBe(0);
-    expect(unqualify(team.stdout)).toBe(local.stdout);
-    expect(team.stderr).toBe(local.stderr);
-  });
+    it.each(CASES.map((argv) => [argv.join(' '), argv] as const))('%s', async (_name, argv) => {
+      const local = await runCli([...tree.flags, ...argv], { columns: 100 });
+      const team = await runCli([...tree.flags, '--team', ...argv], { env: { RUNS_TEAM_DB: db.url }, columns: 100 });
+      expect(local.exitCode).toBe(0);
+      expect(local.stdout.length).toBeGreaterThan(0);
+      expect(team.exitCode).toBe(0);
+      expect(unqualify(team.stdout)).toBe(local.stdout);
+      expect(team.stderr).toBe(local.stderr);
+    });
 
-  it('the team names runs host:id (the one difference)', async () => {
-    const team = await runCli(['--team', 'list', '--json'], { env: { RUNS_TEAM_DB: db.url } });
-    expect((JSON.parse(team.stdout) as { id: string }[]).map((r) => r.id)).toEqual(RUNS.map(([id]) => `${HOST}:${id}`).reverse());
-  });
+    it('the team names runs host:id (the one difference)', async () => {
+      const team = await runCli(['--team', 'list', '--json'], { env: { RUNS_TEAM_DB: db.url } });
+      expect((JSON.parse(team.stdout) as { id: string }[]).map((r) => r.id)).toEqual(
+        RUNS.map(([id]) => `${HOST}:${id}`).reverse(),
+      );
+    });
 
-  it('errors are the same too: unknown ref, bad --where', async () => {
-    for (const argv of [['show', 'nope'], ['list', '--where', 'lora_rank >= 8) or (1=1']]) {
-      const local = await runCli([...tree.flags, ...argv]);
-      const team = await runCli([...tree.flags, '--team', ...argv], { env: { RUNS_TEAM_DB: db.url } });
-      expect(team.exitCode).toBe(local.exitCode);
-      expect(team.exitCode).not.toBe(0);
-    }
-  });
-});
+    it('errors are the same too: unknown ref, bad --where', async () => {
+      for (const argv of [
+        ['show', 'nope'],
+        ['list', '--where', 'lora_rank >= 8) or (1=1'],
+      ]) {
+        const local = await runCli([...tree.flags, ...argv]);
+        const team = await runCli([...tree.flags, '--team', ...argv], { env: { RUNS_TEAM_DB: db.url } });
+        expect(team.exitCode).toBe(local.exitCode);
+        expect(team.exitCode).not.toBe(0);
+      }
+    });
+  },
+);

@@ -17,7 +17,10 @@ describe.skipIf(!pgAvailable)('runs --team sql (PostgreSQL, connected as a super
     const [row] = await db.sql<{ su: boolean }>('select rolsuper as su from pg_roles where rolname = current_user');
     expect(row?.su).toBe(true);
     const tree = makeTree();
-    addRun(tree, '2026-11-29_14-05-09', { log: '03-mlxlm-0.3-peak-mem-npz-checkpoints-divergence-trunc.log', manifest: completedManifest('2026-11-29_14-05-09') });
+    addRun(tree, '2026-11-29_14-05-09', {
+      log: '03-mlxlm-0.3-peak-mem-npz-checkpoints-divergence-trunc.log',
+      manifest: completedManifest('2026-11-29_14-05-09'),
+    });
     expect((await runCli([...tree.flags, 'push'], { env: { RUNS_TEAM_DB: db.url, RUNS_HOST: 'h' } })).exitCode).toBe(0);
   });
   afterAll(async () => {
@@ -26,7 +29,10 @@ describe.skipIf(!pgAvailable)('runs --team sql (PostgreSQL, connected as a super
   });
 
   const sql = (...args: string[]) => runCli(['--team', 'sql', ...args], { env: { RUNS_TEAM_DB: db.url } });
-  const counts = async () => db.sql(`select (select count(*) from runs) as runs, (select count(*) from metrics) as metrics, (select count(*) from pg_tables where schemaname = 'public') as tables`);
+  const counts = async () =>
+    db.sql(
+      `select (select count(*) from runs) as runs, (select count(*) from metrics) as metrics, (select count(*) from pg_tables where schemaname = 'public') as tables`,
+    );
 
   it('reads', async () => {
     const r = await sql('select host, count(*) as n, min(best_val_loss) as best from runs group by host', '--json');
@@ -35,13 +41,28 @@ describe.skipIf(!pgAvailable)('runs --team sql (PostgreSQL, connected as a super
   });
 
   it.each([
-    ['drop table runs', /^Error: runs --team sql is read-only \(cannot execute DROP TABLE in a read-only transaction\)/],
+    [
+      'drop table runs',
+      /^Error: runs --team sql is read-only \(cannot execute DROP TABLE in a read-only transaction\)/,
+    ],
     ['delete from metrics', /^Error: runs --team sql is read-only \(/],
     ['SET TRANSACTION READ WRITE; drop table runs', /^Error: runs --team sql takes one statement/],
-    ["select set_config('transaction_read_only', 'off', true), lo_create(0)", /^Error: SQL error: transaction read-write mode must be set before any query/],
-    ["select set_config('role', 'postgres', true), pg_read_file('/etc/hostname')", /^Error: runs --team sql is read-only \(permission denied for function pg_read_file\)/],
-    [`COPY (select 1) TO PROGRAM 'touch ${marker}'`, /^Error: runs --team sql is read-only \(must be superuser or have privileges of the pg_execute_server_program role/],
-    ['select pg_read_file(\'/etc/passwd\')', /^Error: runs --team sql is read-only \(permission denied for function pg_read_file\)/],
+    [
+      "select set_config('transaction_read_only', 'off', true), lo_create(0)",
+      /^Error: SQL error: transaction read-write mode must be set before any query/,
+    ],
+    [
+      "select set_config('role', 'postgres', true), pg_read_file('/etc/hostname')",
+      /^Error: runs --team sql is read-only \(permission denied for function pg_read_file\)/,
+    ],
+    [
+      `COPY (select 1) TO PROGRAM 'touch ${marker}'`,
+      /^Error: runs --team sql is read-only \(must be superuser or have privileges of the pg_execute_server_program role/,
+    ],
+    [
+      "select pg_read_file('/etc/passwd')",
+      /^Error: runs --team sql is read-only \(permission denied for function pg_read_file\)/,
+    ],
     ['select * from push_state', /^Error: runs --team sql is read-only \(permission denied for table push_state\)/],
     ['reset role; drop table runs', /^Error: runs --team sql takes one statement/],
     ['create table t (x int)', /^Error: runs --team sql is read-only/],
@@ -66,7 +87,9 @@ describe.skipIf(!pgAvailable)('runs --team sql (PostgreSQL, connected as a super
   it('stops a query that runs past --timeout, and the connection is usable afterwards', async () => {
     const r = await sql('select pg_sleep(30)', '--timeout', '0.5');
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toBe('Error: the query ran past its time limit of 0.5 s and was stopped: narrow it, or pass --timeout S\n');
+    expect(r.stderr).toBe(
+      'Error: the query ran past its time limit of 0.5 s and was stopped: narrow it, or pass --timeout S\n',
+    );
     const ok = await sql('select 1 as one', '--json');
     expect(JSON.parse(ok.stdout)).toEqual([{ one: 1 }]);
   });

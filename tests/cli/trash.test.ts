@@ -19,8 +19,16 @@ afterEach(() => {
 function threeRuns(): Tree {
   const tree = makeTree();
   trees.push(tree);
-  addRun(tree, A, { log: '15-mlxlm-0.31-long-1000-iters-lr-schedule-test.log', manifest: completedManifest(A, { started_at: '2026-11-28T22:10:03.000Z', tags: ['x'] }), adapterConfig: { lora_parameters: { rank: 8 }, iters: 1000 } });
-  addRun(tree, B, { log: '13-mlxlm-0.29-resumed-fine-tuned-weights.log', manifest: completedManifest(B, { started_at: '2026-11-29T09:41:17.000Z' }), config: 'iters: 400\n' });
+  addRun(tree, A, {
+    log: '15-mlxlm-0.31-long-1000-iters-lr-schedule-test.log',
+    manifest: completedManifest(A, { started_at: '2026-11-28T22:10:03.000Z', tags: ['x'] }),
+    adapterConfig: { lora_parameters: { rank: 8 }, iters: 1000 },
+  });
+  addRun(tree, B, {
+    log: '13-mlxlm-0.29-resumed-fine-tuned-weights.log',
+    manifest: completedManifest(B, { started_at: '2026-11-29T09:41:17.000Z' }),
+    config: 'iters: 400\n',
+  });
   addRun(tree, C, { log: '12-mlxlm-0.31-ctrl-c-keyboardinterrupt.log' });
   fs.writeFileSync(path.join(tree.root, A, 'adapters', '0000100_adapters.safetensors'), Buffer.alloc(500, 7));
   fs.symlinkSync(C, path.join(tree.root, 'latest'));
@@ -36,7 +44,8 @@ function snapshot(dir: string): Record<string, string> {
       if (e.isDirectory()) walk(f);
       else {
         const st = fs.statSync(f);
-        out[path.relative(dir, f)] = `${st.size}:${st.mtimeMs}:${st.mode}:${createHash('sha1').update(fs.readFileSync(f)).digest('hex')}`;
+        out[path.relative(dir, f)] =
+          `${st.size}:${st.mtimeMs}:${st.mode}:${createHash('sha1').update(fs.readFileSync(f)).digest('hex')}`;
       }
     }
   };
@@ -46,11 +55,18 @@ function snapshot(dir: string): Record<string, string> {
 
 function indexOf(tree: Tree, id: string) {
   const d = dumpIndex(tree.db);
-  const pick = <T extends Record<string, unknown>>(rows: unknown[], key: string) => (rows as T[]).filter((r) => r[key] === id);
-  return { runs: pick(d.runs, 'id'), metrics: pick(d.metrics, 'run_id'), params: pick(d.params, 'run_id'), checkpoints: pick(d.checkpoints, 'run_id') };
+  const pick = <T extends Record<string, unknown>>(rows: unknown[], key: string) =>
+    (rows as T[]).filter((r) => r[key] === id);
+  return {
+    runs: pick(d.runs, 'id'),
+    metrics: pick(d.metrics, 'run_id'),
+    params: pick(d.params, 'run_id'),
+    checkpoints: pick(d.checkpoints, 'run_id'),
+  };
 }
 
-const ids = async (tree: Tree) => (JSON.parse((await runCli([...tree.flags, 'list', '--json'])).stdout) as { id: string }[]).map((r) => r.id);
+const ids = async (tree: Tree) =>
+  (JSON.parse((await runCli([...tree.flags, 'list', '--json'])).stdout) as { id: string }[]).map((r) => r.id);
 
 describe('runs rm / restore', () => {
   it('rm moves the folder into .trash, drops it from the index; restore gives back the identical folder and index row', async () => {
@@ -62,7 +78,11 @@ describe('runs rm / restore', () => {
     expect(rowBefore.metrics.length).toBeGreaterThan(50);
 
     const rm = await runCli([...tree.flags, 'rm', A]);
-    expect(rm).toEqual({ exitCode: 0, stdout: '', stderr: `moved ${A} to ${path.join(tree.root, '.trash')} (runs restore ${A} brings it back)\n` });
+    expect(rm).toEqual({
+      exitCode: 0,
+      stdout: '',
+      stderr: `moved ${A} to ${path.join(tree.root, '.trash')} (runs restore ${A} brings it back)\n`,
+    });
     expect(fs.existsSync(path.join(tree.root, A))).toBe(false);
     expect(snapshot(path.join(tree.root, '.trash', A))).toEqual(folderBefore);
     expect(indexOf(tree, A)).toEqual({ runs: [], metrics: [], params: [], checkpoints: [] });
@@ -72,7 +92,9 @@ describe('runs rm / restore', () => {
     expect((await runCli([...tree.flags, 'index'])).stderr).toMatch(/indexed 2 runs/);
 
     const trash = JSON.parse((await runCli([...tree.flags, 'trash', '--json'])).stdout) as Record<string, unknown>[];
-    expect(trash).toEqual([{ id: A, status: 'completed', total_bytes: expect.any(Number), path: path.join(tree.root, '.trash', A) }]);
+    expect(trash).toEqual([
+      { id: A, status: 'completed', total_bytes: expect.any(Number), path: path.join(tree.root, '.trash', A) },
+    ]);
 
     const restore = await runCli([...tree.flags, 'restore', '2026-11-28']);
     expect(restore).toEqual({ exitCode: 0, stdout: '', stderr: `restored ${A}\n` });
@@ -97,11 +119,21 @@ describe('runs rm / restore', () => {
   it('refuses a running run, an unknown ref, and restoring over an existing folder (exit 1, nothing moved)', async () => {
     const tree = threeRuns();
     const live = '2026-11-30_10-00-00';
-    addRun(tree, live, { log: '09-mlxlm-0.19-report-every-step-lr-decay-end-of-run.log', manifest: completedManifest(live, { status: 'running', host: (await import('node:os')).hostname(), pid: process.pid, started_at: new Date().toISOString() }) });
+    addRun(tree, live, {
+      log: '09-mlxlm-0.19-report-every-step-lr-decay-end-of-run.log',
+      manifest: completedManifest(live, {
+        status: 'running',
+        host: (await import('node:os')).hostname(),
+        pid: process.pid,
+        started_at: new Date().toISOString(),
+      }),
+    });
     fs.writeFileSync(path.join(tree.root, live, '.heartbeat'), '');
     const running = await runCli([...tree.flags, 'rm', A, live]);
     expect(running.exitCode).toBe(1);
-    expect(running.stderr).toBe(`Error: ${live} is still running; stop its trainer first (Ctrl-C in its terminal), then runs rm it\n`);
+    expect(running.stderr).toBe(
+      `Error: ${live} is still running; stop its trainer first (Ctrl-C in its terminal), then runs rm it\n`,
+    );
     expect(fs.existsSync(path.join(tree.root, A))).toBe(true); // checked before anything moved
 
     const unknown = await runCli([...tree.flags, 'rm', '1999']);
@@ -127,7 +159,9 @@ describe('runs trash --empty', () => {
     await runCli([...tree.flags, 'rm', A, B]);
     const refused = await runCli([...tree.flags, 'trash', '--empty']);
     expect(refused.exitCode).toBe(2);
-    expect(refused.stderr).toBe('Error: runs trash --empty deletes 2 run(s) for good; pass --yes to confirm (there is no terminal to ask on)\n');
+    expect(refused.stderr).toBe(
+      'Error: runs trash --empty deletes 2 run(s) for good; pass --yes to confirm (there is no terminal to ask on)\n',
+    );
     expect(fs.readdirSync(path.join(tree.root, '.trash')).sort()).toEqual([A, B]);
 
     const r = await runCli([...tree.flags, 'trash', '--empty', '--yes']);

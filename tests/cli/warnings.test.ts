@@ -42,9 +42,17 @@ describe('a running run whose trainer is still writing a config file', () => {
   // This process stands in for the recorder: a live pid on this host (and no heartbeat yet) that
   // started before the run did (a younger process with that pid would be a reused pid: crashed).
   const running = (id: string) =>
-    completedManifest(id, { status: 'running', finished_at: null, exit_code: null, host: os.hostname(), pid: process.pid, started_at: new Date().toISOString() });
+    completedManifest(id, {
+      status: 'running',
+      finished_at: null,
+      exit_code: null,
+      host: os.hostname(),
+      pid: process.pid,
+      started_at: new Date().toISOString(),
+    });
   const half = '{\n    "model": "mlx-community/Qwen3-0.6B-4bit",\n    "lora_parameters": {\n        "ra';
-  const whole = '{\n    "model": "mlx-community/Qwen3-0.6B-4bit",\n    "lora_parameters": {\n        "rank": 16\n    }\n}\n';
+  const whole =
+    '{\n    "model": "mlx-community/Qwen3-0.6B-4bit",\n    "lora_parameters": {\n        "rank": 16\n    }\n}\n';
 
   it('says nothing about a half-written adapter_config.json, and reads it once it is whole', async () => {
     const tree = tempTree();

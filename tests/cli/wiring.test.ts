@@ -12,7 +12,23 @@ describe('argv wiring', () => {
   it('train: args after -- reach the trainer unchanged, before --adapter-path; repeated --tag keeps every value', async () => {
     const tree = makeTree();
     const r = await runCli(
-      [...tree.flags, 'train', '--tag', 'a', '--tag', 'b', '--tag', 'a', '--', '--iters', '10', '--data', 'my data', '--x=y', '-c2'],
+      [
+        ...tree.flags,
+        'train',
+        '--tag',
+        'a',
+        '--tag',
+        'b',
+        '--tag',
+        'a',
+        '--',
+        '--iters',
+        '10',
+        '--data',
+        'my data',
+        '--x=y',
+        '-c2',
+      ],
       { env: { RUNS_TRAINER: `node ${FAKE_TRAINER}`, FAKE_LOG: SHORT } },
     );
     expect(r.exitCode).toBe(0);
@@ -20,8 +36,17 @@ describe('argv wiring', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(tree.root, id!, 'run.json'), 'utf8'));
     expect(manifest.tags).toEqual(['a', 'b']);
     expect(manifest.command).toEqual([
-      'node', FAKE_TRAINER, '--train', '--iters', '10', '--data', 'my data', '--x=y', '-c2',
-      '--adapter-path', path.join(tree.root, id!, 'adapters'),
+      'node',
+      FAKE_TRAINER,
+      '--train',
+      '--iters',
+      '10',
+      '--data',
+      'my data',
+      '--x=y',
+      '-c2',
+      '--adapter-path',
+      path.join(tree.root, id!, 'adapters'),
     ]);
     expect(manifest).toMatchObject({ iters: 10, data_dir: 'my data', trainer: `node ${FAKE_TRAINER}` });
   });
@@ -50,7 +75,9 @@ describe('argv wiring', () => {
     addRun(a, '2026-01-01_00-00-00', { log: '09-mlxlm-0.19-report-every-step-lr-decay-end-of-run.log' });
     const viaEnv = await runCli(['list', '--json'], { env: { RUNS_ROOT: a.root, RUNS_DB: a.db } });
     expect(JSON.parse(viaEnv.stdout)).toHaveLength(1);
-    const flagWins = await runCli(['list', '--json', '--root', b.root, '--db', b.db], { env: { RUNS_ROOT: a.root, RUNS_DB: a.db } });
+    const flagWins = await runCli(['list', '--json', '--root', b.root, '--db', b.db], {
+      env: { RUNS_ROOT: a.root, RUNS_DB: a.db },
+    });
     expect(JSON.parse(flagWins.stdout)).toEqual([]);
   });
 });

@@ -18,16 +18,45 @@ beforeAll(() => {
   // A: best val 1.071 @ 700, test loss, 10 checkpoints on disk of 1000 bytes each.
   const a = addRun(tree, A, {
     log: '15-mlxlm-0.31-long-1000-iters-lr-schedule-test.log',
-    manifest: completedManifest(A, { started_at: '2026-11-28T22:10:03.000Z', model: QWEN, data_dir: 'data/sql', lora_rank: 8, iters: 1000, tags: ['baseline'] }),
-    adapterConfig: { model: QWEN, data: 'data/sql', lora_parameters: { rank: 8, scale: 20, dropout: 0 }, iters: 1000, batch_size: 4 },
+    manifest: completedManifest(A, {
+      started_at: '2026-11-28T22:10:03.000Z',
+      model: QWEN,
+      data_dir: 'data/sql',
+      lora_rank: 8,
+      iters: 1000,
+      tags: ['baseline'],
+    }),
+    adapterConfig: {
+      model: QWEN,
+      data: 'data/sql',
+      lora_parameters: { rank: 8, scale: 20, dropout: 0 },
+      iters: 1000,
+      batch_size: 4,
+    },
   });
-  for (let it = 100; it <= 1000; it += 100) fs.writeFileSync(path.join(a, 'adapters', `${String(it).padStart(7, '0')}_adapters.safetensors`), Buffer.alloc(1000, 1));
+  for (let it = 100; it <= 1000; it += 100)
+    fs.writeFileSync(
+      path.join(a, 'adapters', `${String(it).padStart(7, '0')}_adapters.safetensors`),
+      Buffer.alloc(1000, 1),
+    );
   fs.writeFileSync(path.join(a, 'adapters', 'adapters.safetensors'), Buffer.alloc(1000, 1));
   // B: best val 1.127 @ 300, rank 16, faster.
   addRun(tree, B, {
     log: '13-mlxlm-0.29-resumed-fine-tuned-weights.log',
-    manifest: completedManifest(B, { started_at: '2026-11-29T09:41:17.000Z', model: QWEN, data_dir: 'data/sql', lora_rank: 16, iters: 400 }),
-    adapterConfig: { model: QWEN, data: 'data/sql', lora_parameters: { rank: 16, scale: 20, dropout: 0.05 }, iters: 400, batch_size: 4 },
+    manifest: completedManifest(B, {
+      started_at: '2026-11-29T09:41:17.000Z',
+      model: QWEN,
+      data_dir: 'data/sql',
+      lora_rank: 16,
+      iters: 400,
+    }),
+    adapterConfig: {
+      model: QWEN,
+      data: 'data/sql',
+      lora_parameters: { rank: 16, scale: 20, dropout: 0.05 },
+      iters: 400,
+      batch_size: 4,
+    },
   });
   // C: the rich UI log with ANSI colours; interrupted-free, best val 1.318.
   addRun(tree, C, {
@@ -89,10 +118,22 @@ describe('runs du', () => {
     const r = await cli('du', '--json');
     expect(r.exitCode).toBe(0);
     const rows = JSON.parse(r.stdout) as Record<string, number | string>[];
-    expect(rows.map((x) => x.id)).toEqual([A, C, B].sort((x, y) => (rows.find((q) => q.id === y)!.total_bytes as number) - (rows.find((q) => q.id === x)!.total_bytes as number)));
+    expect(rows.map((x) => x.id)).toEqual(
+      [A, C, B].sort(
+        (x, y) =>
+          (rows.find((q) => q.id === y)!.total_bytes as number) - (rows.find((q) => q.id === x)!.total_bytes as number),
+      ),
+    );
     const a = rows.find((x) => x.id === A)!;
-    expect(a).toMatchObject({ checkpoint_files: 10, checkpoints_bytes: 10_000, log_bytes: fixtureBytes('15-mlxlm-0.31-long-1000-iters-lr-schedule-test.log').length });
-    for (const row of rows) expect(row.total_bytes).toBe((row.checkpoints_bytes as number) + (row.log_bytes as number) + (row.other_bytes as number));
+    expect(a).toMatchObject({
+      checkpoint_files: 10,
+      checkpoints_bytes: 10_000,
+      log_bytes: fixtureBytes('15-mlxlm-0.31-long-1000-iters-lr-schedule-test.log').length,
+    });
+    for (const row of rows)
+      expect(row.total_bytes).toBe(
+        (row.checkpoints_bytes as number) + (row.log_bytes as number) + (row.other_bytes as number),
+      );
     const sizes = rows.map((x) => x.total_bytes as number);
     expect([...sizes].sort((x, y) => y - x)).toEqual(sizes);
   });
@@ -110,7 +151,11 @@ describe('runs du', () => {
     const empty = makeTree();
     try {
       const r = await runCli([...empty.flags, 'du', '--csv']);
-      expect(r).toEqual({ exitCode: 0, stdout: 'id,status,checkpoint_files,checkpoints_bytes,log_bytes,other_bytes,total_bytes\n', stderr: '' });
+      expect(r).toEqual({
+        exitCode: 0,
+        stdout: 'id,status,checkpoint_files,checkpoints_bytes,log_bytes,other_bytes,total_bytes\n',
+        stderr: '',
+      });
     } finally {
       fs.rmSync(empty.dir, { recursive: true, force: true });
     }
@@ -173,14 +218,34 @@ describe('runs compare', () => {
     const r = await cli('compare', A, B, C, '--json');
     expect(r.exitCode).toBe(0);
     const rows = JSON.parse(r.stdout) as Record<string, unknown>[];
-    expect(rows.find((x) => x.key === 'lora_rank')).toEqual({ section: 'config', key: 'lora_rank', [A]: 8, [B]: 16, [C]: null, best: null });
-    expect(rows.find((x) => x.key === 'best_val_loss')).toEqual({ section: 'metric', key: 'best_val_loss', [A]: 1.071, [B]: 1.127, [C]: 1.318, best: A });
+    expect(rows.find((x) => x.key === 'lora_rank')).toEqual({
+      section: 'config',
+      key: 'lora_rank',
+      [A]: 8,
+      [B]: 16,
+      [C]: null,
+      best: null,
+    });
+    expect(rows.find((x) => x.key === 'best_val_loss')).toEqual({
+      section: 'metric',
+      key: 'best_val_loss',
+      [A]: 1.071,
+      [B]: 1.127,
+      [C]: 1.318,
+      best: A,
+    });
     expect(rows.find((x) => x.key === 'tokens_per_sec')!.best).toBe(C);
     // Unchanged keys are left out unless --all.
     const two = JSON.parse((await cli('compare', A, B, '--json')).stdout) as Record<string, unknown>[];
     expect(two.find((x) => x.key === 'batch_size')).toBeUndefined();
     const all = JSON.parse((await cli('compare', A, B, '--json', '--all')).stdout) as Record<string, unknown>[];
-    expect(all.find((x) => x.key === 'batch_size')).toEqual({ section: 'config', key: 'batch_size', [A]: 4, [B]: 4, best: null });
+    expect(all.find((x) => x.key === 'batch_size')).toEqual({
+      section: 'config',
+      key: 'batch_size',
+      [A]: 4,
+      [B]: 4,
+      best: null,
+    });
   });
 
   it('the table has a column per run and marks the best; the legend goes to stderr', async () => {

@@ -34,7 +34,20 @@ describe('migrations', () => {
     const sqlite = new Database(':memory:');
     migrate(drizzle(sqlite), { migrationsFolder: migrationsFolder() });
     for (const t of ['runs', 'metrics', 'params', 'checkpoints']) expect(columns(sqlite, t).length).toBeGreaterThan(0);
-    expect(columns(sqlite, 'metrics')).toEqual(expect.arrayContaining(['run_id', 'iter', 'split', 'loss', 'learning_rate', 'it_per_sec', 'tokens_per_sec', 'trained_tokens', 'peak_mem_gb', 'val_time_s']));
+    expect(columns(sqlite, 'metrics')).toEqual(
+      expect.arrayContaining([
+        'run_id',
+        'iter',
+        'split',
+        'loss',
+        'learning_rate',
+        'it_per_sec',
+        'tokens_per_sec',
+        'trained_tokens',
+        'peak_mem_gb',
+        'val_time_s',
+      ]),
+    );
     expect(columns(sqlite, 'params')).toEqual(['run_id', 'key', 'value']);
     sqlite.close();
   });
@@ -54,9 +67,17 @@ describe('migrations', () => {
     expect(upTo0001).toBe(2);
     migrate(drizzle(old), { migrationsFolder: olderMigrations(upTo0001) });
     expect(columns(old, 'runs')).not.toContain('config_json');
-    old.prepare(`insert into runs (id, path, status, source, indexed_at, best_val_loss, note) values
-      ('2026-01-01_00-00-00', '/x', 'completed', 'log', '2026-01-01T00:00:00Z', 1.071, 'kept')`).run();
-    old.prepare(`insert into metrics (run_id, seq, segment, iter, split, loss) values ('2026-01-01_00-00-00', 0, 0, 1, 'val', 2.612)`).run();
+    old
+      .prepare(
+        `insert into runs (id, path, status, source, indexed_at, best_val_loss, note) values
+      ('2026-01-01_00-00-00', '/x', 'completed', 'log', '2026-01-01T00:00:00Z', 1.071, 'kept')`,
+      )
+      .run();
+    old
+      .prepare(
+        `insert into metrics (run_id, seq, segment, iter, split, loss) values ('2026-01-01_00-00-00', 0, 0, 1, 'val', 2.612)`,
+      )
+      .run();
     const oldParams = old.prepare(`insert into params (run_id, key, value) values ('2026-01-01_00-00-00', ?, ?)`);
     oldParams.run('lora_parameters.rank', 16);
     oldParams.run('model', 'mlx-community/Qwen3-4B-Instruct-2507-4bit');
@@ -89,11 +110,13 @@ describe('migrations', () => {
     const tree = makeTree();
     const { spawn } = await import('node:child_process');
     const { BIN } = await import('../helpers/paths.js');
-    const runs = Array.from({ length: 4 }, () =>
-      new Promise<number>((resolve) => {
-        const child = spawn(process.execPath, [BIN, ...tree.flags, 'list', '--json'], { stdio: 'ignore' });
-        child.on('exit', (code) => resolve(code ?? -1));
-      }),
+    const runs = Array.from(
+      { length: 4 },
+      () =>
+        new Promise<number>((resolve) => {
+          const child = spawn(process.execPath, [BIN, ...tree.flags, 'list', '--json'], { stdio: 'ignore' });
+          child.on('exit', (code) => resolve(code ?? -1));
+        }),
     );
     expect(await Promise.all(runs)).toEqual([0, 0, 0, 0]);
   });

@@ -14,7 +14,6 @@ import { makeTree } from '../helpers/tree.js';
 const PG_TYPE: Record<string, string> = { text: 'text', integer: 'integer', real: 'double precision' };
 const BOOLEAN_COLUMNS = new Set(['git_dirty']); // integer { mode: 'boolean' } in SQLite
 
-
 async function migratedSqlite(): Promise<Database.Database> {
   const tree = makeTree();
   expect((await runCli([...tree.flags, 'index'])).exitCode).toBe(0);
@@ -22,7 +21,11 @@ async function migratedSqlite(): Promise<Database.Database> {
 }
 
 const journalCount = (folder: string) =>
-  (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, folder, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length;
+  (
+    JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, folder, 'meta', '_journal.json'), 'utf8')) as {
+      entries: unknown[];
+    }
+  ).entries.length;
 
 describe.skipIf(!pgAvailable)('team schema (PostgreSQL)', { timeout: 120_000 }, () => {
   const dbs: TestDatabase[] = [];
@@ -42,7 +45,13 @@ describe.skipIf(!pgAvailable)('team schema (PostgreSQL)', { timeout: 120_000 }, 
     const sqlite = await migratedSqlite();
     try {
       for (const table of ['runs', 'metrics', 'checkpoints']) {
-        const local = (sqlite.prepare(`select name, type, "notnull" as nn from pragma_table_info(?) order by cid`).all(table) as { name: string; type: string; nn: number }[]).map((c) => ({
+        const local = (
+          sqlite.prepare(`select name, type, "notnull" as nn from pragma_table_info(?) order by cid`).all(table) as {
+            name: string;
+            type: string;
+            nn: number;
+          }[]
+        ).map((c) => ({
           name: c.name === 'run_id' ? 'run_uid' : c.name,
           type: BOOLEAN_COLUMNS.has(c.name) ? 'boolean' : PG_TYPE[c.type.toLowerCase()],
           notnull: c.nn === 1 || (table === 'runs' && (c.name === 'uid' || c.name === 'host')),
@@ -72,7 +81,9 @@ describe.skipIf(!pgAvailable)('team schema (PostgreSQL)', { timeout: 120_000 }, 
     expect(views).toEqual([{ table_name: 'params' }]);
     const roles = await db.sql(`select rolname from pg_roles where rolname like 'runs\\_%' order by 1`);
     expect(roles).toEqual([{ rolname: 'runs_pusher' }, { rolname: 'runs_reader' }]);
-    expect(await db.sql('select count(*)::int as n from drizzle.__drizzle_migrations')).toEqual([{ n: journalCount('migrations-pg') }]);
+    expect(await db.sql('select count(*)::int as n from drizzle.__drizzle_migrations')).toEqual([
+      { n: journalCount('migrations-pg') },
+    ]);
   });
 
   it('applies the migrations once when several hosts connect to a new database at the same time', async () => {
@@ -83,13 +94,17 @@ describe.skipIf(!pgAvailable)('team schema (PostgreSQL)', { timeout: 120_000 }, 
       expect(r.exitCode).toBe(0);
       expect(r.stdout).toBe('[]\n');
     }
-    expect(await db.sql('select count(*)::int as n from drizzle.__drizzle_migrations')).toEqual([{ n: journalCount('migrations-pg') }]);
+    expect(await db.sql('select count(*)::int as n from drizzle.__drizzle_migrations')).toEqual([
+      { n: journalCount('migrations-pg') },
+    ]);
   });
 
   it('refuses a schema newer than this runs: upgrade, do not touch it', async () => {
     const db = await fresh();
     expect((await team(db, 'list')).exitCode).toBe(0);
-    await db.sql(`insert into drizzle.__drizzle_migrations (hash, created_at) values ('from-a-newer-runs', 99999999999999)`);
+    await db.sql(
+      `insert into drizzle.__drizzle_migrations (hash, created_at) values ('from-a-newer-runs', 99999999999999)`,
+    );
     for (const argv of [['--team', 'list'], ['push']]) {
       const tree = makeTree();
       const r = await runCli([...tree.flags, ...argv], { env: { RUNS_TEAM_DB: db.url } });

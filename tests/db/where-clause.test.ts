@@ -9,7 +9,9 @@ const COLUMNS = ['id', 'status', 'lora_rank'];
 function check(expr: string): void {
   const db = new Database(':memory:');
   try {
-    db.exec("create table runs (id text primary key, status text, lora_rank integer); insert into runs values ('a', 'completed', 8)");
+    db.exec(
+      "create table runs (id text primary key, status text, lora_rank integer); insert into runs values ('a', 'completed', 8)",
+    );
     const stmt = db.prepare(`select id, status, lora_rank from runs where (${expr}) order by id`);
     verifyWhereShape(db, stmt, expr, COLUMNS);
   } finally {

@@ -16,16 +16,25 @@ const dump = dumpIndex;
 describe('bulk index on the writer thread (spawn)', () => {
   it('indexes 240 runs of every fixture format exactly as the in-thread writer does', async () => {
     const tree = makeTree('runs-bulk-');
-    const logs = fs.readdirSync(FIXTURE_LOGS).filter((f) => f.endsWith('.log')).sort();
+    const logs = fs
+      .readdirSync(FIXTURE_LOGS)
+      .filter((f) => f.endsWith('.log'))
+      .sort();
     for (let i = 0; i < 240; i++) {
       const id = `2026-02-${String(1 + Math.floor(i / 60)).padStart(2, '0')}_00-${String(i % 60).padStart(2, '0')}-00`;
       addRun(tree, id, {
         log: logs[i % logs.length],
         manifest: i % 3 === 0 ? completedManifest(id, { tags: [`t${i}`] }) : undefined,
-        adapterConfig: i % 2 === 0 ? { model: `m${i % 7}`, lora_parameters: { rank: 8 + (i % 3), scale: 20, dropout: 0 } } : undefined,
+        adapterConfig:
+          i % 2 === 0
+            ? { model: `m${i % 7}`, lora_parameters: { rank: 8 + (i % 3), scale: 20, dropout: 0 } }
+            : undefined,
       });
     }
-    const out = execFileSync(process.execPath, [BIN, ...tree.flags, 'index'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync(process.execPath, [BIN, ...tree.flags, 'index'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     expect(out).toBe('');
     const viaWorker = dump(tree.db);
     expect(viaWorker.runs).toHaveLength(240);

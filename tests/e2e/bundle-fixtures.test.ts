@@ -11,7 +11,10 @@ import { BIN, FIXTURE_LOGS } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
 import { addRun, completedManifest, makeTree, type Tree } from '../helpers/tree.js';
 
-const LOGS = fs.readdirSync(FIXTURE_LOGS).filter((f) => f.endsWith('.log')).sort();
+const LOGS = fs
+  .readdirSync(FIXTURE_LOGS)
+  .filter((f) => f.endsWith('.log'))
+  .sort();
 const made: Tree[] = [];
 afterAll(() => {
   for (const t of made) fs.rmSync(t.dir, { recursive: true, force: true });
@@ -57,7 +60,8 @@ describe('the bundle indexes every fixture as the source does (spawn)', () => {
 
     expect(viaBundle.runs).toHaveLength(LOGS.length);
     expect(viaBundle).toEqual(viaSource);
-    for (const run of viaBundle.runs as Record<string, unknown>[]) expect(run.warnings ?? null, String(run.id)).toBeNull();
+    for (const run of viaBundle.runs as Record<string, unknown>[])
+      expect(run.warnings ?? null, String(run.id)).toBeNull();
     if (withConfig) {
       // What only config.yaml says reached the index (an adopted folder has nothing else).
       const adopted = viaBundle.runs[0] as Record<string, unknown>;

@@ -48,13 +48,22 @@ function makeRun(root: string, id: string): string {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(
     path.join(dir, 'run.json'),
-    JSON.stringify({ schema_version: 1, id, status: 'completed', exit_code: 0, finished_at: '2026-11-29T15:00:00.000Z', tags: [], note: null }),
+    JSON.stringify({
+      schema_version: 1,
+      id,
+      status: 'completed',
+      exit_code: 0,
+      finished_at: '2026-11-29T15:00:00.000Z',
+      tags: [],
+      note: null,
+    }),
   );
   fs.writeFileSync(path.join(dir, 'train.log'), 'Iter 10: Val loss 1.900, Val took 0.100s\n');
   return dir;
 }
 
-const manifestOf = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8')) as Record<string, unknown>;
+const manifestOf = (dir: string) =>
+  JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8')) as Record<string, unknown>;
 
 /** What is left in a run folder besides the run's own files: temp copies, lock files. */
 const leftovers = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith('.tmp') || f.includes('.lock'));
@@ -95,13 +104,20 @@ describe('concurrent changes to one run (item 9)', () => {
     for (let i = 0; i < ids.length; i += 2) {
       const wave = ids
         .slice(i, i + 2)
-        .flatMap((id) => [runs(root, ['note', id, `note of ${id}`]), runs(root, ['tag', id, `a-${id}`]), runs(root, ['tag', id, `b-${id}`])]);
+        .flatMap((id) => [
+          runs(root, ['note', id, `note of ${id}`]),
+          runs(root, ['tag', id, `a-${id}`]),
+          runs(root, ['tag', id, `b-${id}`]),
+        ]);
       results.push(...(await Promise.all(wave)));
     }
     expect(results.filter((r) => r.code !== 0).map((r) => r.stderr)).toEqual([]);
     const lost = ids.filter((id) => {
       const m = manifestOf(path.join(root, id));
-      return m.note !== `note of ${id}` || JSON.stringify([...(m.tags as string[])].sort()) !== JSON.stringify([`a-${id}`, `b-${id}`]);
+      return (
+        m.note !== `note of ${id}` ||
+        JSON.stringify([...(m.tags as string[])].sort()) !== JSON.stringify([`a-${id}`, `b-${id}`])
+      );
     });
     expect(lost).toEqual([]);
   }, 180_000);
@@ -119,7 +135,10 @@ describe('concurrent changes to one run (item 9)', () => {
     const recording = (async () => {
       for (let i = 0; i < RUNS; i += 3) {
         const wave = [0, 1, 2].map((k) =>
-          runs(root, ['train', '--trainer', TRAINER], { FAKE_DELAY_MS: '40', FAKE_EXIT_CODE: (i + k) % 2 === 0 ? '0' : '3' }),
+          runs(root, ['train', '--trainer', TRAINER], {
+            FAKE_DELAY_MS: '40',
+            FAKE_EXIT_CODE: (i + k) % 2 === 0 ? '0' : '3',
+          }),
         );
         trains.push(...wave);
         await Promise.all(wave);
@@ -146,7 +165,11 @@ describe('concurrent changes to one run (item 9)', () => {
     });
     for (const p of printed) {
       const m = manifestOf(path.join(root, p.id));
-      expect({ id: p.id, status: m.status, exit_code: m.exit_code }).toEqual({ id: p.id, status: p.status, exit_code: p.code });
+      expect({ id: p.id, status: m.status, exit_code: m.exit_code }).toEqual({
+        id: p.id,
+        status: p.status,
+        exit_code: p.code,
+      });
     }
     expect(printed.filter((p) => p.status === 'completed')).toHaveLength(Math.ceil(RUNS / 2));
 

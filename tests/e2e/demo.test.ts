@@ -14,12 +14,26 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 describe('npm run demo (spawn)', () => {
   it('records two runs, lists and diffs them, and warns about nothing', () => {
     // From another directory: it writes ./demo-runs where it is run and reads only the repository.
-    const demo = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'scripts/demo.mjs')], { cwd: dir, encoding: 'utf8' });
+    const demo = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'scripts/demo.mjs')], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     expect(demo.stderr).not.toMatch(/warning|Error/);
     expect(demo.status).toBe(0);
     const root = path.join(dir, 'demo-runs');
     const rows = JSON.parse(
-      execFileSync(process.execPath, [BIN, '--root', root, 'sql', '--json', 'select model, iters, lora_rank, warnings, status from runs order by id'], { encoding: 'utf8' }),
+      execFileSync(
+        process.execPath,
+        [
+          BIN,
+          '--root',
+          root,
+          'sql',
+          '--json',
+          'select model, iters, lora_rank, warnings, status from runs order by id',
+        ],
+        { encoding: 'utf8' },
+      ),
     ) as Record<string, unknown>[];
     expect(rows).toMatchObject([
       // The first run's model and rank come from its config.yaml (lora.yaml in scripts/demo.mjs).

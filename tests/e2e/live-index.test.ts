@@ -17,10 +17,14 @@ describe('live indexing (spawn)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runs-live-'));
     const flags = ['--root', path.join(dir, 'runs'), '--db', path.join(dir, 'runs.db')];
     const env = { ...process.env, FAKE_LOG: LOG, FAKE_HANG_AFTER_LINES: '40' };
-    const recorder = spawn(process.execPath, [BIN, ...flags, 'train', '--trainer', `node ${FAKE_TRAINER}`, '--', '--iters', '1000'], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const recorder = spawn(
+      process.execPath,
+      [BIN, ...flags, 'train', '--trainer', `node ${FAKE_TRAINER}`, '--', '--iters', '1000'],
+      {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     recorder.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     recorder.stdout.resume();
@@ -37,20 +41,22 @@ describe('live indexing (spawn)', () => {
     for (let i = 0; i < 100; i++) {
       await sleep(100);
       if (!fs.existsSync(path.join(dir, 'runs.db'))) continue;
-      counts = sql("select split, count(*) as n from metrics group by split order by split");
+      counts = sql('select split, count(*) as n from metrics group by split order by split');
       if (counts === `split,n\ntrain,${expectTrain}\nval,${expectVal}\n`) break;
     }
     expect(counts).toBe(`split,n\ntrain,${expectTrain}\nval,${expectVal}\n`);
     // The trainer is still going (it hangs after line 40): the run is listed as running.
     expect(recorder.exitCode).toBeNull();
-    const list = JSON.parse(execFileSync(process.execPath, [BIN, ...flags, 'list', '--json'], { encoding: 'utf8' })) as Record<string, unknown>[];
+    const list = JSON.parse(
+      execFileSync(process.execPath, [BIN, ...flags, 'list', '--json'], { encoding: 'utf8' }),
+    ) as Record<string, unknown>[];
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ status: 'running', iters: 1000, best_val_loss: expect.any(Number) });
 
     recorder.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(stderr).toMatch(/interrupted in \d+s/);
-    const after = sql("select status, last_iter from runs");
+    const after = sql('select status, last_iter from runs');
     expect(after).toMatch(/^status,last_iter\ninterrupted,\d+\n$/);
   });
 });

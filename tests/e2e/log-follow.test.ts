@@ -17,22 +17,30 @@ describe('runs log --follow (spawn)', () => {
     try {
       const root = path.join(dir, 'runs');
       const flags = ['--root', root, '--db', path.join(dir, 'runs.db')];
-      const recorder = spawn(process.execPath, [BIN, ...flags, 'train', '--trainer', `node ${FAKE_TRAINER}`, '--', '--iters', '200'], {
-        env: { ...process.env, FAKE_LOG: LOG, FAKE_DELAY_MS: '40' },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
+      const recorder = spawn(
+        process.execPath,
+        [BIN, ...flags, 'train', '--trainer', `node ${FAKE_TRAINER}`, '--', '--iters', '200'],
+        {
+          env: { ...process.env, FAKE_LOG: LOG, FAKE_DELAY_MS: '40' },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
       recorder.stderr.resume();
       const trained = new Promise<number | null>((r) => recorder.on('close', (code) => r(code)));
       // Wait until the run has a log (the recorder made the folder and the trainer started).
       let runDir = '';
       for (let i = 0; i < 200 && !runDir; i++) {
         await sleep(50);
-        const name = fs.existsSync(root) ? fs.readdirSync(root).find((n) => /^\d{4}-/.test(n) && fs.existsSync(path.join(root, n, 'train.log'))) : undefined;
+        const name = fs.existsSync(root)
+          ? fs.readdirSync(root).find((n) => /^\d{4}-/.test(n) && fs.existsSync(path.join(root, n, 'train.log')))
+          : undefined;
         if (name) runDir = path.join(root, name);
       }
       expect(runDir).not.toBe('');
 
-      const follower = spawn(process.execPath, [BIN, ...flags, 'log', 'latest', '--follow', '--raw'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const follower = spawn(process.execPath, [BIN, ...flags, 'log', 'latest', '--follow', '--raw'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       let err = '';
       follower.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -47,7 +55,9 @@ describe('runs log --follow (spawn)', () => {
       expect(out).toBe(fs.readFileSync(LOG, 'utf8'));
       expect(fs.readFileSync(path.join(runDir, 'train.log'), 'utf8')).toBe(out);
       // Without --raw the same text comes out (this log has no terminal codes).
-      expect(execFileSync(process.execPath, [BIN, ...flags, 'log', 'latest', '--tail', '2'], { encoding: 'utf8' })).toBe(
+      expect(
+        execFileSync(process.execPath, [BIN, ...flags, 'log', 'latest', '--tail', '2'], { encoding: 'utf8' }),
+      ).toBe(
         `${out.split('\n').slice(-3, -1).join('\n')}\n`, // the log ends with a newline: the last piece is ''
       );
     } finally {

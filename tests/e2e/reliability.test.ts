@@ -190,7 +190,9 @@ describe('recorder killed with SIGKILL (item 1)', () => {
     const rows = JSON.parse(list.stdout) as { id: string; status: string; last_iter: number | null }[];
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ id, status: 'crashed' });
-    expect(dbAll<{ n: number }>(db, 'select count(*) as n from metrics where run_id = ?', id)[0]!.n).toBe(expectedMetrics);
+    expect(dbAll<{ n: number }>(db, 'select count(*) as n from metrics where run_id = ?', id)[0]!.n).toBe(
+      expectedMetrics,
+    );
 
     // A read command keeps what it derived in the index: run.json is not touched (issue 10 item 5).
     expect(fs.readFileSync(path.join(dir, 'run.json'), 'utf8')).toBe(beforeText);
@@ -298,7 +300,12 @@ describe('concurrency (item 3)', () => {
         await sleep(3);
       }
     })();
-    const [results, indexRuns, listRuns] = await Promise.all([all, loop(['index']), loop(['list', '--json']), watchLatest]);
+    const [results, indexRuns, listRuns] = await Promise.all([
+      all,
+      loop(['index']),
+      loop(['list', '--json']),
+      watchLatest,
+    ]);
 
     expect(results.map((r) => r.code)).toEqual(Array(8).fill(0));
     expect(indexRuns).toBeGreaterThan(0);
@@ -365,7 +372,9 @@ describe('disk full (item 8)', () => {
     const bigLog = path.join(tmp, 'big.log');
     const lines = ['Starting training..., iters: 4000'];
     for (let i = 1; i <= 3600; i++) {
-      lines.push(`Iter ${i}: Train loss ${(2 - i / 4000).toFixed(3)}, Learning Rate 1.000e-05, It/sec 2.000, Tokens/sec 800.000, Trained Tokens ${i * 400}, Peak mem 5.000 GB`);
+      lines.push(
+        `Iter ${i}: Train loss ${(2 - i / 4000).toFixed(3)}, Learning Rate 1.000e-05, It/sec 2.000, Tokens/sec 800.000, Trained Tokens ${i * 400}, Peak mem 5.000 GB`,
+      );
     }
     lines.push('fake-trainer: reached the end of its log');
     fs.writeFileSync(bigLog, `${lines.join('\n')}\n`);

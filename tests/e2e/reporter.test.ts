@@ -31,29 +31,52 @@ function setup() {
   return { dir, root, env, db: path.join(dir, 'runs.db') };
 }
 
-const jsonLines = (file: string) => fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, number | string>);
+const jsonLines = (file: string) =>
+  fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Record<string, number | string>);
 const trainRows = (db: string) => {
   const sqlite = new Database(db, { readonly: true });
   try {
-    return sqlite.prepare("select iter, loss, learning_rate, it_per_sec, tokens_per_sec, trained_tokens, peak_mem_gb from metrics where split = 'train' order by seq").all();
+    return sqlite
+      .prepare(
+        "select iter, loss, learning_rate, it_per_sec, tokens_per_sec, trained_tokens, peak_mem_gb from metrics where split = 'train' order by seq",
+      )
+      .all();
   } finally {
     sqlite.close();
   }
 };
 const asRow = (r: Record<string, number | string>) => ({
-  iter: r.iteration, loss: r.train_loss, learning_rate: r.learning_rate, it_per_sec: r.iterations_per_second,
-  tokens_per_sec: r.tokens_per_second, trained_tokens: r.trained_tokens, peak_mem_gb: r.peak_memory,
+  iter: r.iteration,
+  loss: r.train_loss,
+  learning_rate: r.learning_rate,
+  it_per_sec: r.iterations_per_second,
+  tokens_per_sec: r.tokens_per_second,
+  trained_tokens: r.trained_tokens,
+  peak_mem_gb: r.peak_memory,
 });
 
 describe.skipIf(!hasPython)('runs reporter (python3 + stand-in mlx_lm)', () => {
   it('default trainer: the index holds the exact values the callbacks got; --report-to wandb still reports', () => {
     const t = setup();
-    const r = spawnSync(process.execPath, [BIN, 'train', '--', '--iters', '20', '--report-to', 'wandb'], { cwd: t.dir, env: t.env, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [BIN, 'train', '--', '--iters', '20', '--report-to', 'wandb'], {
+      cwd: t.dir,
+      env: t.env,
+      encoding: 'utf8',
+    });
     expect(r.stderr).not.toMatch(/warning|Error/);
     expect(r.status).toBe(0);
     const run = path.join(t.root, fs.readlinkSync(path.join(t.root, 'latest')));
     const manifest = JSON.parse(fs.readFileSync(path.join(run, 'run.json'), 'utf8')) as Record<string, unknown>;
-    expect(manifest).toMatchObject({ status: 'completed', metrics_source: 'callback', trainer_family: 'mlx-lm', trainer_version: '0.32.2' });
+    expect(manifest).toMatchObject({
+      status: 'completed',
+      metrics_source: 'callback',
+      trainer_family: 'mlx-lm',
+      trainer_version: '0.32.2',
+    });
     expect(manifest.command).toEqual(expect.arrayContaining(['--report-to', 'wandb,runs']));
 
     const reports = jsonLines(path.join(run, 'metrics.jsonl'));
@@ -92,14 +115,34 @@ describe.skipIf(!hasPython)('runs reporter (python3 + stand-in mlx_lm)', () => {
     expect(manifest).toMatchObject({ status: 'completed', metrics_source: 'console' });
     // The console's rounded values: 3 decimals, no learning rate.
     expect(trainRows(t.db)).toEqual([
-      { iter: 5, loss: 2.842, learning_rate: null, it_per_sec: null, tokens_per_sec: 695, trained_tokens: 6800, peak_mem_gb: null },
-      { iter: 10, loss: 2.781, learning_rate: null, it_per_sec: null, tokens_per_sec: 701, trained_tokens: 13600, peak_mem_gb: null },
+      {
+        iter: 5,
+        loss: 2.842,
+        learning_rate: null,
+        it_per_sec: null,
+        tokens_per_sec: 695,
+        trained_tokens: 6800,
+        peak_mem_gb: null,
+      },
+      {
+        iter: 10,
+        loss: 2.781,
+        learning_rate: null,
+        it_per_sec: null,
+        tokens_per_sec: 701,
+        trained_tokens: 13600,
+        peak_mem_gb: null,
+      },
     ]);
   });
 
   it('a trainer killed mid-run leaves a readable metrics.jsonl and a consistent index', async () => {
     const t = setup();
-    const child = spawn(process.execPath, [BIN, 'train', '--', '--iters', '40', '--hang-after', '2'], { cwd: t.dir, env: t.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'train', '--', '--iters', '40', '--hang-after', '2'], {
+      cwd: t.dir,
+      env: t.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.resume();
     child.stderr.resume();
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));

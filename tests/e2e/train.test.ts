@@ -39,12 +39,16 @@ function startTrain(
 ): Recorder {
   const argv = [
     BIN,
-    '--root', root,
-    '--db', path.join(path.dirname(root), `${path.basename(root)}.db`),
+    '--root',
+    root,
+    '--db',
+    path.join(path.dirname(root), `${path.basename(root)}.db`),
     'train',
-    '--trainer', opts.trainer ?? TRAINER,
+    '--trainer',
+    opts.trainer ?? TRAINER,
     ...(opts.before ?? []),
-    '--', ...(opts.args ?? ['--iters', '10']),
+    '--',
+    ...(opts.args ?? ['--iters', '10']),
   ];
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
   delete env.RUNS_TRAINER;
@@ -53,8 +57,8 @@ function startTrain(
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
+    (resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
   return { child, done };
 }
@@ -96,9 +100,14 @@ describe('train (spawn)', () => {
   it('records a clean run: exit 0, completed, byte-identical log, checkpoints, latest, config copy', async () => {
     const root = path.join(tmp, 'clean');
     const config = path.join(tmp, 'lora.yaml');
-    const configBytes = Buffer.from('# comment kept\r\nmodel: acme/tiny\niters: 300\nlora_parameters: {rank: 16, scale: 20.0, dropout: 0.0}\n');
+    const configBytes = Buffer.from(
+      '# comment kept\r\nmodel: acme/tiny\niters: 300\nlora_parameters: {rank: 16, scale: 20.0, dropout: 0.0}\n',
+    );
     fs.writeFileSync(config, configBytes);
-    const { done } = startTrain(root, { env: { FAKE_LOG: LONG_LOG }, before: ['--config', config, '--tag', 'base', '--note', 'first'] });
+    const { done } = startTrain(root, {
+      env: { FAKE_LOG: LONG_LOG },
+      before: ['--config', config, '--tag', 'base', '--note', 'first'],
+    });
     const r = await done;
     expect(r.code).toBe(0);
     const { id, dir, manifest } = onlyRun(root);
@@ -128,7 +137,8 @@ describe('train (spawn)', () => {
     expect(fs.readFileSync(path.join(dir, 'config.yaml')).equals(configBytes)).toBe(true);
 
     const adapters = fs.readdirSync(path.join(dir, 'adapters')).sort();
-    for (let it = 100; it <= 1000; it += 100) expect(adapters).toContain(`${String(it).padStart(7, '0')}_adapters.safetensors`);
+    for (let it = 100; it <= 1000; it += 100)
+      expect(adapters).toContain(`${String(it).padStart(7, '0')}_adapters.safetensors`);
     expect(adapters).toContain('adapters.safetensors');
     const adapterConfig = JSON.parse(fs.readFileSync(path.join(dir, 'adapters', 'adapter_config.json'), 'utf8'));
     expect(adapterConfig).toMatchObject({ adapter_path: path.join(dir, 'adapters'), iters: 10, train: true });
@@ -138,12 +148,19 @@ describe('train (spawn)', () => {
     expect(fs.existsSync(path.join(dir, '.heartbeat'))).toBe(false);
     expect(r.stderr).toMatch(new RegExp(`^run ${id}  ->  `, 'm'));
     // The closing line carries the summary the live index holds (fixture 15: best val 1.071 @ 700).
-    expect(r.stderr).toMatch(new RegExp(`^run ${id} completed in \\d+s: best val loss 1\\.071 @ 700, final train loss 0\\.912, test loss 1\\.083$`, 'm'));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^run ${id} completed in \\d+s: best val loss 1\\.071 @ 700, final train loss 0\\.912, test loss 1\\.083$`,
+        'm',
+      ),
+    );
   });
 
   it("passes on the trainer's exit code: 3 → exit 3, failed; each stream teed to its own", async () => {
     const root = path.join(tmp, 'fail');
-    const r = await startTrain(root, { env: { FAKE_LOG: SHORT_LOG, FAKE_EXIT_CODE: '3', FAKE_STDERR_PATTERN: 'Val loss' } }).done;
+    const r = await startTrain(root, {
+      env: { FAKE_LOG: SHORT_LOG, FAKE_EXIT_CODE: '3', FAKE_STDERR_PATTERN: 'Val loss' },
+    }).done;
     expect(r.code).toBe(3);
     const { dir, manifest } = onlyRun(root);
     expect(manifest).toMatchObject({ status: 'failed', exit_code: 3, signal: null });
@@ -206,26 +223,41 @@ describe('train (spawn)', () => {
   // Issue 10 item 8: the trainer is looked up BEFORE the run folder is made: no junk run, `latest`
   // does not move, and the advice is the README's install line.
   it.each([
-    ['a path that does not exist', '/nonexistent/mlx_lm.lora', /^Error: trainer "\/nonexistent\/mlx_lm\.lora" cannot be started \(\/nonexistent\/mlx_lm\.lora does not exist\); no run was made: check --trainer/],
-    ['a name not on PATH', 'mlx_lm_lora_not_installed', /^Error: trainer "mlx_lm_lora_not_installed" cannot be started \(not found on PATH\); no run was made: check --trainer/],
-    ['a file that is not executable', 'NOT_EXECUTABLE', /cannot be started \(.+not-executable\.sh is not executable\); no run was made/],
-  ])('a trainer that cannot be started (%s): exit 127, one line, no run folder, latest unchanged', async (_what, trainer, message) => {
-    const root = path.join(tmp, `missing-${Math.random().toString(36).slice(2)}`);
-    expect((await startTrain(root).done).code).toBe(0);
-    const first = onlyRun(root).id;
-    if (trainer === 'NOT_EXECUTABLE') {
-      trainer = path.join(tmp, 'not-executable.sh');
-      fs.writeFileSync(trainer, '#!/bin/sh\nexit 0\n', { mode: 0o644 });
-    }
-    const r = await startTrain(root, { trainer }).done;
-    expect(r.code).toBe(127);
-    const lines = r.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(message);
-    expect(lines[0]).toContain('pip install "mlx-lm[train]"');
-    expect(runFolders(root)).toEqual([first]);
-    expect(fs.readlinkSync(path.join(root, 'latest'))).toBe(first);
-  });
+    [
+      'a path that does not exist',
+      '/nonexistent/mlx_lm.lora',
+      /^Error: trainer "\/nonexistent\/mlx_lm\.lora" cannot be started \(\/nonexistent\/mlx_lm\.lora does not exist\); no run was made: check --trainer/,
+    ],
+    [
+      'a name not on PATH',
+      'mlx_lm_lora_not_installed',
+      /^Error: trainer "mlx_lm_lora_not_installed" cannot be started \(not found on PATH\); no run was made: check --trainer/,
+    ],
+    [
+      'a file that is not executable',
+      'NOT_EXECUTABLE',
+      /cannot be started \(.+not-executable\.sh is not executable\); no run was made/,
+    ],
+  ])(
+    'a trainer that cannot be started (%s): exit 127, one line, no run folder, latest unchanged',
+    async (_what, trainer, message) => {
+      const root = path.join(tmp, `missing-${Math.random().toString(36).slice(2)}`);
+      expect((await startTrain(root).done).code).toBe(0);
+      const first = onlyRun(root).id;
+      if (trainer === 'NOT_EXECUTABLE') {
+        trainer = path.join(tmp, 'not-executable.sh');
+        fs.writeFileSync(trainer, '#!/bin/sh\nexit 0\n', { mode: 0o644 });
+      }
+      const r = await startTrain(root, { trainer }).done;
+      expect(r.code).toBe(127);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(message);
+      expect(lines[0]).toContain('pip install "mlx-lm[train]"');
+      expect(runFolders(root)).toEqual([first]);
+      expect(fs.readlinkSync(path.join(root, 'latest'))).toBe(first);
+    },
+  );
 
   it('the default trainer missing from PATH: the advice is to install mlx-lm[train]', async () => {
     const root = path.join(tmp, 'no-default-trainer');

@@ -14,7 +14,10 @@ type Expected = ExpectedParse & { extra_values: Record<string, number> };
 const expected = JSON.parse(fs.readFileSync(path.join(TRAINER_LOGS, 'EXPECTED.json'), 'utf8')) as Expected[];
 const runId = (i: number) => `2026-03-01_00-00-${String(i).padStart(2, '0')}`;
 const cli = (tree: Tree, ...args: string[]) =>
-  execFileSync(process.execPath, [BIN, ...tree.flags, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(process.execPath, [BIN, ...tree.flags, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 
 let tree: Tree;
 let rows: Map<string, Record<string, unknown>>;
@@ -25,7 +28,9 @@ beforeAll(() => {
   expected.forEach((e, i) => addRun(tree, runId(i), { log: fs.readFileSync(path.join(TRAINER_LOGS, e.file)) }));
   expect(cli(tree, 'index')).toBe('');
   const out = cli(
-    tree, 'sql', '--json',
+    tree,
+    'sql',
+    '--json',
     `select id, log_format as era, train_reports, val_reports, last_iter, final_val_loss, best_val_loss,
             best_val_iter, final_train_loss, test_loss, test_ppl, checkpoints, outcome_hint,
             (select count(*) from metrics m where m.run_id = runs.id and split = 'train') as train_rows,
@@ -35,7 +40,12 @@ beforeAll(() => {
   );
   rows = new Map((JSON.parse(out) as Record<string, unknown>[]).map((r) => [r.id as string, r]));
   extras = new Map();
-  const values = cli(tree, 'sql', '--json', 'select run_id, name, count(*) as n from metric_values group by run_id, name order by run_id, name');
+  const values = cli(
+    tree,
+    'sql',
+    '--json',
+    'select run_id, name, count(*) as n from metric_values group by run_id, name order by run_id, name',
+  );
   for (const v of JSON.parse(values) as { run_id: string; name: string; n: number }[]) {
     extras.set(v.run_id, { ...(extras.get(v.run_id) ?? {}), [v.name]: v.n });
   }
@@ -45,7 +55,10 @@ afterAll(() => fs.rmSync(tree.dir, { recursive: true, force: true }));
 
 describe('other trainers through runs index (bundle) and SQL', () => {
   it('EXPECTED.json lists every log in the folder, once', () => {
-    const logs = fs.readdirSync(TRAINER_LOGS).filter((f) => f.endsWith('.log')).sort();
+    const logs = fs
+      .readdirSync(TRAINER_LOGS)
+      .filter((f) => f.endsWith('.log'))
+      .sort();
     expect(expected.map((e) => e.file).sort()).toEqual(logs);
     expect(logs.length).toBeGreaterThanOrEqual(10);
   });

@@ -9,7 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { BIN, FAKE_TRAINER, FIXTURE_LOGS, PROJECT_ROOT } from '../helpers/paths.js';
 import { makeTree, type Tree } from '../helpers/tree.js';
-import { CHROMIUM, dashboardTree, haveChromium, launchChromium, removeTree, startUi, type UiProcess } from '../helpers/ui.js';
+import {
+  CHROMIUM,
+  dashboardTree,
+  haveChromium,
+  launchChromium,
+  removeTree,
+  startUi,
+  type UiProcess,
+} from '../helpers/ui.js';
 
 const HAVE_CHROMIUM = haveChromium();
 if (!HAVE_CHROMIUM) {
@@ -24,12 +32,19 @@ interface Plot {
 
 async function plotOf(page: Page): Promise<Plot> {
   return page.evaluate(() => {
-    const u = (window as unknown as { runsDashboard: { plot(): { series: { label: string }[]; data: (number | null)[][] } | null } }).runsDashboard.plot();
-    return u ? { labels: u.series.slice(1).map((s) => s.label), data: u.data.map((d) => Array.from(d)) } : { labels: [], data: [] };
+    const u = (
+      window as unknown as {
+        runsDashboard: { plot(): { series: { label: string }[]; data: (number | null)[][] } | null };
+      }
+    ).runsDashboard.plot();
+    return u
+      ? { labels: u.series.slice(1).map((s) => s.label), data: u.data.map((d) => Array.from(d)) }
+      : { labels: [], data: [] };
   });
 }
 
-const rowIds = (page: Page) => page.$$eval('#runs tbody tr.run', (rows) => rows.map((r) => (r as HTMLElement).dataset.id!));
+const rowIds = (page: Page) =>
+  page.$$eval('#runs tbody tr.run', (rows) => rows.map((r) => (r as HTMLElement).dataset.id!));
 
 /** Non-background pixels of a PNG, decoded by the browser itself (no image library needed). */
 async function inkOf(page: Page, png: Buffer): Promise<{ ink: number; colours: number }> {
@@ -49,7 +64,8 @@ async function inkOf(page: Page, png: Buffer): Promise<{ ink: number; colours: n
       if (px[i]! > 235 && px[i + 1]! > 235 && px[i + 2]! > 235) continue;
       ink++;
       // Coloured (not grey: axes and grid are grey) pixels, bucketed coarsely.
-      if (Math.max(px[i]!, px[i + 1]!, px[i + 2]!) - Math.min(px[i]!, px[i + 1]!, px[i + 2]!) > 60) colours.add(`${px[i]! >> 5},${px[i + 1]! >> 5},${px[i + 2]! >> 5}`);
+      if (Math.max(px[i]!, px[i + 1]!, px[i + 2]!) - Math.min(px[i]!, px[i + 1]!, px[i + 2]!) > 60)
+        colours.add(`${px[i]! >> 5},${px[i + 1]! >> 5},${px[i + 2]! >> 5}`);
     }
     return { ink, colours: colours.size };
   }, png.toString('base64'));
@@ -57,7 +73,12 @@ async function inkOf(page: Page, png: Buffer): Promise<{ ink: number; colours: n
 
 async function select(page: Page, ids: string[]): Promise<void> {
   for (const id of ids) await page.check(`#runs tr[data-id="${id}"] input[type=checkbox]`);
-  await page.waitForFunction((n) => document.body.dataset.series !== undefined && (window as any).runsDashboard.plot()?.series.filter((s: { label: string }) => / val$/.test(s.label)).length === n, ids.length);
+  await page.waitForFunction(
+    (n) =>
+      document.body.dataset.series !== undefined &&
+      (window as any).runsDashboard.plot()?.series.filter((s: { label: string }) => / val$/.test(s.label)).length === n,
+    ids.length,
+  );
 }
 
 // A browser plus several CLI processes on 2 shared cores: generous limits (no timing is asserted).
@@ -66,7 +87,8 @@ describe.skipIf(!HAVE_CHROMIUM)('runs ui in Chromium', { timeout: 120_000 }, () 
   let ui: UiProcess;
   let browser: Awaited<ReturnType<typeof launchChromium>>;
   let context: BrowserContext;
-  const cliJson = (...args: string[]) => JSON.parse(execFileSync(process.execPath, [BIN, ...tree.flags, ...args], { encoding: 'utf8' })) as { id: string }[];
+  const cliJson = (...args: string[]) =>
+    JSON.parse(execFileSync(process.execPath, [BIN, ...tree.flags, ...args], { encoding: 'utf8' })) as { id: string }[];
 
   beforeAll(async () => {
     tree = dashboardTree();
@@ -97,11 +119,15 @@ describe.skipIf(!HAVE_CHROMIUM)('runs ui in Chromium', { timeout: 120_000 }, () 
     await page.click('#runs th[data-key="tokens_per_sec"]');
     expect(await rowIds(page)).toEqual(cliJson('list', '--sort', 'tokens_per_sec', '--asc', '--json').map((r) => r.id));
     await page.click('#runs th[data-key="tokens_per_sec"]');
-    expect(await rowIds(page)).toEqual(cliJson('list', '--sort', 'tokens_per_sec', '--desc', '--json').map((r) => r.id));
+    expect(await rowIds(page)).toEqual(
+      cliJson('list', '--sort', 'tokens_per_sec', '--desc', '--json').map((r) => r.id),
+    );
 
     await page.fill('#filter', 'lora_rank >= 16');
     await page.press('#filter', 'Enter');
-    const wanted = cliJson('list', '--where', 'lora_rank >= 16', '--json').map((r) => r.id).sort();
+    const wanted = cliJson('list', '--where', 'lora_rank >= 16', '--json')
+      .map((r) => r.id)
+      .sort();
     expect(wanted).toHaveLength(3);
     await page.waitForFunction((n) => document.querySelectorAll('#runs tbody tr.run').length === n, wanted.length);
     expect((await rowIds(page)).sort()).toEqual(wanted);
@@ -121,7 +147,9 @@ describe.skipIf(!HAVE_CHROMIUM)('runs ui in Chromium', { timeout: 120_000 }, () 
     const valLabels = plot.labels.filter((l) => l.endsWith(' val'));
     expect(valLabels.sort()).toEqual(ids.map((id) => `${id} val`).sort());
     for (const id of ids) {
-      const api = (await (await fetch(`${ui.url}api/runs/${id}/chart?metric=loss`)).json()) as { splits: { val: { x: number[]; y: number[] } } };
+      const api = (await (await fetch(`${ui.url}api/runs/${id}/chart?metric=loss`)).json()) as {
+        splits: { val: { x: number[]; y: number[] } };
+      };
       const col = plot.data[plot.labels.indexOf(`${id} val`) + 1]!;
       const drawn = plot.data[0]!.flatMap((x, i) => (col[i] === null ? [] : [[x, col[i]]]));
       expect(drawn).toEqual(api.splits.val.x.map((x, i) => [x, api.splits.val.y[i]]));
@@ -134,7 +162,10 @@ describe.skipIf(!HAVE_CHROMIUM)('runs ui in Chromium', { timeout: 120_000 }, () 
     await page.waitForSelector('#compare-pane table.compare');
     expect(await page.textContent('#compare-pane')).toContain('best val');
     // README's screenshot: written by the test run when asked for.
-    const shot = process.env.RUNS_UPDATE_SCREENSHOT === '1' ? path.join(PROJECT_ROOT, 'docs', 'dashboard.png') : path.join(tree.dir, 'dashboard.png');
+    const shot =
+      process.env.RUNS_UPDATE_SCREENSHOT === '1'
+        ? path.join(PROJECT_ROOT, 'docs', 'dashboard.png')
+        : path.join(tree.dir, 'dashboard.png');
     fs.mkdirSync(path.dirname(shot), { recursive: true });
     await page.screenshot({ path: shot, fullPage: false });
     expect(fs.statSync(shot).size).toBeGreaterThan(10_000);
@@ -183,10 +214,18 @@ describe.skipIf(!HAVE_CHROMIUM)('runs ui live (Chromium)', { timeout: 120_000 },
     const tree = makeTree('runs-ui-live-');
     const ui = await startUi(tree.flags);
     const browser = await launchChromium();
-    const recorder = spawn(process.execPath, [BIN, ...tree.flags, 'train', '--trainer', `node ${FAKE_TRAINER}`, '--', '--iters', '1000'], {
-      env: { ...process.env, FAKE_LOG: path.join(FIXTURE_LOGS, '15-mlxlm-0.31-long-1000-iters-lr-schedule-test.log'), FAKE_DELAY_MS: '40' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const recorder = spawn(
+      process.execPath,
+      [BIN, ...tree.flags, 'train', '--trainer', `node ${FAKE_TRAINER}`, '--', '--iters', '1000'],
+      {
+        env: {
+          ...process.env,
+          FAKE_LOG: path.join(FIXTURE_LOGS, '15-mlxlm-0.31-long-1000-iters-lr-schedule-test.log'),
+          FAKE_DELAY_MS: '40',
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     const recorded = new Promise<number | null>((r) => recorder.on('close', (c) => r(c)));
     try {
       const page = await browser.context.newPage();
@@ -234,4 +273,3 @@ describe.skipIf(!HAVE_CHROMIUM)('runs ui live (Chromium)', { timeout: 120_000 },
     }
   });
 });
-

@@ -17,8 +17,15 @@ describe('runs ui: extra metrics', () => {
     addRun(tree, id, { log: fs.readFileSync(DPO_LOG), manifest: completedManifest(id) });
     const ui = await startUi(tree.flags);
     try {
-      const sql = (q: string) => JSON.parse(execFileSync(process.execPath, [BIN, ...tree.flags, 'sql', '--json', '--limit', '100000', q], { encoding: 'utf8' })) as Record<string, unknown>[];
-      const stored = sql(`select name, count(*) as n from metric_values where value is not null and iter is not null group by name order by n desc, name`);
+      const sql = (q: string) =>
+        JSON.parse(
+          execFileSync(process.execPath, [BIN, ...tree.flags, 'sql', '--json', '--limit', '100000', q], {
+            encoding: 'utf8',
+          }),
+        ) as Record<string, unknown>[];
+      const stored = sql(
+        `select name, count(*) as n from metric_values where value is not null and iter is not null group by name order by n desc, name`,
+      );
       expect(stored.length).toBeGreaterThan(0);
       const name = stored[0]!.name as string;
 
@@ -29,15 +36,22 @@ describe('runs ui: extra metrics', () => {
       const res = await fetch(`${ui.url}api/runs/${id}/chart?metric=${encodeURIComponent(name)}`);
       expect(res.status).toBe(200);
       const chart = (await res.json()) as { splits: Record<string, { x: number[]; y: number[] }> };
-      const rows = sql(`select split, iter, value from metric_values where run_id = '${id}' and name = '${name}' and value is not null and iter is not null order by seq`);
+      const rows = sql(
+        `select split, iter, value from metric_values where run_id = '${id}' and name = '${name}' and value is not null and iter is not null order by seq`,
+      );
       for (const split of new Set(rows.map((r) => r.split as string))) {
         const want = rows.filter((r) => r.split === split).map((r) => [r.iter, r.value]);
         const got = chart.splits[split]!;
         expect(got.x.map((x, i) => [x, got.y[i]])).toEqual(want);
       }
       // A name that is no metric at all gives an empty chart, not an error; a malformed one is a 400.
-      expect(((await (await fetch(`${ui.url}api/runs/${id}/chart?metric=nosuchmetric`)).json()) as { splits: object }).splits).toEqual({});
-      expect((await fetch(`${ui.url}api/runs/${id}/chart?metric=${encodeURIComponent('x; drop table runs')}`)).status).toBe(400);
+      expect(
+        ((await (await fetch(`${ui.url}api/runs/${id}/chart?metric=nosuchmetric`)).json()) as { splits: object })
+          .splits,
+      ).toEqual({});
+      expect(
+        (await fetch(`${ui.url}api/runs/${id}/chart?metric=${encodeURIComponent('x; drop table runs')}`)).status,
+      ).toBe(400);
     } finally {
       expect(await ui.stop()).toBe(0);
       fs.rmSync(tree.dir, { recursive: true, force: true });

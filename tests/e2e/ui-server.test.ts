@@ -30,10 +30,20 @@ interface Answer {
 }
 
 /** A raw request: the target goes on the wire exactly as written, with the Host header given. */
-function request(target: string, opts: { host?: string; method?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+function request(
+  target: string,
+  opts: { host?: string; method?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port: ui.port, path: target, method: opts.method ?? 'GET', setHost: false, headers: { Host: opts.host ?? `127.0.0.1:${ui.port}`, ...opts.headers } },
+      {
+        host: '127.0.0.1',
+        port: ui.port,
+        path: target,
+        method: opts.method ?? 'GET',
+        setHost: false,
+        headers: { Host: opts.host ?? `127.0.0.1:${ui.port}`, ...opts.headers },
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -74,7 +84,9 @@ describe('runs ui JSON API', () => {
 
   it('GET /api/runs/<id>/metrics?after=<seq> is every stored row after that seq, unthinned', async () => {
     const id = '2026-11-21_10-00-00';
-    const all = JSON.parse(cli('sql', '--json', '--limit', '100000', `select * from metrics where run_id = '${id}' order by seq`)) as { seq: number }[];
+    const all = JSON.parse(
+      cli('sql', '--json', '--limit', '100000', `select * from metrics where run_id = '${id}' order by seq`),
+    ) as { seq: number }[];
     expect(all.length).toBeGreaterThan(100);
     expect(await json(`/api/runs/${id}/metrics`)).toEqual(all);
     const after = all[40]!.seq;
@@ -84,10 +96,20 @@ describe('runs ui JSON API', () => {
 
   it('chart series are thinned on the server, keeping the best val loss and the highest train loss', async () => {
     const id = '2026-11-21_10-00-00';
-    const rows = JSON.parse(cli('sql', '--json', '--limit', '100000', `select split, loss from metrics where run_id = '${id}' and loss is not null`)) as { split: string; loss: number }[];
+    const rows = JSON.parse(
+      cli(
+        'sql',
+        '--json',
+        '--limit',
+        '100000',
+        `select split, loss from metrics where run_id = '${id}' and loss is not null`,
+      ),
+    ) as { split: string; loss: number }[];
     const train = rows.filter((r) => r.split === 'train').map((r) => r.loss);
     expect(train.length).toBeGreaterThan(40);
-    const chart = (await json(`/api/runs/${id}/chart?metric=loss&points=20`)) as { splits: Record<string, { x: number[]; y: number[] }> };
+    const chart = (await json(`/api/runs/${id}/chart?metric=loss&points=20`)) as {
+      splits: Record<string, { x: number[]; y: number[] }>;
+    };
     expect(chart.splits.train!.y.length).toBeLessThanOrEqual(20);
     expect(Math.max(...chart.splits.train!.y)).toBe(Math.max(...train));
     expect(Math.min(...chart.splits.train!.y)).toBe(Math.min(...train));
@@ -178,9 +200,13 @@ describe('runs ui safety', () => {
     const origin = { Origin: 'http://evil.example' };
     const get = await request('/api/runs', { headers: origin });
     expect(get.status).toBe(200);
-    const preflight = await request('/api/runs', { method: 'OPTIONS', headers: { ...origin, 'Access-Control-Request-Method': 'GET' } });
+    const preflight = await request('/api/runs', {
+      method: 'OPTIONS',
+      headers: { ...origin, 'Access-Control-Request-Method': 'GET' },
+    });
     expect(preflight.status).toBe(405);
-    for (const method of ['POST', 'PUT', 'DELETE']) expect((await request('/api/runs', { method, headers: origin })).status).toBe(405);
+    for (const method of ['POST', 'PUT', 'DELETE'])
+      expect((await request('/api/runs', { method, headers: origin })).status).toBe(405);
     for (const a of [get, preflight]) {
       expect(Object.keys(a.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
     }

@@ -35,7 +35,10 @@ const BUILT_IN_LOG = [
 ].join('\n');
 
 if (process.env.FAKE_ARGV_FILE) {
-  fs.appendFileSync(process.env.FAKE_ARGV_FILE, `${JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd() })}\n`);
+  fs.appendFileSync(
+    process.env.FAKE_ARGV_FILE,
+    `${JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd() })}\n`,
+  );
 }
 
 // --- arguments (argparse-like: last wins, `--x=v`, unknown flags accepted)
@@ -59,7 +62,8 @@ for (let i = 0; i < argv.length; i++) {
     else value = true;
   }
   // argparse's type=int / type=float: numbers arrive as numbers in adapter_config.json.
-  cli[name] = typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+  cli[name] =
+    typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
 }
 
 // The YAML config, read the way mlx_lm reads it (a mapping; nested dicts kept whole). The project's
@@ -83,14 +87,18 @@ function writeFile(name, content) {
 
 if (args.train) {
   // mlx_lm writes it before step 1: json.dump(dict(sorted(vars(args).items())), f, indent=4)
-  const sorted = Object.fromEntries(Object.keys(args).sort().map((k) => [k, args[k]]));
+  const sorted = Object.fromEntries(
+    Object.keys(args)
+      .sort()
+      .map((k) => [k, args[k]]),
+  );
   writeFile('adapter_config.json', JSON.stringify(sorted, null, 4));
 }
 
 /** Synchronous write of all bytes, even into a full non-blocking pipe. */
 function writeAll(fd, data) {
   const buf = typeof data === 'string' ? Buffer.from(data) : data;
-  for (let off = 0; off < buf.length; ) {
+  for (let off = 0; off < buf.length;) {
     try {
       off += fs.writeSync(fd, buf, off, buf.length - off);
     } catch (err) {
@@ -102,7 +110,10 @@ function writeAll(fd, data) {
 // --- signals
 const ignore = process.env.FAKE_IGNORE_SIGINT === '1';
 function onSigint() {
-  writeAll(2, 'Traceback (most recent call last):\n  File "mlx_lm/lora.py", line 1, in <module>\n    ...\nKeyboardInterrupt\n');
+  writeAll(
+    2,
+    'Traceback (most recent call last):\n  File "mlx_lm/lora.py", line 1, in <module>\n    ...\nKeyboardInterrupt\n',
+  );
   process.off('SIGINT', onSigint);
   process.kill(process.pid, 'SIGINT'); // die BY SIGINT, as CPython does after KeyboardInterrupt
 }
@@ -116,7 +127,7 @@ if (ignore) {
 // --- replay: the concatenation of what is written equals the log file byte for byte
 const logBytes = process.env.FAKE_LOG ? fs.readFileSync(process.env.FAKE_LOG) : Buffer.from(BUILT_IN_LOG);
 const lines = [];
-for (let start = 0; start < logBytes.length; ) {
+for (let start = 0; start < logBytes.length;) {
   const nl = logBytes.indexOf(0x0a, start);
   const end = nl < 0 ? logBytes.length : nl + 1;
   lines.push(logBytes.subarray(start, end));
@@ -124,9 +135,11 @@ for (let start = 0; start < logBytes.length; ) {
 }
 const delay = Number(process.env.FAKE_DELAY_MS ?? 0) || 0;
 const exitCode = Number(process.env.FAKE_EXIT_CODE ?? 0) || 0;
-const hangAfter = process.env.FAKE_HANG_AFTER_LINES !== undefined ? Number(process.env.FAKE_HANG_AFTER_LINES) : Infinity;
+const hangAfter =
+  process.env.FAKE_HANG_AFTER_LINES !== undefined ? Number(process.env.FAKE_HANG_AFTER_LINES) : Infinity;
 const toStderr = process.env.FAKE_STDERR_PATTERN ? new RegExp(process.env.FAKE_STDERR_PATTERN) : null;
-const pauseAfter = process.env.FAKE_PAUSE_AFTER_LINES !== undefined ? Number(process.env.FAKE_PAUSE_AFTER_LINES) : Infinity;
+const pauseAfter =
+  process.env.FAKE_PAUSE_AFTER_LINES !== undefined ? Number(process.env.FAKE_PAUSE_AFTER_LINES) : Infinity;
 const resumeFile = process.env.FAKE_RESUME_FILE;
 
 function emit(line, write = true) {

@@ -8,7 +8,10 @@ export function dumpIndex(dbPath: string) {
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
     return {
-      runs: db.prepare('select * from runs order by id').all().map((r) => ({ ...(r as object), indexed_at: null })),
+      runs: db
+        .prepare('select * from runs order by id')
+        .all()
+        .map((r) => ({ ...(r as object), indexed_at: null })),
       metrics: db.prepare('select * from metrics order by run_id, seq').all(),
       params: db.prepare('select * from params order by run_id, key').all(),
       checkpoints: db.prepare('select * from checkpoints order by run_id, seq').all(),

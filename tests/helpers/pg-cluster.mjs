@@ -19,7 +19,8 @@ export function findPgBin() {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) if (dir) candidates.push(dir);
   const debian = '/usr/lib/postgresql';
   if (fs.existsSync(debian)) {
-    for (const v of fs.readdirSync(debian).sort((a, b) => Number(b) - Number(a))) candidates.push(path.join(debian, v, 'bin'));
+    for (const v of fs.readdirSync(debian).sort((a, b) => Number(b) - Number(a)))
+      candidates.push(path.join(debian, v, 'bin'));
   }
   return candidates.find((d) => fs.existsSync(path.join(d, 'initdb')) && fs.existsSync(path.join(d, 'pg_ctl'))) ?? null;
 }
@@ -45,7 +46,8 @@ export function freePort() {
 /** initdb + start; returns { dir, port, url } (url: the superuser, database `postgres`). */
 export async function startCluster(dir) {
   const bin = findPgBin();
-  if (!bin) throw new Error('initdb not found: install PostgreSQL (apt-get install -y postgresql) or set RUNS_TEST_PG_BIN');
+  if (!bin)
+    throw new Error('initdb not found: install PostgreSQL (apt-get install -y postgresql) or set RUNS_TEST_PG_BIN');
   fs.mkdirSync(dir, { recursive: true });
   const data = path.join(dir, 'data');
   const pwfile = path.join(dir, 'pwfile');
@@ -59,7 +61,19 @@ export async function startCluster(dir) {
       if ((mode & 0o001) === 0) fs.chmodSync(d, mode | 0o001);
     }
   }
-  run(path.join(bin, 'initdb'), ['-D', data, '-U', SUPERUSER, '--pwfile', pwfile, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--no-sync']);
+  run(path.join(bin, 'initdb'), [
+    '-D',
+    data,
+    '-U',
+    SUPERUSER,
+    '--pwfile',
+    pwfile,
+    '--auth-local=trust',
+    '--auth-host=scram-sha-256',
+    '-E',
+    'UTF8',
+    '--no-sync',
+  ]);
   return restartCluster(dir, await freePort());
 }
 
@@ -67,7 +81,18 @@ export async function startCluster(dir) {
 export function restartCluster(dir, port) {
   const bin = findPgBin();
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=32MB -c max_connections=40`;
-  run(path.join(bin, 'pg_ctl'), ['-D', path.join(dir, 'data'), '-l', path.join(dir, 'server.log'), '-o', opts, '-w', '-t', '60', 'start']);
+  run(path.join(bin, 'pg_ctl'), [
+    '-D',
+    path.join(dir, 'data'),
+    '-l',
+    path.join(dir, 'server.log'),
+    '-o',
+    opts,
+    '-w',
+    '-t',
+    '60',
+    'start',
+  ]);
   fs.writeFileSync(path.join(dir, 'port'), String(port));
   return { dir, port, url: `postgres://${SUPERUSER}:${PASSWORD}@127.0.0.1:${port}/postgres` };
 }

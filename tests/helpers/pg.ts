@@ -19,7 +19,8 @@ async function sharedServerUrl(): Promise<string> {
   } catch {
     // Another test file is starting it: wait for its URL.
     for (let i = 0; i < 1200 && !fs.existsSync(urlFile); i++) await new Promise((r) => setTimeout(r, 100));
-    if (!fs.existsSync(urlFile)) throw new Error('the shared PostgreSQL did not start (see the other test file\'s error)');
+    if (!fs.existsSync(urlFile))
+      throw new Error("the shared PostgreSQL did not start (see the other test file's error)");
     return fs.readFileSync(urlFile, 'utf8');
   }
   const { url } = await startCluster(path.join(state, 'cluster'));

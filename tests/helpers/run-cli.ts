@@ -24,7 +24,11 @@ class Capture {
 export async function runCli(
   argv: string[],
   options: {
-    env?: NodeJS.ProcessEnv; cwd?: string; now?: () => Date; columns?: number; tty?: boolean;
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    now?: () => Date;
+    columns?: number;
+    tty?: boolean;
     /** What the user types, on a stdin that says it is a terminal (confirmation prompts). */
     typed?: string;
   } = {},

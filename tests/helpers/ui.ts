@@ -16,7 +16,10 @@ export interface UiProcess {
 }
 
 export async function startUi(flags: string[], env: NodeJS.ProcessEnv = process.env): Promise<UiProcess> {
-  const proc = spawn(process.execPath, [BIN, ...flags, 'ui', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [BIN, ...flags, 'ui', '--port', '0'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   proc.stdout!.resume();
   const exited = new Promise<number | null>((r) => proc.on('close', (code) => r(code)));
@@ -42,7 +45,11 @@ export async function startUi(flags: string[], env: NodeJS.ProcessEnv = process.
 
 /** Best val losses of the dashboard tree's runs, by id (from EXPECTED.json-independent fixtures). */
 export const DASHBOARD_RUNS = {
-  '2026-11-20_10-00-00': { log: '09-mlxlm-0.19-report-every-step-lr-decay-end-of-run.log', rank: 8, tags: ['baseline'] },
+  '2026-11-20_10-00-00': {
+    log: '09-mlxlm-0.19-report-every-step-lr-decay-end-of-run.log',
+    rank: 8,
+    tags: ['baseline'],
+  },
   '2026-11-21_10-00-00': { log: '15-mlxlm-0.31-long-1000-iters-lr-schedule-test.log', rank: 16, tags: ['long'] },
   '2026-11-22_10-00-00': { log: '10-rich-ui-ansi-truecolor-complete-with-test.log', rank: 32, tags: [] },
   '2026-11-23_10-00-00': { log: '13-mlxlm-0.29-resumed-fine-tuned-weights.log', rank: 8, tags: ['resumed'] },
@@ -88,8 +95,14 @@ export async function launchChromium() {
     executablePath: CHROMIUM,
     headless: true,
     args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic',
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
     ],
     viewport: { width: 1280, height: 900 },
   });

@@ -11,7 +11,10 @@ describe('downsampleMinMax', () => {
   });
 
   it('never returns more than maxPoints, keeps first, last, global min and max, in order', () => {
-    const ys = Array.from({ length: 10_000 }, (_, i) => Math.sin(i / 37) + (i === 4321 ? 50 : 0) - (i === 777 ? 50 : 0));
+    const ys = Array.from(
+      { length: 10_000 },
+      (_, i) => Math.sin(i / 37) + (i === 4321 ? 50 : 0) - (i === 777 ? 50 : 0),
+    );
     const keep = downsampleMinMax(ys, 500);
     expect(keep.length).toBeLessThanOrEqual(500);
     expect(keep[0]).toBe(0);

@@ -8,13 +8,14 @@ import { readExpected } from '../helpers/index-dump.js';
 
 const FIXTURES = new URL('../fixtures/mlx-logs/', import.meta.url);
 
-
 const expected = readExpected();
 const read = (file: string): Uint8Array => new Uint8Array(readFileSync(new URL(file, FIXTURES)));
 
 describe('shared fixtures', () => {
   it('EXPECTED.json lists every log in the folder, once', () => {
-    const logs = readdirSync(FIXTURES).filter((f) => f.endsWith('.log')).sort();
+    const logs = readdirSync(FIXTURES)
+      .filter((f) => f.endsWith('.log'))
+      .sort();
     expect(logs).toHaveLength(18);
     expect(expected.map((e) => e.file).sort()).toEqual(logs);
   });
@@ -75,7 +76,13 @@ describe('foldSummary', () => {
   it('keeps the first of equal best val losses and ignores nan', () => {
     const { records } = parseLogText(
       new TextEncoder().encode(
-        ['Iter 1: Val loss nan, Val took 1.000s', 'Iter 2: Val loss 1.500, Val took 1.000s', 'Iter 3: Val loss 1.500, Val took 1.000s', 'Iter 4: Val loss nan, Val took 1.000s', ''].join('\n'),
+        [
+          'Iter 1: Val loss nan, Val took 1.000s',
+          'Iter 2: Val loss 1.500, Val took 1.000s',
+          'Iter 3: Val loss 1.500, Val took 1.000s',
+          'Iter 4: Val loss nan, Val took 1.000s',
+          '',
+        ].join('\n'),
       ),
     );
     expect(foldSummary(emptySummaryState(), records).summary).toMatchObject({

@@ -8,9 +8,14 @@ import { MlxLogParser, parseLogText, type ParserState } from '../../src/parse/ml
 
 const FIXTURES = new URL('../fixtures/mlx-logs/', import.meta.url);
 const fixture = (prefix: string): Uint8Array => {
-  const names = ['10-rich-ui-ansi-truecolor-complete-with-test.log', '14-mlxlm-0.31-distributed-two-ranks-unbuffered.log',
-    '16-mlxlm-0.28-crlf-line-endings.log', '18-fork-grpo-excerpt-validation-sample-dump.log',
-    '06-mlxlm-0.22-peak-field-mangled-every-4-trunc-save.log', '12-mlxlm-0.31-ctrl-c-keyboardinterrupt.log'];
+  const names = [
+    '10-rich-ui-ansi-truecolor-complete-with-test.log',
+    '14-mlxlm-0.31-distributed-two-ranks-unbuffered.log',
+    '16-mlxlm-0.28-crlf-line-endings.log',
+    '18-fork-grpo-excerpt-validation-sample-dump.log',
+    '06-mlxlm-0.22-peak-field-mangled-every-4-trunc-save.log',
+    '12-mlxlm-0.31-ctrl-c-keyboardinterrupt.log',
+  ];
   const name = names.find((n) => n.startsWith(prefix));
   if (name === undefined) throw new Error(`no fixture ${prefix}`);
   return new Uint8Array(readFileSync(new URL(name, FIXTURES)));
@@ -73,7 +78,9 @@ describe('chunking never changes the result', () => {
   });
 
   it('a multi-byte character split across chunks is decoded once, correctly', () => {
-    const line = enc('Iter 100: Saved adapter weights to café/adapters.safetensors and café/0000100_adapters.safetensors.\n');
+    const line = enc(
+      'Iter 100: Saved adapter weights to café/adapters.safetensors and café/0000100_adapters.safetensors.\n',
+    );
     const cut = line.indexOf(0xc3) + 1; // inside the two bytes of "é"
     const parser = new MlxLogParser();
     expect(parser.push(line.subarray(0, cut))).toEqual([]);
@@ -160,9 +167,15 @@ describe('bytes and segments', () => {
 
   it('replaces invalid UTF-8 and keeps going', () => {
     const bytes = new Uint8Array([
-      0xff, 0xfe, ...enc('Iter 10: Train loss 1.500, It/sec 1.000, Tokens/sec 2.000\n'),
-      ...enc('Iter 20: Saved adapter weights to a'), 0xc3, 0x28, ...enc('/x.npz.\n'),
-      0xe2, 0x82, // a truncated 3-byte sequence at the very end
+      0xff,
+      0xfe,
+      ...enc('Iter 10: Train loss 1.500, It/sec 1.000, Tokens/sec 2.000\n'),
+      ...enc('Iter 20: Saved adapter weights to a'),
+      0xc3,
+      0x28,
+      ...enc('/x.npz.\n'),
+      0xe2,
+      0x82, // a truncated 3-byte sequence at the very end
     ]);
     const { records } = parseLogText(bytes);
     expect(records).toMatchObject([
@@ -188,7 +201,9 @@ describe('bytes and segments', () => {
 
   it('handles a 10 MB line delivered in 64 KB chunks', () => {
     const junk = 'x'.repeat(10_000_000);
-    const text = enc(`Iter 7: Train loss 1.500, Note ${junk}, It/sec 2.000\n${junk}Iter 8: Val loss 1.250, Val took 3.000s\n${junk}`);
+    const text = enc(
+      `Iter 7: Train loss 1.500, Note ${junk}, It/sec 2.000\n${junk}Iter 8: Val loss 1.250, Val took 3.000s\n${junk}`,
+    );
     const parser = new MlxLogParser();
     const records: LogRecord[] = [];
     for (let o = 0; o < text.length; o += 65536) records.push(...parser.push(text.subarray(o, o + 65536)));
@@ -262,11 +277,19 @@ describe('segments, dedupe, summary', () => {
   });
 
   it.each<[string, string[], number]>([
-    ['two ranks print the same test line: one record', ['Test loss 1.083, Test ppl 2.954.', 'Test loss 1.083, Test ppl 2.954.'], 1],
+    [
+      'two ranks print the same test line: one record',
+      ['Test loss 1.083, Test ppl 2.954.', 'Test loss 1.083, Test ppl 2.954.'],
+      1,
+    ],
     ['different test results: both', ['Test loss 1.083, Test ppl 2.954.', 'Test loss 1.100, Test ppl 3.004.'], 2],
     [
       'same result after another training run: both',
-      ['Test loss 1.083, Test ppl 2.954.', 'Iter 1: Val loss 2.000, Val took 1.000s', 'Test loss 1.083, Test ppl 2.954.'],
+      [
+        'Test loss 1.083, Test ppl 2.954.',
+        'Iter 1: Val loss 2.000, Val took 1.000s',
+        'Test loss 1.083, Test ppl 2.954.',
+      ],
       3,
     ],
   ])('%s', (_name, lines, count) => {
@@ -275,16 +298,39 @@ describe('segments, dedupe, summary', () => {
 });
 
 describe('facts', () => {
-  const D = 'Iter 10: Train loss 1.000, Learning Rate 1.000e-05, It/sec 1.000, Tokens/sec 9.000, Trained Tokens 90, Peak mem 1.000 GB';
+  const D =
+    'Iter 10: Train loss 1.000, Learning Rate 1.000e-05, It/sec 1.000, Tokens/sec 9.000, Trained Tokens 90, Peak mem 1.000 GB';
   it.each<[string, string[], string]>([
-    ['KeyboardInterrupt wins over any other traceback', ['Traceback (most recent call last):', 'KeyboardInterrupt', 'Traceback (most recent call last):', 'RuntimeError: x', 'Saved final weights to a.'], 'interrupted'],
-    ['a traceback wins over an end marker', ['Test loss 1.000, Test ppl 2.718.', 'Traceback (most recent call last):'], 'crashed'],
+    [
+      'KeyboardInterrupt wins over any other traceback',
+      [
+        'Traceback (most recent call last):',
+        'KeyboardInterrupt',
+        'Traceback (most recent call last):',
+        'RuntimeError: x',
+        'Saved final weights to a.',
+      ],
+      'interrupted',
+    ],
+    [
+      'a traceback wins over an end marker',
+      ['Test loss 1.000, Test ppl 2.718.', 'Traceback (most recent call last):'],
+      'crashed',
+    ],
     ['libc++abi', [D, 'libc++abi: terminating due to uncaught exception of type std::runtime_error: x'], 'crashed'],
     ['shell job line', [D, 'zsh: killed     mlx_lm.lora --train'], 'crashed'],
-    ['end marker wins over a cut last line', ['Saved final weights to a/adapters.safetensors.', 'Iter 1: Val los'], 'completed'],
+    [
+      'end marker wins over a cut last line',
+      ['Saved final weights to a/adapters.safetensors.', 'Iter 1: Val los'],
+      'completed',
+    ],
     ['rich final bar', ['train \u2588\u2588\u2588 100% \u00B7   600/600'], 'completed'],
     ['rich partial bar is no end marker', ['train \u2588\u2591\u2591   4% \u00B7    47/1,200'], 'unknown'],
-    ['fewer fields than the train lines before', [D, 'Iter 20: Train loss 0.900, Learning Rate 1.000e-05, It/sec 1.000'], 'truncated'],
+    [
+      'fewer fields than the train lines before',
+      [D, 'Iter 20: Train loss 0.900, Learning Rate 1.000e-05, It/sec 1.000'],
+      'truncated',
+    ],
     ['fragment', [D, 'Iter 2'], 'truncated'],
     ['complete last line', [D, D], 'unknown'],
     ['trailing blank lines do not hide a cut line', [D, 'Ite', '', '  '], 'truncated'],
@@ -294,10 +340,27 @@ describe('facts', () => {
   });
 
   it.each<[string, string[], string | null]>([
-    ['instructlab', ['Epoch 1: Iter 1: Val loss 3.604, Val took 21.775s', 'Iter 040: Train loss 1.859, It/sec 0.262, Tokens/sec 117.052'], 'fork-instructlab'],
+    [
+      'instructlab',
+      [
+        'Epoch 1: Iter 1: Val loss 3.604, Val took 21.775s',
+        'Iter 040: Train loss 1.859, It/sec 0.262, Tokens/sec 117.052',
+      ],
+      'fork-instructlab',
+    ],
     ['DPO branch is counted with ORPO', ['Starting DPO training..., iters: 100'], 'fork-orpo'],
-    ['GRPO fields without the start line', ['Iter 5: Train loss 0.002, Total rewards mean 0.513, KL 0.000, Learning Rate 1.000e-05, It/sec 0.052, Tokens/sec 41.377, Peak mem 9.118 GB'], 'fork-grpo'],
-    ['first mlx_lm builds: 3-field train line + start line', ['Starting training..., iters: 600', 'Iter 10: Train loss 1.000, It/sec 1.000, Tokens/sec 2.000'], 'mlx_lm-0.0.x'],
+    [
+      'GRPO fields without the start line',
+      [
+        'Iter 5: Train loss 0.002, Total rewards mean 0.513, KL 0.000, Learning Rate 1.000e-05, It/sec 0.052, Tokens/sec 41.377, Peak mem 9.118 GB',
+      ],
+      'fork-grpo',
+    ],
+    [
+      'first mlx_lm builds: 3-field train line + start line',
+      ['Starting training..., iters: 600', 'Iter 10: Train loss 1.000, It/sec 1.000, Tokens/sec 2.000'],
+      'mlx_lm-0.0.x',
+    ],
     ['final adapter safetensors', [D, 'Saved final adapter weights to a/adapters.safetensors.'], 'mlx_lm-0.6-0.18'],
     ['Node r of w', ['Node 0 of 2', D], 'mlx_lm-0.19+'],
     ['train D alone', [D], 'mlx_lm-0.19+'],

@@ -72,7 +72,9 @@ describe('parser fuzz', () => {
   });
 
   it('random text near the formats never throws', () => {
-    const alphabet = fc.constantFrom(...'Iter 0123456789:,.-+e Train loss Val took GB s nan inf\r\n\x1b[1m\u25BC\u25B2k save val'.split(''));
+    const alphabet = fc.constantFrom(
+      ...'Iter 0123456789:,.-+e Train loss Val took GB s nan inf\r\n\x1b[1m\u25BC\u25B2k save val'.split(''),
+    );
     fc.assert(
       fc.property(fc.array(alphabet, { maxLength: 300 }), (chars) => {
         const text = chars.join('');
@@ -88,28 +90,36 @@ describe('parser fuzz', () => {
 
   it('a cut fixture line never gives more records than the intact line, nor different ones', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: lineBytes.length - 1 }), fc.double({ min: 0, max: 1, noNaN: true }), (index, at) => {
-        const intactBytes = lineBytes[index] as Uint8Array;
-        const cutBytes = intactBytes.subarray(0, Math.floor(at * intactBytes.length));
-        const intact = parseLogText(intactBytes).records;
-        const cut = parseLogText(cutBytes).records;
-        expect(cut.length).toBeLessThanOrEqual(intact.length);
-        // A record from a cut line is the intact line's record, minus possibly cut fields.
-        const intactText = lineTexts[index] as string;
-        const cutText = new TextDecoder().decode(cutBytes);
-        if (intactText.indexOf('\r') < 0) {
-          const a = parseMlxLine(intactText);
-          const b = parseMlxLine(cutText);
-          if (b !== null && b.type === 'metric') {
-            expect(a).toMatchObject({ type: 'metric', record: { split: b.record.split, iter: b.record.iter, loss: b.record.loss } });
-            if (b.record.split === 'test') expect(b.record.test_ppl).toBe(a?.type === 'metric' ? a.record.test_ppl : undefined);
+      fc.property(
+        fc.integer({ min: 0, max: lineBytes.length - 1 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (index, at) => {
+          const intactBytes = lineBytes[index] as Uint8Array;
+          const cutBytes = intactBytes.subarray(0, Math.floor(at * intactBytes.length));
+          const intact = parseLogText(intactBytes).records;
+          const cut = parseLogText(cutBytes).records;
+          expect(cut.length).toBeLessThanOrEqual(intact.length);
+          // A record from a cut line is the intact line's record, minus possibly cut fields.
+          const intactText = lineTexts[index] as string;
+          const cutText = new TextDecoder().decode(cutBytes);
+          if (intactText.indexOf('\r') < 0) {
+            const a = parseMlxLine(intactText);
+            const b = parseMlxLine(cutText);
+            if (b !== null && b.type === 'metric') {
+              expect(a).toMatchObject({
+                type: 'metric',
+                record: { split: b.record.split, iter: b.record.iter, loss: b.record.loss },
+              });
+              if (b.record.split === 'test')
+                expect(b.record.test_ppl).toBe(a?.type === 'metric' ? a.record.test_ppl : undefined);
+            }
+            if (b !== null && b.type === 'checkpoint') {
+              expect(a).toMatchObject({ type: 'checkpoint', record: { iter: b.record.iter } });
+              if (b.record.file !== null) expect(a).toMatchObject({ record: { file: b.record.file } });
+            }
           }
-          if (b !== null && b.type === 'checkpoint') {
-            expect(a).toMatchObject({ type: 'checkpoint', record: { iter: b.record.iter } });
-            if (b.record.file !== null) expect(a).toMatchObject({ record: { file: b.record.file } });
-          }
-        }
-      }),
+        },
+      ),
       { numRuns: 1500 },
     );
   });
@@ -123,13 +133,19 @@ describe('parser fuzz', () => {
       for (let k = 0; k < intactBytes.length; k++) {
         const cutBytes = intactBytes.subarray(0, k);
         const cut = parseLogText(cutBytes).records;
-        if (cut.length > intact.length) expect.fail(`line ${index} cut at ${k}: ${cut.length} > ${intact.length} records`);
+        if (cut.length > intact.length)
+          expect.fail(`line ${index} cut at ${k}: ${cut.length} > ${intact.length} records`);
         if (a === null || cut.length === 0) continue;
         const b = parseMlxLine(new TextDecoder().decode(cutBytes));
         if (b?.type === 'metric') {
           expect(a, `line ${index} cut at ${k}`).toMatchObject({
             type: 'metric',
-            record: { split: b.record.split, iter: b.record.iter, loss: b.record.loss, ...(b.record.split === 'test' ? { test_ppl: b.record.test_ppl } : {}) },
+            record: {
+              split: b.record.split,
+              iter: b.record.iter,
+              loss: b.record.loss,
+              ...(b.record.split === 'test' ? { test_ppl: b.record.test_ppl } : {}),
+            },
           });
         } else if (b?.type === 'checkpoint') {
           expect(a, `line ${index} cut at ${k}`).toMatchObject({
@@ -154,13 +170,17 @@ describe('parser fuzz', () => {
 
   it('noise lines never produce a record', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom(...NOISE), { maxLength: 40 }), fc.constantFrom('\n', '\r\n', '\r'), (lines, eol) => {
-        expect(countRecords(lines.join(eol))).toBe(0);
-        for (const l of lines) {
-          const p = parseMlxLine(l);
-          expect(p === null || (p.type !== 'metric' && p.type !== 'checkpoint')).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.array(fc.constantFrom(...NOISE), { maxLength: 40 }),
+        fc.constantFrom('\n', '\r\n', '\r'),
+        (lines, eol) => {
+          expect(countRecords(lines.join(eol))).toBe(0);
+          for (const l of lines) {
+            const p = parseMlxLine(l);
+            expect(p === null || (p.type !== 'metric' && p.type !== 'checkpoint')).toBe(true);
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });

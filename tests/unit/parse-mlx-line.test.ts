@@ -41,7 +41,14 @@ describe('parseMlxLine: train and val records', () => {
     [
       'train C (+ Learning Rate)',
       'Iter 30: Train loss 1.947, Learning Rate 1.000e-05, It/sec 0.796, Tokens/sec 318.557, Trained Tokens 12006',
-      train({ iter: 30, loss: 1.947, learning_rate: 1e-5, it_per_sec: 0.796, tokens_per_sec: 318.557, trained_tokens: 12006 }),
+      train({
+        iter: 30,
+        loss: 1.947,
+        learning_rate: 1e-5,
+        it_per_sec: 0.796,
+        tokens_per_sec: 318.557,
+        trained_tokens: 12006,
+      }),
       { fields: 4, cut: false, hints: MLX },
     ],
     [
@@ -58,7 +65,12 @@ describe('parseMlxLine: train and val records', () => {
       }),
       { fields: 5, cut: false, hints: MLX | H.PEAK_MEM },
     ],
-    ['val', 'Iter 50: Val loss 1.655, Val took 3.402s', val({ iter: 50, loss: 1.655, val_time_s: 3.402 }), { fields: 1, cut: false }],
+    [
+      'val',
+      'Iter 50: Val loss 1.655, Val took 3.402s',
+      val({ iter: 50, loss: 1.655, val_time_s: 3.402 }),
+      { fields: 1, cut: false },
+    ],
     [
       'fork ORPO train: extra fields, float Trained Tokens',
       'Iter 3: Train loss 0.733, Chosen reward 1.250, Rejected reward 0.125, Accuracy 0.750, Margin 1.125, Learning Rate 5.000e-06, It/sec 0.910, Tokens/sec 401.200, Trained Tokens 1532.0, Peak mem 4.120 GB',
@@ -82,7 +94,14 @@ describe('parseMlxLine: train and val records', () => {
     [
       'fork GRPO train: negative loss, reward names with digits, no Trained Tokens',
       'Iter 5: Train loss -0.012, Total rewards mean 0.410, Grouped rewards std 0.220, KL 0.001, r2_format_reward mean 0.125, Learning Rate 1.000e-05, It/sec 0.061, Tokens/sec 48.500, Peak mem 11.002 GB',
-      train({ iter: 5, loss: -0.012, learning_rate: 1e-5, it_per_sec: 0.061, tokens_per_sec: 48.5, peak_mem_gb: 11.002 }),
+      train({
+        iter: 5,
+        loss: -0.012,
+        learning_rate: 1e-5,
+        it_per_sec: 0.061,
+        tokens_per_sec: 48.5,
+        peak_mem_gb: 11.002,
+      }),
       { cut: false, hints: H.LEARNING_RATE | H.IT_PER_SEC | H.PEAK_MEM | H.GRPO_FIELDS },
     ],
     [
@@ -109,14 +128,24 @@ describe('parseMlxLine: train and val records', () => {
       train({ iter: 10, loss: 2.436, it_per_sec: 0.532, tokens_per_sec: 93.4 }),
       { cut: false },
     ],
-    ['rank prefix, nan val loss', '[rank0] Iter 60: Val loss nan, Val took 3.100s', val({ iter: 60, val_time_s: 3.1 }), { cut: false }],
+    [
+      'rank prefix, nan val loss',
+      '[rank0] Iter 60: Val loss nan, Val took 3.100s',
+      val({ iter: 60, val_time_s: 3.1 }),
+      { cut: false },
+    ],
     [
       'launcher prefix with an earlier "Iter " that is no head',
       '[Iter watcher (pid 4242)] Iter 70: Val loss 1.601, Val took 3.300s',
       val({ iter: 70, loss: 1.601, val_time_s: 3.3 }),
       { cut: false },
     ],
-    ['CRLF', 'Iter 80: Val loss 1.601, Val took 3.300s\r', val({ iter: 80, loss: 1.601, val_time_s: 3.3 }), { cut: false }],
+    [
+      'CRLF',
+      'Iter 80: Val loss 1.601, Val took 3.300s\r',
+      val({ iter: 80, loss: 1.601, val_time_s: 3.3 }),
+      { cut: false },
+    ],
     [
       'ANSI colours around a classic line',
       '\x1b[32mIter 90: Train loss 1.200, It/sec 1.000, Tokens/sec 9.000\x1b[0m',
@@ -126,7 +155,14 @@ describe('parseMlxLine: train and val records', () => {
     [
       'nan train loss',
       'Iter 30: Train loss nan, Learning Rate 1.000e-05, It/sec 45.900, Tokens/sec 4099.580, Trained Tokens 2749, Peak mem 0.812 GB',
-      train({ iter: 30, learning_rate: 1e-5, it_per_sec: 45.9, tokens_per_sec: 4099.58, trained_tokens: 2749, peak_mem_gb: 0.812 }),
+      train({
+        iter: 30,
+        learning_rate: 1e-5,
+        it_per_sec: 45.9,
+        tokens_per_sec: 4099.58,
+        trained_tokens: 2749,
+        peak_mem_gb: 0.812,
+      }),
       { fields: 5, cut: false },
     ],
     ['inf loss, cut right after its comma', 'Iter 31: Train loss inf,', train({ iter: 31 }), { fields: 0, cut: true }],
@@ -139,7 +175,15 @@ describe('parseMlxLine: train and val records', () => {
     [
       'mangled "Peak 31.207 GB"',
       'Iter 4: Train loss 2.702, Learning Rate 1.000e-05, It/sec 0.212, Tokens/sec 351.604, Trained Tokens 6634, Peak 31.207 GB',
-      train({ iter: 4, loss: 2.702, learning_rate: 1e-5, it_per_sec: 0.212, tokens_per_sec: 351.604, trained_tokens: 6634, peak_mem_gb: 31.207 }),
+      train({
+        iter: 4,
+        loss: 2.702,
+        learning_rate: 1e-5,
+        it_per_sec: 0.212,
+        tokens_per_sec: 351.604,
+        trained_tokens: 6634,
+        peak_mem_gb: 31.207,
+      }),
       { fields: 5, cut: false, hints: MLX | H.PEAK_MEM },
     ],
     [
@@ -163,7 +207,14 @@ describe('parseMlxLine: train and val records', () => {
     [
       'cut inside the Peak mem value (no GB): value dropped',
       'Iter 530: Train loss 0.962, Learning Rate 2.000e-05, It/sec 7.514, Tokens/sec 2771.286, Trained Tokens 196251, Peak mem 3.41',
-      train({ iter: 530, loss: 0.962, learning_rate: 2e-5, it_per_sec: 7.514, tokens_per_sec: 2771.286, trained_tokens: 196251 }),
+      train({
+        iter: 530,
+        loss: 0.962,
+        learning_rate: 2e-5,
+        it_per_sec: 7.514,
+        tokens_per_sec: 2771.286,
+        trained_tokens: 196251,
+      }),
       { fields: 4, cut: true },
     ],
     [
@@ -184,7 +235,12 @@ describe('parseMlxLine: train and val records', () => {
       train({ iter: 12000, loss: 10.512, tokens_per_sec: 12480, trained_tokens: 1048600 }),
       { hints: H.RICH_UI },
     ],
-    ['rich UI nan row', '    30      nan \u25B2    1,296     40.4k', train({ iter: 30, tokens_per_sec: 1296, trained_tokens: 40400 }), {}],
+    [
+      'rich UI nan row',
+      '    30      nan \u25B2    1,296     40.4k',
+      train({ iter: 30, tokens_per_sec: 1296, trained_tokens: 40400 }),
+      {},
+    ],
     [
       'rich UI val row (bold only, NO_COLOR)',
       '     1    \x1b[1mval\x1b[0m \x1b[1m3.126\x1b[0m    4.73s',
@@ -202,12 +258,21 @@ describe('parseMlxLine: checkpoints, end markers, test results', () => {
     [
       'one path (lora.py)',
       'Iter 50: Saved adapter weights to ./adapters/a2.npz.',
-      { type: 'checkpoint', record: { kind: 'checkpoint', iter: 50, file: './adapters/a2.npz', segment: 0 }, cut: false, hints: H.NPZ },
+      {
+        type: 'checkpoint',
+        record: { kind: 'checkpoint', iter: 50, file: './adapters/a2.npz', segment: 0 },
+        cut: false,
+        hints: H.NPZ,
+      },
     ],
     [
       'npz checkpoint directory (mlx_lm ≈0.0.10–0.5)',
       'Iter 300: Saved adapter weights to runs/x/checkpoints/300_adapters.npz.',
-      { type: 'checkpoint', record: { iter: 300, file: 'runs/x/checkpoints/300_adapters.npz' }, hints: H.NPZ | H.NPZ_CHECKPOINT_DIR },
+      {
+        type: 'checkpoint',
+        record: { iter: 300, file: 'runs/x/checkpoints/300_adapters.npz' },
+        hints: H.NPZ | H.NPZ_CHECKPOINT_DIR,
+      },
     ],
     [
       'two paths (0.6+)',
@@ -283,17 +348,33 @@ describe('parseMlxLine: header facts, end and crash markers', () => {
       'Trainable parameters: 0.162% (5.236M/3237.012M)',
       { type: 'params', trainable_m: 5.236, total_m: 3237.012, percent: true },
     ],
-    ['params, lora.py total', 'Total parameters 1256.657M', { type: 'params', trainable_m: null, total_m: 1256.657, percent: false }],
-    ['params, lora.py trainable', 'Trainable parameters 1.704M', { type: 'params', trainable_m: 1.704, total_m: null, percent: false }],
+    [
+      'params, lora.py total',
+      'Total parameters 1256.657M',
+      { type: 'params', trainable_m: null, total_m: 1256.657, percent: false },
+    ],
+    [
+      'params, lora.py trainable',
+      'Trainable parameters 1.704M',
+      { type: 'params', trainable_m: 1.704, total_m: null, percent: false },
+    ],
     [
       'resume 0.19+',
       'Loading fine-tuned weights from runs/r1/adapters/adapters.safetensors',
       { type: 'resume', file: 'runs/r1/adapters/adapters.safetensors', fine_tuned: true },
     ],
-    ['resume lora.py', 'Loading pretrained adapters from ./adapters/a1.npz', { type: 'resume', file: './adapters/a1.npz', fine_tuned: false }],
+    [
+      'resume lora.py',
+      'Loading pretrained adapters from ./adapters/a1.npz',
+      { type: 'resume', file: './adapters/a1.npz', fine_tuned: false },
+    ],
     ['node', 'Node 1 of 2', { type: 'node', rank: 1, world_size: 2 }],
     ['rich header', '  \x1b[1miter   train_loss     tok/s     tokens\x1b[0m', { type: 'rich_header', iters: null }],
-    ['rich panel iters', '\u2502    batch \u00B7 iters   8 \u00B7 1,200        \u2502', { type: 'rich_header', iters: 1200 }],
+    [
+      'rich panel iters',
+      '\u2502    batch \u00B7 iters   8 \u00B7 1,200        \u2502',
+      { type: 'rich_header', iters: 1200 },
+    ],
     [
       'rich final bar',
       '\x1b[1;34mtrain\x1b[0m \x1b[34m\u2588\u2588\u2588\x1b[0m \x1b[1;34m100%\x1b[0m \x1b[38;5;244m\u00B7\x1b[0m \x1b[1;34m  600\x1b[0m\x1b[38;5;244m/600\x1b[0m',
@@ -307,7 +388,11 @@ describe('parseMlxLine: header facts, end and crash markers', () => {
     ['traceback', 'Traceback (most recent call last):', { type: 'traceback' }],
     ['traceback after an echoed ^C', '^CTraceback (most recent call last):', { type: 'traceback' }],
     ['KeyboardInterrupt', 'KeyboardInterrupt', { type: 'keyboard_interrupt' }],
-    ['libc++abi', 'libc++abi: terminating due to uncaught exception of type std::runtime_error: boom', { type: 'abort' }],
+    [
+      'libc++abi',
+      'libc++abi: terminating due to uncaught exception of type std::runtime_error: boom',
+      { type: 'abort' },
+    ],
     ['zsh abort', 'zsh: abort      mlx_lm.lora -c cfg.yaml', { type: 'abort' }],
     ['zsh job killed', '[1]    48213 killed     mlx_lm.lora --train', { type: 'abort' }],
     ['bare Killed: 9', 'Killed: 9', { type: 'abort' }],
@@ -344,7 +429,10 @@ describe('parseMlxLine: not a record', () => {
     ['unsloth loss as the last piece', '  Step 10/100 | Loss: 1.2345'],
     ['cut test line', 'Test loss 1.362, Test ppl 3.9'],
     ['Fetching bar', 'Fetching 9 files: 100%|\u2588\u2588\u2588\u2588| 9/9 [00:00<00:00, 98689.51it/s]'],
-    ['tqdm bar state without its label', 'Calculating loss...:  48%|\u2588\u2588\u2588\u2588\u258A     | 12/25 [00:02<00:02,  5.05it/s]'.slice(20)],
+    [
+      'tqdm bar state without its label',
+      'Calculating loss...:  48%|\u2588\u2588\u2588\u2588\u258A     | 12/25 [00:02<00:02,  5.05it/s]'.slice(20),
+    ],
     ['python source line in a traceback', '    except KeyboardInterrupt:'],
     ['GRPO sample dump line', '12 trays with 18 rolls each is 12 * 18 = 216 rolls. Selling 150 leaves 216 - 150 = 66.'],
     ['phase line', 'Loading datasets'],
@@ -388,14 +476,29 @@ describe('parseMlxLine: other trainers', () => {
     [
       'mlx-lm-lora SFT train',
       'Iter 10: loss 1.234, lr 1.000e-05, it/s 1.100, tok/s 200.000, trained_tok 900, peak_mem 3.100GB',
-      { split: 'train', iter: 10, loss: 1.234, learning_rate: 1e-5, it_per_sec: 1.1, tokens_per_sec: 200, trained_tokens: 900, peak_mem_gb: 3.1 },
+      {
+        split: 'train',
+        iter: 10,
+        loss: 1.234,
+        learning_rate: 1e-5,
+        it_per_sec: 1.1,
+        tokens_per_sec: 200,
+        trained_tokens: 900,
+        peak_mem_gb: 3.1,
+      },
       H.LORA_PKG,
     ],
     [
       'mlx-lm-lora DPO train',
       'Iter 20: loss 0.693, chosen_r 0.120, rejected_r -0.050, acc 0.750, margin 0.170, lr 5.000e-06, it/s 0.400, tok/s 310.500, peak_mem 7.250GB',
       {
-        split: 'train', iter: 20, loss: 0.693, learning_rate: 5e-6, it_per_sec: 0.4, tokens_per_sec: 310.5, peak_mem_gb: 7.25,
+        split: 'train',
+        iter: 20,
+        loss: 0.693,
+        learning_rate: 5e-6,
+        it_per_sec: 0.4,
+        tokens_per_sec: 310.5,
+        peak_mem_gb: 7.25,
         extra: { chosen_reward: 0.12, rejected_reward: -0.05, accuracy: 0.75, margin: 0.17 },
       },
       H.LORA_PKG,
@@ -403,7 +506,13 @@ describe('parseMlxLine: other trainers', () => {
     [
       'mlx-lm-lora DPO val',
       'Iter 25: Val loss 0.650, Val chosen reward 0.200, Val rejected reward -0.100, Val accuracy 0.800, Val margin 0.300, Val took 4.500s',
-      { split: 'val', iter: 25, loss: 0.65, val_time_s: 4.5, extra: { chosen_reward: 0.2, rejected_reward: -0.1, accuracy: 0.8, margin: 0.3 } },
+      {
+        split: 'val',
+        iter: 25,
+        loss: 0.65,
+        val_time_s: 4.5,
+        extra: { chosen_reward: 0.2, rejected_reward: -0.1, accuracy: 0.8, margin: 0.3 },
+      },
       0,
     ],
     [
@@ -415,19 +524,46 @@ describe('parseMlxLine: other trainers', () => {
     [
       'mlx-lm-lora rlhf_reinforce train',
       'Iter 30: Train loss 0.412, Rewards 0.310, KL penalty 0.020, Learning Rate 1.000e-05, It/sec 0.200, Tokens/sec 150.000, Trained Tokens 9000, Peak mem 8.000 GB',
-      { split: 'train', iter: 30, loss: 0.412, learning_rate: 1e-5, it_per_sec: 0.2, tokens_per_sec: 150, trained_tokens: 9000, peak_mem_gb: 8, extra: { rewards: 0.31, kl_penalty: 0.02 } },
+      {
+        split: 'train',
+        iter: 30,
+        loss: 0.412,
+        learning_rate: 1e-5,
+        it_per_sec: 0.2,
+        tokens_per_sec: 150,
+        trained_tokens: 9000,
+        peak_mem_gb: 8,
+        extra: { rewards: 0.31, kl_penalty: 0.02 },
+      },
       0,
     ],
     [
       'mlx-vlm train: ANSI inside the line, 8 decimals',
       'Iter 10: Train loss \x1b[32m1.23456789\x1b[0m, Learning Rate 1.000e-05, It/sec 0.800, Tokens/sec 420.000, Trained Tokens 4200.0, Peak mem 9.100 GB',
-      { split: 'train', iter: 10, loss: 1.23456789, learning_rate: 1e-5, it_per_sec: 0.8, tokens_per_sec: 420, trained_tokens: 4200, peak_mem_gb: 9.1 },
+      {
+        split: 'train',
+        iter: 10,
+        loss: 1.23456789,
+        learning_rate: 1e-5,
+        it_per_sec: 0.8,
+        tokens_per_sec: 420,
+        trained_tokens: 4200,
+        peak_mem_gb: 9.1,
+      },
       H.MLX_VLM,
     ],
     [
       'unsloth train with grad norm',
       '  Step 40/200 | Loss: 1.4321 | Grad: 0.8123 | LR: 2.00e-04 | Tok/s: 1234 | Peak: 5.67 GB',
-      { split: 'train', iter: 40, loss: 1.4321, learning_rate: 2e-4, tokens_per_sec: 1234, peak_mem_gb: 5.67, extra: { grad_norm: 0.8123 } },
+      {
+        split: 'train',
+        iter: 40,
+        loss: 1.4321,
+        learning_rate: 2e-4,
+        tokens_per_sec: 1234,
+        peak_mem_gb: 5.67,
+        extra: { grad_norm: 0.8123 },
+      },
       H.UNSLOTH,
     ],
     [
@@ -436,8 +572,18 @@ describe('parseMlxLine: other trainers', () => {
       { split: 'val', iter: 40, loss: 1.5, extra: { perplexity: 4.48 } },
       H.UNSLOTH,
     ],
-    ['test ppl at the end of the line', 'Test loss 0.100, Test ppl 1.105', { split: 'test', iter: null, loss: 0.1, test_ppl: 1.105 }, 0],
-    ['test ppl then more fields', 'Test loss 0.100, Test ppl 1.105, Rewards: 0.5, 0.2', { split: 'test', iter: null, loss: 0.1, test_ppl: 1.105 }, 0],
+    [
+      'test ppl at the end of the line',
+      'Test loss 0.100, Test ppl 1.105',
+      { split: 'test', iter: null, loss: 0.1, test_ppl: 1.105 },
+      0,
+    ],
+    [
+      'test ppl then more fields',
+      'Test loss 0.100, Test ppl 1.105, Rewards: 0.5, 0.2',
+      { split: 'test', iter: null, loss: 0.1, test_ppl: 1.105 },
+      0,
+    ],
   ])('%s', (_name, line, record, hint) => {
     const parsed = parseMlxLine(line);
     expect(parsed).toMatchObject({ type: 'metric', record: { ...BLANK, ...record } });
@@ -445,7 +591,11 @@ describe('parseMlxLine: other trainers', () => {
   });
 
   it.each([
-    ['Iter 100: Saved model checkpoint weights to out/0000100_model.safetensors.', 100, 'out/0000100_model.safetensors'],
+    [
+      'Iter 100: Saved model checkpoint weights to out/0000100_model.safetensors.',
+      100,
+      'out/0000100_model.safetensors',
+    ],
     ['Iter 50: Saved trained weights to a b/0000050_adapters.safetensors.', 50, 'a b/0000050_adapters.safetensors'],
     ['  Saved checkpoint to outputs/run1/checkpoint-200', 200, 'outputs/run1/checkpoint-200'],
   ])('checkpoint %s', (line, iter, file) => {
@@ -458,6 +608,11 @@ describe('parseMlxLine: other trainers', () => {
   ])('end marker %s', (line) => expect(parseMlxLine(line)).toMatchObject({ type: 'final_save' }));
 
   it('mlx-vlm start line', () => {
-    expect(parseMlxLine('\x1b[32mStarting training..., iterations: 300\x1b[0m')).toEqual({ type: 'start', trainer: null, iters: 300, vlm: true });
+    expect(parseMlxLine('\x1b[32mStarting training..., iterations: 300\x1b[0m')).toEqual({
+      type: 'start',
+      trainer: null,
+      iters: 300,
+      vlm: true,
+    });
   });
 });

@@ -28,7 +28,9 @@ describe('run ids', () => {
     [1, '2026-11-29_14-05-09'],
     [2, '2026-11-29_14-05-09_2'],
     [10, '2026-11-29_14-05-09_10'],
-  ])('withCollisionSuffix(base, %i) = %s', (attempt, id) => expect(withCollisionSuffix('2026-11-29_14-05-09', attempt)).toBe(id));
+  ])('withCollisionSuffix(base, %i) = %s', (attempt, id) =>
+    expect(withCollisionSuffix('2026-11-29_14-05-09', attempt)).toBe(id),
+  );
 
   it.each<[string, { startedAt: Date; ordinal: number } | null]>([
     ['2026-11-29_14-05-09', { startedAt: new Date(2026, 10, 29, 14, 5, 9), ordinal: 1 }],
@@ -118,7 +120,10 @@ describe('run.json', () => {
 
   it('keeps unknown keys through updateManifestFile', () => {
     const file = path.join(tmp, 'run.json');
-    fs.writeFileSync(file, JSON.stringify({ ...legacy, wandb_url: 'https://example.invalid/r/1', extra: { nested: [1, 2] } }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ ...legacy, wandb_url: 'https://example.invalid/r/1', extra: { nested: [1, 2] } }),
+    );
     updateManifestFile(file, (m) => ({ ...m, status: 'completed', exit_code: 0 }));
     const read = readManifestFile(file);
     expect(read.kind).toBe('ok');
@@ -226,7 +231,14 @@ describe('writeFileAtomic', () => {
 describe('updateManifestFile: one writer at a time, outcomes kept (issue #10, item 9)', () => {
   it('never writes `running` back over a recorded outcome', () => {
     const file = path.join(tmp, 'run.json');
-    const done = { id: 'x', status: 'completed', exit_code: 0, signal: null, finished_at: '2026-11-29T15:00:00.000Z', tags: [] };
+    const done = {
+      id: 'x',
+      status: 'completed',
+      exit_code: 0,
+      signal: null,
+      finished_at: '2026-11-29T15:00:00.000Z',
+      tags: [],
+    };
     fs.writeFileSync(file, JSON.stringify(done));
     // A writer holding an old copy (status running) that adds a tag.
     const stale = { ...done, status: 'running' as const, exit_code: null, finished_at: null, tags: ['late'] };
@@ -238,7 +250,10 @@ describe('updateManifestFile: one writer at a time, outcomes kept (issue #10, it
     const file = path.join(tmp, 'run.json');
     fs.writeFileSync(file, JSON.stringify({ id: 'x', tags: [] }));
     // A pid that cannot be alive: above Linux's pid_max.
-    fs.writeFileSync(path.join(tmp, '.run.json.lock'), JSON.stringify({ pid: 2 ** 22 + 1, host: os.hostname(), token: 'dead' }));
+    fs.writeFileSync(
+      path.join(tmp, '.run.json.lock'),
+      JSON.stringify({ pid: 2 ** 22 + 1, host: os.hostname(), token: 'dead' }),
+    );
     updateManifestFile(file, (m) => ({ ...m, tags: ['t'] }));
     expect(JSON.parse(fs.readFileSync(file, 'utf8')).tags).toEqual(['t']);
     expect(fs.readdirSync(tmp)).toEqual(['run.json']);
@@ -247,7 +262,9 @@ describe('updateManifestFile: one writer at a time, outcomes kept (issue #10, it
   it('refuses a change that would make run.json bigger than runs reads, leaving the file as it was', () => {
     const file = path.join(tmp, 'run.json');
     fs.writeFileSync(file, JSON.stringify({ id: 'x' }));
-    expect(() => updateManifestFile(file, (m) => ({ ...m, note: 'x'.repeat(MAX_MANIFEST_BYTES) }))).toThrow(/over the .* bytes runs reads; nothing was written/);
+    expect(() => updateManifestFile(file, (m) => ({ ...m, note: 'x'.repeat(MAX_MANIFEST_BYTES) }))).toThrow(
+      /over the .* bytes runs reads; nothing was written/,
+    );
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ id: 'x' });
     expect(fs.readdirSync(tmp)).toEqual(['run.json']);
   });
