@@ -11,6 +11,15 @@ import { UsageError } from '../core/errors.js';
 
 export const VERSION = '0.1.0';
 
+/**
+ * Replaces commander's "unknown option" message for one command (usage error, exit 2). Commander
+ * has no public hook for it; `unknownOption` is the method its parser calls.
+ */
+function onUnknownOption(command: Command, message: (flag: string) => string): void {
+  (command as unknown as { unknownOption(flag: string): void }).unknownOption = (flag) =>
+    command.error(`error: ${message(flag)}`, { code: 'commander.unknownOption', exitCode: 2 });
+}
+
 function example(text: string): string {
   return `\nExample:\n${text
     .trim()
@@ -71,7 +80,7 @@ runs diff latest~1 latest`),
       ctx.setGlobalOptions(opts, { createRoot: CREATES_ROOT.has(name), createIndex: CREATES_INDEX.has(name) });
     });
 
-  program
+  const train = program
     .command('train')
     .description('record a training run: new run folder, live log, metrics indexed as they arrive')
     .option('--config <file>', 'trainer YAML config; copied to <run>/config.yaml and passed with -c')
@@ -91,6 +100,11 @@ runs train --from latest -- --learning-rate 2e-5`),
       const { train } = await import('../commands/train.js');
       await train(ctx, { ...opts, trainerArgs });
     });
+  // `runs train --iters 600`: the flag is the trainer's, and the fix is one `--` away.
+  onUnknownOption(
+    train,
+    (flag) => `unknown option '${flag}': trainer options go after \`--\`, e.g. runs train -- ${flag} …`,
+  );
 
   program
     .command('index')
@@ -227,11 +241,14 @@ runs --team sql "select host, count(*), min(best_val_loss) from runs group by ho
     .command('note')
     .description('set the note of a run (stored in run.json and the index)')
     .argument('<run>', 'run id, prefix, latest or latest~N')
-    .argument('<text>', 'the note ("" clears it)')
+    .argument('<text...>', 'the note, quoted ("" clears it)')
     .addHelpText('after', example('runs note latest "lr 2e-5 overfits after 600 iters"'))
-    .action(async (ref: string, text: string) => {
+    .action(async (ref: string, words: string[]) => {
+      // Unquoted words would be silently joined (or cut): one quoted argument says exactly what to store.
+      if (words.length > 1)
+        throw new UsageError(`the note is one argument: quote it, e.g. runs note ${ref} "${words.join(' ')}"`);
       const { noteRun } = await import('../commands/tag.js');
-      const result = await noteRun(ctx, ref, text);
+      const result = await noteRun(ctx, ref, words[0] ?? '');
       ctx.notice(`${result.id}: note ${result.note ? 'saved' : 'cleared'}`);
     });
 

@@ -26,7 +26,7 @@ import { networkLocation } from './network-fs.js';
 import { checkpoints, indexState, metricValues, metrics, runs } from './schema.js';
 import type { CheckpointRow, IndexStateRow, MetricRow, MetricValueRow, ParamRow, RunInsert, RunRow } from './schema.js';
 import { runReadOnlyQuery, streamReadOnlyQuery, type SqlResult, type SqlStream } from './read-only-sql.js';
-import { checkedWhere, verifyWhereShape, WhereError } from './where-clause.js';
+import { checkedWhere, unknownColumnHint, verifyWhereShape, WhereError } from './where-clause.js';
 
 export { WhereError } from './where-clause.js';
 export { ReadOnlyViolation } from './read-only-sql.js';
@@ -508,7 +508,10 @@ export class SqliteRunsIndex implements RunsIndex {
     try {
       stmt = ro.prepare(built.sql);
     } catch (err) {
-      throw new WhereError(`--where "${q.where}" is not a valid filter: ${(err as Error).message}`);
+      const message = (err as Error).message;
+      throw new WhereError(
+        `--where "${q.where}" is not a valid filter: ${message}${unknownColumnHint(message, RUN_COLUMNS)}`,
+      );
     }
     // The shape the statement must have: the same query with a filter that is surely one expression.
     this.runColumns ??= ro

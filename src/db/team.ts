@@ -21,7 +21,7 @@ import { METRIC_COLUMNS, type MetricTuple, type ReaderListQuery, type RunsReader
 import type { SqlResult } from './read-only-sql.js';
 import { ReadOnlyViolation } from './read-only-sql.js';
 import { runs as localRuns } from './schema.js';
-import { checkedWhere, WhereError } from './where-clause.js';
+import { checkedWhere, unknownColumnHint, WhereError } from './where-clause.js';
 import type { CheckpointRow, MetricRow, ParamRow, RunRow } from './schema.js';
 
 /** The role `runs --team sql` and `--where` run under (created by migrations-pg/0001). */
@@ -294,7 +294,9 @@ export class TeamDatabase {
         } catch (err) {
           const e = err as { code?: string; message?: string };
           if (e?.code && /^[0-9A-Z]{5}$/.test(e.code))
-            throw new WhereError(`--where "${q.where}" is not a valid filter: ${e.message}`);
+            throw new WhereError(
+              `--where "${q.where}" is not a valid filter: ${e.message}${unknownColumnHint(e.message ?? '', RUN_COLUMNS)}`,
+            );
           throw err;
         }
       }),

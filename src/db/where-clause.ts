@@ -13,6 +13,16 @@ export class WhereError extends Error {
 const EXAMPLE = 'e.g. "lora_rank >= 16 and model like \'%Qwen%\'"';
 
 /**
+ * A filter naming a column the runs table does not have (SQLite: `no such column: x`, PostgreSQL:
+ * `column "x" does not exist`): the error lists the columns there are, so the fix is one look away.
+ */
+export function unknownColumnHint(message: string, columns: readonly string[]): string {
+  return /no such column|column "[^"]*" does not exist/.test(message)
+    ? `; the runs columns are: ${columns.join(', ')}`
+    : '';
+}
+
+/**
  * Returns the expression when, read as SQLite reads it, it cannot close the parenthesis it is
  * put in, start another statement or comment out what follows.
  */

@@ -50,3 +50,29 @@ export async function runCli(
   });
   return { exitCode, stdout: stdout.text(), stderr: stderr.text() };
 }
+
+/**
+ * The built bundle `dist/runs.mjs` in a child process: what a user runs (real argv parsing, real
+ * exit code, real TTY detection). `env` is added to the parent's; `COLUMNS`/`TZ` go there.
+ */
+export async function runBundle(
+  argv: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<CliResult> {
+  const { spawn } = await import('node:child_process');
+  const { BIN } = await import('./paths.js');
+  const child = spawn(process.execPath, [BIN, ...argv], {
+    cwd: options.cwd,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  const exitCode = await new Promise<number>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+  return { exitCode, stdout, stderr };
+}
