@@ -27,13 +27,15 @@ describe('runs log --follow (spawn)', () => {
       );
       recorder.stderr.resume();
       const trained = new Promise<number | null>((r) => recorder.on('close', (code) => r(code)));
-      // Wait until the run has a log (the recorder made the folder and the trainer started).
+      // Wait until the run has a log (the recorder made the folder and the trainer started) and the
+      // recorder has made the index: before that a reader answers from a temporary one and says so.
       let runDir = '';
-      for (let i = 0; i < 200 && !runDir; i++) {
+      for (let i = 0; i < 400 && !runDir; i++) {
         await sleep(50);
-        const name = fs.existsSync(root)
-          ? fs.readdirSync(root).find((n) => /^\d{4}-/.test(n) && fs.existsSync(path.join(root, n, 'train.log')))
-          : undefined;
+        const name =
+          fs.existsSync(path.join(dir, 'runs.db')) && fs.existsSync(root)
+            ? fs.readdirSync(root).find((n) => /^\d{4}-/.test(n) && fs.existsSync(path.join(root, n, 'train.log')))
+            : undefined;
         if (name) runDir = path.join(root, name);
       }
       expect(runDir).not.toBe('');
