@@ -4,7 +4,15 @@
 // Memory: only the current partial line is kept (as byte chunks); the state is small and
 // JSON-serialisable so an indexer can resume a growing log from `consumedBytes`.
 import type { LogFacts, LogFormat, LogRecord, MetricRecord, OutcomeHint } from '../core/records.js';
-import { addExtra, LineHint, looksCutOff, parseCleanSegment, parseLabeledLine, type ParsedLine } from './mlx-line.js';
+import {
+  addExtra,
+  LineHint,
+  looksCutOff,
+  newLineScratch,
+  parseCleanSegment,
+  parseLabeledLine,
+  type ParsedLine,
+} from './mlx-line.js';
 
 /** What was seen that tells the eras apart (fixtures README rule 13). */
 export interface EraEvidence {
@@ -158,6 +166,8 @@ export class MlxLogParser {
   #uncheckedLast: string | null = null;
   /** State before flush(), so snapshot() stays consistent with consumedBytes. */
   #beforeFlush: ParserState | null = null;
+  /** The line scanners' scratch results: this parser's own, never saved (not state between lines). */
+  readonly #scratch = newLineScratch();
 
   constructor(state?: ParserState) {
     if (state !== undefined && state.version !== PARSER_STATE_VERSION) {
@@ -318,7 +328,7 @@ export class MlxLogParser {
 
   #segment(s: string, out: LogRecord[]): void {
     if (this.#state.block != null && this.#blockLine(s, out)) return;
-    const parsed = parseCleanSegment(s);
+    const parsed = parseCleanSegment(this.#scratch, s);
     if (parsed === null) {
       if (!isBlank(s)) this.#uncheckedLast = s;
       return;
@@ -331,7 +341,7 @@ export class MlxLogParser {
     const st = this.#state;
     const b = st.block!;
     if (isBlank(s)) return true;
-    const l = parseLabeledLine(s);
+    const l = parseLabeledLine(this.#scratch, s);
     if (l === null) {
       this.#closeBlock(s, out);
       return false;
