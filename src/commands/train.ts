@@ -25,6 +25,7 @@ import { installedVersion, launcherPath, reporterPython } from '../trainer/pytho
 import { gitInfo, holdStopSignals, runTrainer, type TrainerOutcome } from '../trainer/spawn.js';
 import type { Context } from './context.js';
 import { syncOneRun } from './sync.js';
+import { livePusher } from './live-push.js';
 import { runCheckpoints } from './checkpoints.js';
 import { refresh } from './list.js';
 import { resolveRun } from './resolve.js';
@@ -177,8 +178,11 @@ export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
     if (trainerEnded) ctx.notice(`runs: ${sig}: the trainer has ended; saving the run's outcome first`);
   });
   try {
-    // 4. The trainer, with live indexing that can never hurt the run.
-    const sync = indexSyncer(ctx, id);
+    // 4. The trainer, with live indexing (and pushing, with RUNS_TEAM_DB) that can never hurt the run.
+    const pusher = livePusher(ctx, id);
+    const sync = indexSyncer(ctx, id, () => pusher?.soon());
+    // With a team database the run is there from its start (status running), not at its first output.
+    if (pusher) sync.soon();
     const outcome = await runTrainer({
       file: command.file,
       args: command.args,
@@ -220,6 +224,7 @@ export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
       );
     }
     await sync.now();
+    await pusher?.finish();
 
     // 6-7. Report, and leave with the trainer's code.
     let code: number;
@@ -459,7 +464,11 @@ function startHeartbeat(file: string): { stop(): void } {
  * never stops or fails the run (`runs index` catches up later). `soon()` runs at most every
  * SYNC_THROTTLE_MS, with a trailing call so the last output is indexed too; calls never overlap.
  */
-function indexSyncer(ctx: Context, id: string): { soon(): void; settle(): Promise<void>; now(): Promise<void> } {
+function indexSyncer(
+  ctx: Context,
+  id: string,
+  afterSync: () => void,
+): { soon(): void; settle(): Promise<void>; now(): Promise<void> } {
   let warned = false;
   let last = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -470,6 +479,7 @@ function indexSyncer(ctx: Context, id: string): { soon(): void; settle(): Promis
   const once = async () => {
     try {
       await syncOneRun(ctx, id);
+      afterSync();
     } catch (err) {
       if (!warned) {
         warned = true;

@@ -726,7 +726,7 @@ export type { RunsReader as TeamReader } from './reader.js';
 
 export async function openTeam(
   url: string,
-  opts: { connectTimeoutMs?: number } = {},
+  opts: import('./team.js').TeamOpenOptions = {},
 ): Promise<import('./team.js').TeamDatabase> {
   const { openTeamDatabase } = await import('./team.js');
   return openTeamDatabase(url, opts);

@@ -128,17 +128,24 @@ function pgTypes(): pg.CustomTypesConfig {
   };
 }
 
+export interface TeamOpenOptions {
+  connectTimeoutMs?: number;
+  queryTimeoutMs?: number;
+}
+
 export interface TeamConnection {
   client: pg.Client;
   url: string;
 }
 
 /** Connects and brings the schema up to date (or refuses a newer one). */
-export async function openTeamDatabase(url: string, opts: { connectTimeoutMs?: number } = {}): Promise<TeamDatabase> {
+export async function openTeamDatabase(url: string, opts: TeamOpenOptions = {}): Promise<TeamDatabase> {
   checkUrl(url);
   const client = new pg.Client({
     connectionString: url,
     connectionTimeoutMillis: opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+    // A server that accepts the connection and then stalls must not hold a query forever.
+    ...(opts.queryTimeoutMs ? { query_timeout: opts.queryTimeoutMs } : {}),
     types: pgTypes(),
     application_name: 'runs',
   });
@@ -399,6 +406,15 @@ export class TeamDatabase {
 
   async close(): Promise<void> {
     await this.client.end().catch(() => {});
+  }
+
+  /**
+   * Drops the connection now, without the goodbye end() waits for: a server that stopped
+   * answering must not keep this process (a finished `runs train`) alive. A query in flight fails.
+   */
+  destroy(): void {
+    (this.client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    this.client.end().catch(() => {});
   }
 
   /** What the team database holds of one host's runs (for deciding what to send). */

@@ -11,4 +11,5 @@ export declare function freePort(): Promise<number>;
 export declare function startCluster(dir: string): Promise<Cluster>;
 export declare function restartCluster(dir: string, port: number): Cluster;
 export declare function postmasterPid(dir: string): number | null;
+export declare function haltCluster(dir: string): void;
 export declare function stopCluster(dir: string): void;
