@@ -12,7 +12,7 @@ import type { PlotData } from '../commands/plot.js';
 import { curve } from '../commands/plot.js';
 import { joinCurves } from '../core/curves.js';
 import type { LineagePart } from '../commands/lineage.js';
-import { parseTags, toRunSummaryJson } from '../commands/run-json.js';
+import { parseTags, tagsValue, toRunSummaryJson } from '../commands/run-json.js';
 import type { MetricDelta } from '../core/diff.js';
 import { escapeControlChars } from '../core/terminal-text.js';
 import { renderChart, type Series } from './chart.js';
@@ -252,6 +252,17 @@ export function printRunDetails(ctx: Context, d: RunDetails & { lineage?: Lineag
   }
 }
 
+function metricRow(m: MetricDelta) {
+  return {
+    key: m.key,
+    iter: m.iter,
+    a: m.a as unknown,
+    b: m.b as unknown,
+    delta: m.delta,
+    verdict: m.verdict as string | null,
+  };
+}
+
 function verdictText(m: MetricDelta): string {
   if (m.delta === null) return '';
   const sign = m.delta > 0 ? '+' : '';
@@ -261,33 +272,22 @@ function verdictText(m: MetricDelta): string {
 export function printRunDiff(ctx: Context, d: RunDiff, format: OutputFormat): void {
   const out = ctx.io.stdout;
   for (const n of d.notes) ctx.notice(`note: ${n}`); // stderr, whatever the format
-  const rows = [
-    ...d.config.map((c) => ({
-      section: 'config',
-      key: c.key,
-      a: c.a,
-      b: c.b,
-      delta: null as number | null,
-      verdict: null as string | null,
-    })),
-    ...d.metadata.map((c) => ({ section: 'metadata', key: c.key, a: c.a, b: c.b, delta: null, verdict: null })),
-    ...[...d.metrics, ...d.valLoss].map((m) => ({
-      section: 'metric',
-      key: m.metric,
-      a: m.a as unknown,
-      b: m.b as unknown,
-      delta: m.delta,
-      verdict: m.verdict as string | null,
-    })),
-  ];
   if (format !== 'table') {
+    // One row per compared value; keys are snake_case names (val loss rows: key val_loss + iter),
+    // and every row says which run is a and which is b (a CSV row read alone still says it).
+    const rows = [
+      ...[
+        ...d.config.map((c) => ({ ...c, section: 'config' })),
+        ...d.metadata.map((c) => ({ ...c, section: 'metadata' })),
+      ].map((c) => ({ section: c.section, key: c.key, iter: null, a: c.a, b: c.b, delta: null, verdict: null })),
+      ...d.metrics.map((m) => ({ section: 'metric', ...metricRow(m) })),
+      ...d.valLoss.map((m) => ({ section: 'val_loss', ...metricRow(m) })),
+    ].map((r) => ({ ...r, a_id: d.a.id, b_id: d.b.id }));
+    type Row = (typeof rows)[number];
+    const keys = ['section', 'key', 'iter', 'a', 'b', 'delta', 'verdict', 'a_id', 'b_id'] as const;
     render(
       rows,
-      ['section', 'key', 'a', 'b', 'delta', 'verdict'].map((k) => ({
-        header: k,
-        key: k,
-        value: (r: (typeof rows)[number]) => r[k as keyof typeof r],
-      })),
+      keys.map((k) => ({ header: k, key: k, value: (r: Row) => r[k] })),
       format,
       out,
     );
@@ -321,7 +321,13 @@ export function printRunDiff(ctx: Context, d: RunDiff, format: OutputFormat): vo
 }
 
 export async function printSqlResult(ctx: Context, r: SqlRows, format: OutputFormat): Promise<void> {
-  const columns = r.columns.map((c) => ({ header: c, key: c, value: (row: Record<string, unknown>) => row[c] }));
+  // `tags` is stored as JSON text; it prints as the array it is, the shape list/show --json give.
+  const columns = r.columns.map((c) => ({
+    header: c,
+    key: c,
+    value:
+      c === 'tags' ? (row: Record<string, unknown>) => tagsValue(row[c]) : (row: Record<string, unknown>) => row[c],
+  }));
   // JSON and CSV stream (any size); a table needs every row to size its columns.
   if (format === 'table') render([...r.rows], columns, format, ctx.io.stdout);
   else await renderStream(r.rows, columns, format, ctx.io.stdout);

@@ -130,7 +130,8 @@ export function keyValueText(pairs: [string, string][]): string {
 export function displayValue(v: unknown): string {
   if (v === null || v === undefined) return '-';
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : formatNumber(v);
-  if (Array.isArray(v)) return v.join(',');
+  if (Array.isArray(v) && v.every((x) => typeof x !== 'object' || x === null)) return v.join(',');
+  if (typeof v === 'object') return JSON.stringify(v);
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
   return String(v);
 }

@@ -4,8 +4,8 @@ import { UsageError } from '../core/errors.js';
 import type { RunRow } from '../db/index.js';
 import { refresh } from './list.js';
 import { resolveRun } from './resolve.js';
-import { runConfigMap } from './run-config.js';
-import { parseTags } from './run-json.js';
+import { configMapOf } from './run-config.js';
+import { parseTags, typedParams } from './run-json.js';
 
 export interface CompareRow {
   section: 'config' | 'metadata' | 'metric';
@@ -46,7 +46,7 @@ export async function compareRuns(ctx: Context, refs: string[], opts: { all?: bo
   const index = await ctx.index();
   const all = opts.all ?? false;
 
-  const configs = runs.map((r) => runConfigMap(index, r));
+  const configs = runs.map((r) => configMapOf(r, typedParams(index.paramsOf(r.id))));
   const metadata = runs.map((r) => {
     const m = new Map<string, unknown>();
     for (const c of METADATA_COLUMNS) m.set(c, r[c]);

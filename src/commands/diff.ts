@@ -5,7 +5,7 @@ import type { RunRow } from '../db/index.js';
 import { refresh } from './list.js';
 import { resolveRun } from './resolve.js';
 import { configMapOf } from './run-config.js';
-import { parseTags } from './run-json.js';
+import { parseTags, typedParams } from './run-json.js';
 
 export interface RunDiff {
   a: RunRow;
@@ -47,11 +47,11 @@ export async function diffRuns(ctx: Context, refA: string, refB: string, opts: {
   const reader = await ctx.reader();
   const all = opts.all ?? false;
 
-  const configOf = async (r: RunRow) => configMapOf(r, await reader.paramsOf(r.id));
+  const configOf = async (r: RunRow) => configMapOf(r, typedParams(await reader.paramsOf(r.id)));
   const metadataOf = (r: RunRow) => {
     const m = new Map<string, unknown>();
     for (const c of METADATA_COLUMNS) m.set(c, r[c]);
-    m.set('tags', parseTags(r.tags).join(','));
+    m.set('tags', parseTags(r.tags));
     return m;
   };
   const valPoints = async (id: string) =>
@@ -75,7 +75,7 @@ export async function diffRuns(ctx: Context, refA: string, refB: string, opts: {
     config: diffKeys(await configOf(a), await configOf(b), all),
     metadata: diffKeys(metadataOf(a), metadataOf(b), all),
     metrics: SUMMARY_METRICS.map(([col, label, dir]) =>
-      metricDelta(label, a[col] as number | null, b[col] as number | null, dir),
+      metricDelta({ key: col, metric: label }, a[col] as number | null, b[col] as number | null, dir),
     ),
     valLoss: valLossAtSharedIters(await valPoints(a.id), await valPoints(b.id)),
     notes,

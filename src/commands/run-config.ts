@@ -1,6 +1,6 @@
 // A run's config as one key → value map (the `runs` config columns, then the flattened params):
 // what `diff` and `compare` put side by side.
-import type { RunRow, RunsIndex } from '../db/index.js';
+import type { RunRow } from '../db/index.js';
 
 export const CONFIG_COLUMNS = [
   'model',
@@ -22,10 +22,6 @@ export const CONFIG_COLUMNS = [
  * for every pair of runs and say nothing about the experiment.
  */
 const PER_RUN_KEYS = new Set(['adapter_path', 'config']);
-
-export function runConfigMap(index: RunsIndex, r: RunRow): Map<string, unknown> {
-  return configMapOf(r, index.paramsOf(r.id));
-}
 
 /** The same map from params already read (the async reader: local index or team database). */
 export function configMapOf(r: RunRow, params: readonly { key: string; value: unknown }[]): Map<string, unknown> {

@@ -44,6 +44,35 @@ export function parseTags(text: string | null): string[] {
   }
 }
 
+/** A `tags` column value as an array when it holds one (JSON text of strings); anything else as is. */
+export function tagsValue(v: unknown): unknown {
+  if (typeof v !== 'string' || !v.startsWith('[')) return v;
+  const tags = parseTags(v);
+  return tags.length > 0 || v.trim() === '[]' ? tags : v;
+}
+
+/**
+ * A config value with its type back. The index keeps params as SQL values (`params` view over
+ * runs.config_json): booleans as 'true'/'false', lists and objects as JSON text. JSON output gives
+ * `true` and `["q_proj","v_proj"]` again, as the config file said.
+ */
+export function typedParam(value: unknown): unknown {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (typeof value === 'string' && /^\s*[[{]/.test(value)) {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+export function typedParams<P extends { value: unknown }>(rows: readonly P[]): P[] {
+  return rows.map((p) => ({ ...p, value: typedParam(p.value) }));
+}
+
 export function toRunSummaryJson(r: RunRow): RunSummaryJson {
   return {
     id: r.id,
@@ -106,7 +135,7 @@ export function runDetails(
   paramRows: ParamRow[],
   checkpointRows: CheckpointRow[],
 ): RunDetails {
-  const params = paramRows.map((p) => [p.key, p.value] as [string, unknown]);
+  const params = paramRows.map((p) => [p.key, typedParam(p.value)] as [string, unknown]);
   const checkpoints = checkpointsWithValLoss(checkpointRows, metrics);
   return {
     run,

@@ -265,11 +265,14 @@ describe('runs diff', () => {
     const rows = JSON.parse((await cli('diff', A, B, '--json')).stdout) as Record<string, unknown>[];
     expect(rows).toContainEqual({
       section: 'metric',
-      key: 'best val loss',
+      key: 'best_val_loss',
+      iter: null,
       a: 1.071,
       b: 1.127,
-      delta: expect.closeTo(0.056, 6),
+      delta: 0.056,
       verdict: 'worse',
+      a_id: A,
+      b_id: B,
     });
   });
 });
@@ -337,7 +340,7 @@ describe('runs tag / note', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(t.root, A, 'run.json'), 'utf8'));
     expect(manifest).toMatchObject({ tags: ['good', 'qwen'], note: 'lr too high', custom_key: { kept: true } });
     const q = await runCli([...t.flags, 'sql', 'select tags, note from runs', '--json']);
-    expect(JSON.parse(q.stdout)).toEqual([{ tags: '["good","qwen"]', note: 'lr too high' }]);
+    expect(JSON.parse(q.stdout)).toEqual([{ tags: ['good', 'qwen'], note: 'lr too high' }]);
     await runCli([...t.flags, 'tag', A, 'good', '--remove']);
     expect(JSON.parse(fs.readFileSync(path.join(t.root, A, 'run.json'), 'utf8')).tags).toEqual(['qwen']);
   });
