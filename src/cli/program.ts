@@ -1,5 +1,6 @@
 // Commander declarations: names, flags, help text with an example. Actions call one function in
 // src/commands/ and hand its result to a printer in src/cli/. No logic here.
+import packageJson from '../../package.json' with { type: 'json' };
 import { Command, Option } from 'commander';
 import type { Context } from '../commands/context.js';
 import { SORT_KEYS } from '../core/sort-keys.js';
@@ -9,7 +10,8 @@ import { addWorkflowCommands } from './program-workflow.js';
 import { addWebCommands } from './program-web.js';
 import { UsageError } from '../core/errors.js';
 
-export const VERSION = '0.1.0';
+// The version is package.json's (bundled in by esbuild), never a copy that can fall behind it.
+export const VERSION: string = packageJson.version;
 
 /**
  * Replaces commander's "unknown option" message for one command (usage error, exit 2). Commander
