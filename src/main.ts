@@ -8,7 +8,7 @@ import { ExitError, RunsError, UsageError } from './core/errors.js';
 import { escapeControlChars } from './core/terminal-text.js';
 import fs from 'node:fs';
 import { checkRootExists, resolveLocations, type Locations } from './storage/layout.js';
-import type { OpenedIndex } from './commands/index-access.js';
+import type { OpenedIndex } from './indexer/index-access.js';
 import os from 'node:os';
 import type { TeamDatabase } from './db/index.js';
 
@@ -154,7 +154,7 @@ export function createContext(
     },
     async index() {
       if (!opened) {
-        const { openIndexFor } = await import('./commands/index-access.js');
+        const { openIndexFor } = await import('./indexer/index-access.js');
         opened = await openIndexFor({
           dbPath: this.locations().dbPath,
           createIndex: access.createIndex,

@@ -5,7 +5,7 @@ import type { RunComparison } from '../commands/compare.js';
 import type { TrashedRun } from '../commands/trash.js';
 import type { PruneResult } from '../commands/prune.js';
 import type { RunRow } from '../db/index.js';
-import { toRunSummaryJson } from '../commands/run-json.js';
+import { toRunSummaryJson } from '../core/run-json.js';
 import type { OutputFormat } from './options.js';
 import { displaySetting, displayValue, formatNumber, render, tableText, type Column } from './render.js';
 

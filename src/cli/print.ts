@@ -1,7 +1,8 @@
 // Printers: command results → stdout (data) / stderr (notices). Formats never depend on the TTY;
 // only colour does (on a TTY, unless NO_COLOR is set).
 import type { Context } from '../commands/context.js';
-import type { SyncReport } from '../commands/sync.js';
+import { formatDuration } from '../core/duration.js';
+import type { SyncReport } from '../indexer/sync.js';
 import type { PushReport } from '../commands/push.js';
 import type { RunListItem } from '../commands/list.js';
 import type { RunDetails } from '../commands/show.js';
@@ -11,8 +12,8 @@ import type { RunRow } from '../db/index.js';
 import type { PlotData } from '../commands/plot.js';
 import { curve } from '../commands/plot.js';
 import { joinCurves } from '../core/curves.js';
-import type { LineagePart } from '../commands/lineage.js';
-import { parseTags, tagsValue, toRunSummaryJson } from '../commands/run-json.js';
+import type { LineagePart } from '../storage/lineage.js';
+import { parseTags, tagsValue, toRunSummaryJson } from '../core/run-json.js';
 import type { MetricDelta } from '../core/diff.js';
 import { escapeControlChars } from '../core/terminal-text.js';
 import { renderChart, type Series } from './chart.js';
@@ -57,14 +58,6 @@ export function shortModel(model: string | null, max = 24): string {
   if (!model) return '-';
   const name = model.replace(/\/+$/, '').split('/').pop() ?? model;
   return name.length > max ? `${name.slice(0, max - 1)}…` : name;
-}
-
-function formatDuration(seconds: number | null): string {
-  if (seconds === null) return '-';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
 /**
@@ -191,7 +184,7 @@ export function printRunDetails(ctx: Context, d: RunDetails & { lineage?: Lineag
       ['data', r.data_dir ?? '-'],
       ['started', r.started_at ?? '-'],
       ['finished', r.finished_at ?? '-'],
-      ['duration', formatDuration(r.duration_s)],
+      ['duration', r.duration_s === null ? '-' : formatDuration(r.duration_s)],
       ['exit', r.signal ? `signal ${r.signal}` : displayValue(r.exit_code)],
       ['git', r.git_sha ? `${r.git_sha.slice(0, 12)}${r.git_dirty ? ' (dirty)' : ''}` : '-'],
       ['host', r.host ?? '-'],

@@ -3,7 +3,7 @@ import type { Context } from './context.js';
 import { RunsError, UsageError } from '../core/errors.js';
 import { BEST_IS_HIGHER, SORT_KEY_COLUMNS, type SortKey } from '../core/sort-keys.js';
 import { WhereError, type RunRow } from '../db/index.js';
-import { refresh } from './list.js';
+import { refresh } from '../indexer/refresh.js';
 
 export interface BestOptions {
   by?: SortKey;
@@ -14,11 +14,11 @@ export interface BestOptions {
 export async function bestRun(ctx: Context, opts: BestOptions): Promise<RunRow> {
   await refresh(ctx);
   const by = opts.by ?? 'val_loss';
-  const index = await ctx.index();
+  const reader = await ctx.reader();
   let rows: RunRow[];
   try {
     // Runs without a value sort last, so the first row has one unless no run does.
-    rows = index.listRuns({
+    rows = await reader.listRuns({
       sort: by,
       descending: BEST_IS_HIGHER[by],
       limit: 1,

@@ -2,10 +2,10 @@
 import type { Context } from './context.js';
 import { UsageError } from '../core/errors.js';
 import type { RunRow } from '../db/index.js';
-import { refresh } from './list.js';
-import { resolveRun } from './resolve.js';
-import { configMapOf } from './run-config.js';
-import { parseTags, typedParams } from './run-json.js';
+import { refresh } from '../indexer/refresh.js';
+import { resolveRun } from '../db/index.js';
+import { configMapOf } from '../core/run-config.js';
+import { parseTags, typedParams } from '../core/run-json.js';
 
 export interface CompareRow {
   section: 'config' | 'metadata' | 'metric';
@@ -43,10 +43,11 @@ export async function compareRuns(ctx: Context, refs: string[], opts: { all?: bo
   }
   if (runs.length < 2)
     throw new UsageError(`compare needs at least two different runs (got ${runs.map((r) => r.id).join(', ')})`);
-  const index = await ctx.index();
+  const reader = await ctx.reader();
   const all = opts.all ?? false;
 
-  const configs = runs.map((r) => configMapOf(r, typedParams(index.paramsOf(r.id))));
+  const configs: Map<string, unknown>[] = [];
+  for (const r of runs) configs.push(configMapOf(r, typedParams(await reader.paramsOf(r.id))));
   const metadata = runs.map((r) => {
     const m = new Map<string, unknown>();
     for (const c of METADATA_COLUMNS) m.set(c, r[c]);

@@ -2,10 +2,10 @@
 import type { Context } from './context.js';
 import { diffKeys, metricDelta, valLossAtSharedIters, type KeyChange, type MetricDelta } from '../core/diff.js';
 import type { RunRow } from '../db/index.js';
-import { refresh } from './list.js';
-import { resolveRun } from './resolve.js';
-import { configMapOf } from './run-config.js';
-import { parseTags, typedParams } from './run-json.js';
+import { refresh } from '../indexer/refresh.js';
+import { resolveRun } from '../db/index.js';
+import { configMapOf } from '../core/run-config.js';
+import { parseTags, typedParams } from '../core/run-json.js';
 
 export interface RunDiff {
   a: RunRow;

@@ -2,8 +2,8 @@
 import type { Context } from './context.js';
 import { folderUsage } from '../storage/disk-usage.js';
 import { runPaths } from '../storage/layout.js';
-import { refresh } from './list.js';
-import { resolveRun } from './resolve.js';
+import { refresh } from '../indexer/refresh.js';
+import { resolveRun } from '../db/index.js';
 
 export interface RunUsage {
   id: string;
@@ -17,16 +17,17 @@ export interface RunUsage {
 
 export async function diskUsage(ctx: Context, refs: string[]): Promise<RunUsage[]> {
   await refresh(ctx);
-  const index = await ctx.index();
+  const reader = await ctx.reader();
   const { root } = ctx.locations();
-  const ids = refs.length
-    ? [...new Set(await Promise.all(refs.map(async (r) => (await resolveRun(ctx, r)).id)))]
-    : [...index.knownRuns().keys()];
-  const rows = ids.map((id) => {
+  const runs = refs.length
+    ? await Promise.all(refs.map((r) => resolveRun(ctx, r)))
+    : await reader.listRuns({ sort: 'started', descending: false });
+  const statusOf = new Map(runs.map((r) => [r.id, r.status]));
+  const rows = [...statusOf].map(([id, status]) => {
     const u = folderUsage(runPaths(root, id).dir);
     return {
       id,
-      status: index.getRun(id)?.status ?? 'unknown',
+      status,
       checkpoint_files: u.checkpointFiles.length,
       checkpoints_bytes: u.checkpoints,
       log_bytes: u.log,

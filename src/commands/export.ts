@@ -6,9 +6,9 @@ import path from 'node:path';
 import type { Context } from './context.js';
 import { RunsError, UsageError } from '../core/errors.js';
 import { runPaths } from '../storage/layout.js';
-import { runCheckpoints } from './checkpoints.js';
-import { refresh } from './list.js';
-import { resolveRun } from './resolve.js';
+import { runCheckpoints } from '../storage/run-checkpoints.js';
+import { refresh } from '../indexer/refresh.js';
+import { resolveRun } from '../db/index.js';
 
 export interface ExportResult {
   id: string;
@@ -63,7 +63,7 @@ export async function exportRun(
         `${run.id} has no adapters/adapters.safetensors; pick a checkpoint with --checkpoint last or ITER`,
       );
   } else {
-    const cp = await runCheckpoints(ctx, run);
+    const cp = runCheckpoints(run, await (await ctx.reader()).metricsOf(run.id));
     const iters = cp.files.map((f) => f.iter);
     if (choice === 'best') {
       if (!cp.best.ok)

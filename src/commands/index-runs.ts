@@ -1,6 +1,6 @@
 // runs index [--rebuild]
 import type { Context } from './context.js';
-import { syncAll, type SyncReport } from './sync.js';
+import { syncAll, type SyncReport } from '../indexer/sync.js';
 
 export async function indexRuns(ctx: Context, opts: { rebuild?: boolean }): Promise<SyncReport> {
   return syncAll(ctx, opts.rebuild ? 'rebuild' : 'full');

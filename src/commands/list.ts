@@ -3,8 +3,8 @@ import type { Context } from './context.js';
 import { DEFAULT_DESCENDING, type SortKey } from '../core/sort-keys.js';
 import { UsageError } from '../core/errors.js';
 import { WhereError, type RunRow } from '../db/index.js';
-import { syncAll } from './sync.js';
-import { toRunSummaryJson, type RunSummaryJson } from './run-json.js';
+import { refresh } from '../indexer/refresh.js';
+import { toRunSummaryJson, type RunSummaryJson } from '../core/run-json.js';
 
 export interface ListOptions {
   sort?: SortKey;
@@ -32,12 +32,4 @@ export async function listRuns(ctx: Context, opts: ListOptions): Promise<RunList
     if (err instanceof WhereError) throw new UsageError(err.message);
     throw err;
   }
-}
-
-/** The cheap freshness pass every read command makes first (PRODUCT.md "Freshness"). */
-export async function refresh(ctx: Context): Promise<void> {
-  // The team database is brought up to date by each host's push, not by this machine's folders.
-  if (ctx.team()) return;
-  const report = await syncAll(ctx, 'fresh');
-  for (const w of report.warnings) ctx.warn(w);
 }

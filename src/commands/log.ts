@@ -9,9 +9,9 @@ import { stripTerminalCodes } from '../core/terminal-text.js';
 import { runPaths } from '../storage/layout.js';
 import { isRecorderAlive } from '../storage/liveness.js';
 import { readManifestFile } from '../storage/manifest-file.js';
-import { processStartedAt } from '../trainer/spawn.js';
-import { refresh } from './list.js';
-import { resolveRun } from './resolve.js';
+import { processStartedAt } from '../trainer/probe.js';
+import { refresh } from '../indexer/refresh.js';
+import { resolveRun } from '../db/index.js';
 
 export interface LogOptions {
   tail?: number;

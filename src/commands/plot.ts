@@ -2,9 +2,9 @@
 import type { Context } from './context.js';
 import { UsageError } from '../core/errors.js';
 import type { MetricRow } from '../db/index.js';
-import { refresh } from './list.js';
-import { resolveRun } from './resolve.js';
-import { lineageOf } from './lineage.js';
+import { refresh } from '../indexer/refresh.js';
+import { resolveRun } from '../db/index.js';
+import { lineageOf } from '../storage/lineage.js';
 import { joinCurves } from '../core/curves.js';
 
 export const PLOT_METRICS = [
@@ -39,9 +39,9 @@ export async function plotRuns(
   const metric = opts.metric ?? 'loss';
   await refresh(ctx);
   const reader = await ctx.reader();
-  // Extra metrics (metric_values) live in the local index only; the team database has the columns.
-  const index = ctx.team() ? null : await ctx.index();
-  const extraNames = index ? index.metricNames() : [];
+  // Extra metrics (metric_values) live in the local index only; the team database has the columns
+  // (its reader names none).
+  const extraNames = await reader.metricNames();
   const column = (PLOT_METRICS as readonly string[]).includes(metric) ? (metric as PlotMetric) : null;
   if (column === null && !extraNames.includes(metric)) {
     const extra = extraNames;
@@ -59,7 +59,9 @@ export async function plotRuns(
     if (column !== null) {
       // A resumed run is drawn as one curve with the runs it continues (run.json parent + iter_offset).
       // (The team database has no parent links: there a run is its own curve.)
-      const parts = index ? lineageOf(ctx, index, run) : [{ metrics: rows, shift: 0, upTo: null }];
+      const parts = ctx.team()
+        ? [{ metrics: rows, shift: 0, upTo: null }]
+        : await lineageOf(ctx.locations().root, reader, run);
       for (const split of column === 'loss' ? (['train', 'val'] as const) : (['train'] as const)) {
         series.push({
           runId: run.id,
@@ -74,7 +76,7 @@ export async function plotRuns(
     // An extra metric: values keyed by the seq of their metrics row; train and val when both have it.
     const bySeq = new Map<number, number | null>();
     const splits = new Set<string>();
-    for (const v of index!.metricValuesOf(run.id, metric)) {
+    for (const v of await reader.metricValuesOf(run.id, metric)) {
       bySeq.set(v.seq, v.value);
       splits.add(v.split);
     }

@@ -5,9 +5,9 @@ import fs from 'node:fs';
 import type { Context } from './context.js';
 import { RunsError, UsageError } from '../core/errors.js';
 import type { RunRow } from '../db/index.js';
-import { runCheckpoints } from './checkpoints.js';
-import { refresh } from './list.js';
-import { resolveRun } from './resolve.js';
+import { runCheckpoints } from '../storage/run-checkpoints.js';
+import { refresh } from '../indexer/refresh.js';
+import { resolveRun } from '../db/index.js';
 
 export interface PruneOptions {
   all?: boolean;
@@ -54,11 +54,11 @@ export async function pruneRuns(ctx: Context, refs: string[], opts: PruneOptions
     throw new UsageError('name the runs to prune, or pass --all (e.g. runs prune latest --dry-run)');
   if (refs.length > 0 && opts.all) throw new UsageError('pass either runs or --all, not both');
   await refresh(ctx);
-  const index = await ctx.index();
+  const reader = await ctx.reader();
   const notes: string[] = [];
   let runs: RunRow[];
   if (opts.all) {
-    runs = index.listRuns({ sort: 'started', descending: false }).filter((r) => {
+    runs = (await reader.listRuns({ sort: 'started', descending: false })).filter((r) => {
       if (r.status !== 'running') return true;
       notes.push(`${r.id}: running, skipped`);
       return false;
@@ -75,7 +75,7 @@ export async function pruneRuns(ctx: Context, refs: string[], opts: PruneOptions
 
   const files: PrunedFile[] = [];
   for (const run of runs) {
-    const cp = await runCheckpoints(ctx, run);
+    const cp = runCheckpoints(run, await reader.metricsOf(run.id));
     if (cp.files.length === 0) continue;
     const kept = new Set<number>(keep.iters);
     if (keep.last && cp.last) kept.add(cp.last.iter);

@@ -3,8 +3,8 @@
 // judged by what it says it holds (so a rebuilt local index or a second push sends nothing twice).
 import type { Context } from './context.js';
 import { resolveRunRef } from '../core/run-ref.js';
-import { publishHost, publishRuns, type PublishReport } from './publish.js';
-import { syncAll } from './sync.js';
+import { publishHost, publishRuns, type PublishReport } from '../indexer/publish.js';
+import { syncAll } from '../indexer/sync.js';
 
 export interface PushReport extends PublishReport {
   seconds: number;

@@ -5,8 +5,8 @@ import type { Context } from './context.js';
 import { RunsError } from '../core/errors.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { loadFrontEnd, reportHtml } from '../ui/assets.js';
-import { DashboardData } from './dashboard-data.js';
-import { syncAll } from './sync.js';
+import { DashboardData } from '../ui/dashboard-data.js';
+import { syncAll } from '../indexer/sync.js';
 
 export interface ReportOptions {
   where?: string;
@@ -32,7 +32,7 @@ export async function writeReport(ctx: Context, refs: string[], opts: ReportOpti
     );
   }
   const front = loadFrontEnd();
-  const data = new DashboardData((await ctx.index()).reader(), ctx.locations().root);
+  const data = new DashboardData(await ctx.reader(), ctx.locations().root);
   let runs = await data.listRuns(opts.where);
   if (refs.length > 0) {
     const wanted = new Set<string>();

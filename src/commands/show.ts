@@ -1,11 +1,11 @@
 // runs show RUN: everything about one run.
 import type { Context } from './context.js';
-import { refresh } from './list.js';
-import { resolveRun } from './resolve.js';
-import { lineageOf, type LineagePart } from './lineage.js';
-import { runDetails, type RunDetails } from './run-json.js';
+import { refresh } from '../indexer/refresh.js';
+import { resolveRun } from '../db/index.js';
+import { lineageOf, type LineagePart } from '../storage/lineage.js';
+import { runDetails, type RunDetails } from '../core/run-json.js';
 
-export { checkpointsWithValLoss, type CheckpointFile, type RunDetails } from './run-json.js';
+export { checkpointsWithValLoss, type CheckpointFile, type RunDetails } from '../core/run-json.js';
 
 export async function showRun(ctx: Context, ref: string): Promise<RunDetails & { lineage: LineagePart[] }> {
   await refresh(ctx);
@@ -16,5 +16,5 @@ export async function showRun(ctx: Context, ref: string): Promise<RunDetails & {
   // lineage: the runs a resumed run continues, so its loss curve is drawn as one (local runs only:
   // the team database has no parent links yet).
   if (ctx.team()) return { ...details, lineage: [] };
-  return { ...details, lineage: lineageOf(ctx, await ctx.index(), run) };
+  return { ...details, lineage: await lineageOf(ctx.locations().root, reader, run) };
 }

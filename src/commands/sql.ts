@@ -2,7 +2,7 @@
 import type { Context } from './context.js';
 import { RunsError, UsageError } from '../core/errors.js';
 import { ReadOnlyViolation } from '../db/index.js';
-import { refresh } from './list.js';
+import { refresh } from '../indexer/refresh.js';
 
 export const DEFAULT_SQL_LIMIT = 1000;
 

@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import { runPaths } from '../storage/layout.js';
 import { resolvesOutsideRoot } from '../storage/scan.js';
 import { updateManifestFile } from '../storage/manifest-file.js';
-import { refresh } from './list.js';
-import { resolveRun } from './resolve.js';
-import { syncOneRun } from './sync.js';
+import { refresh } from '../indexer/refresh.js';
+import { resolveRun } from '../db/index.js';
+import { syncOneRun } from '../indexer/sync.js';
 
 export async function tagRun(
   ctx: Context,

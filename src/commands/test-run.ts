@@ -4,18 +4,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { Context } from './context.js';
 import { ExitError, RunsError } from '../core/errors.js';
 import { parseLogText } from '../parse/mlx-log-parser.js';
+import { loadConfigYaml, parseConfigYaml } from '../storage/config-yaml.js';
 import { runPaths } from '../storage/layout.js';
 import { TEST_LOG_FILE } from '../storage/disk-usage.js';
 import { readManifestFile, updateManifestFile } from '../storage/manifest-file.js';
 import { buildTestCommand, exitCodeFor, recordedUserArgs, splitCommandLine } from '../trainer/command.js';
 import { runTrainer } from '../trainer/spawn.js';
-import { refresh } from './list.js';
-import { resolveRun } from './resolve.js';
-import { syncOneRun } from './sync.js';
+import { refresh } from '../indexer/refresh.js';
+import { resolveRun } from '../db/index.js';
+import { syncOneRun } from '../indexer/sync.js';
 
 export interface TestResult {
   id: string;
@@ -47,11 +47,13 @@ export async function testRun(
   const configPath = fs.existsSync(paths.config) ? paths.config : null;
   let config: Record<string, unknown> | null = null;
   if (configPath) {
+    // A broken config is the trainer's to report: here it only fills in what it can.
+    await loadConfigYaml();
     try {
-      const data = parseYaml(fs.readFileSync(configPath, 'utf8'), { uniqueKeys: false }) as unknown;
-      if (data && typeof data === 'object' && !Array.isArray(data)) config = data as Record<string, unknown>;
+      const parsed = parseConfigYaml(fs.readFileSync(configPath, 'utf8'));
+      if (parsed.kind === 'mapping') config = parsed.data;
     } catch {
-      // the trainer reports a broken config itself
+      // unreadable: the trainer says so
     }
   }
   const command = buildTestCommand({

@@ -3,10 +3,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ExitError, RunsError, UsageError } from '../core/errors.js';
 import { checkTags } from '../core/tags.js';
+import { formatDuration } from '../core/duration.js';
 import { MANIFEST_SCHEMA_VERSION, type RunManifest, type RunStatus } from '../core/manifest.js';
+import { loadConfigYaml, parseConfigYaml } from '../storage/config-yaml.js';
+import { startHeartbeat } from '../storage/liveness.js';
 import { pointLatestAt } from '../storage/latest-link.js';
 import { updateManifestFile } from '../storage/manifest-file.js';
 import { createRunFolder } from '../storage/run-folder.js';
@@ -22,13 +24,14 @@ import {
 } from '../trainer/command.js';
 import { findProgram } from '../trainer/find-program.js';
 import { installedVersion, launcherPath, reporterPython } from '../trainer/python-env.js';
-import { gitInfo, holdStopSignals, runTrainer, type TrainerOutcome } from '../trainer/spawn.js';
+import { holdStopSignals, runTrainer, type TrainerOutcome } from '../trainer/spawn.js';
+import { gitInfo } from '../trainer/probe.js';
 import type { Context } from './context.js';
-import { syncOneRun } from './sync.js';
-import { livePusher } from './live-push.js';
-import { runCheckpoints } from './checkpoints.js';
-import { refresh } from './list.js';
-import { resolveRun } from './resolve.js';
+import { syncOneRun } from '../indexer/sync.js';
+import { livePusher } from '../indexer/live-push.js';
+import { runCheckpoints } from '../storage/run-checkpoints.js';
+import { refresh } from '../indexer/refresh.js';
+import { resolveRun } from '../db/index.js';
 import { readManifestFile } from '../storage/manifest-file.js';
 import { runPaths } from '../storage/layout.js';
 
@@ -47,8 +50,6 @@ export interface TrainOptions {
 export const DEFAULT_TRAINER = 'mlx_lm.lora';
 /** How the README says to install the trainer (kept the same everywhere). */
 const INSTALL_HINT = 'pip install "mlx-lm[train]"';
-/** How often the recorder proves it is alive (the indexer tells `running` from `crashed` by it). */
-const HEARTBEAT_MS = 5000;
 /** Live indexing at most this often while the trainer prints. */
 const SYNC_THROTTLE_MS = 500;
 const DEFAULT_KILL_GRACE_S = 30;
@@ -57,6 +58,7 @@ export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
   // 1. Validate everything before a folder exists: a typo must not leave an empty run behind.
   checkTags(opts.tag ?? [], '--tag');
   const parent = opts.from !== undefined || opts.resume !== undefined ? await parentPlan(ctx, opts) : null;
+  if (opts.config !== undefined || parent?.configFile) await loadConfigYaml();
   const config =
     opts.config !== undefined
       ? readConfig(ctx.cwd, opts.config)
@@ -235,7 +237,7 @@ export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
       code = exitCodeFor(outcome, os.constants.signals);
     }
     ctx.notice(
-      `run ${id} ${status} in ${formatDuration(finishedAt.getTime() - startedAt.getTime())}${await resultSummary(ctx, id)}`,
+      `run ${id} ${status} in ${formatDuration((finishedAt.getTime() - startedAt.getTime()) / 1000)}${await resultSummary(ctx, id)}`,
     );
     if (code !== 0) throw new ExitError(code);
   } finally {
@@ -326,7 +328,7 @@ function reserveSpace(file: string): { release(): void } {
 /** `: best val loss 1.203 @ 500, final train loss 1.118` from the index ('' when it has nothing). */
 async function resultSummary(ctx: Context, id: string): Promise<string> {
   try {
-    const run = (await ctx.index()).getRun(id);
+    const run = await (await ctx.reader()).getRun(id);
     if (!run) return '';
     const parts: string[] = [];
     if (run.best_val_loss !== null) parts.push(`best val loss ${run.best_val_loss.toFixed(3)} @ ${run.best_val_iter}`);
@@ -372,32 +374,24 @@ function readConfig(cwd: string, given: string): LoadedConfig {
     if (code === 'ENOENT') throw new RunsError(`--config ${given}: no such file (looked for ${file}); check the path`);
     throw new RunsError(`--config ${given} cannot be read (${code ?? (err as Error).message}); check its permissions`);
   }
-  let data: unknown;
-  try {
-    // uniqueKeys: false — PyYAML (what the trainer uses) accepts a repeated key and keeps the last.
-    data = parseYaml(bytes.toString('utf8'), { uniqueKeys: false });
-  } catch (err) {
-    if (err instanceof YAMLParseError) {
-      const pos = err.linePos?.[0];
-      const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
-      const reason = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      throw new RunsError(`--config ${given} is not valid YAML${where}: ${reason}; fix the file and try again`);
-    }
-    // The parser refuses some valid YAML on purpose: an alias bomb (ReferenceError "Excessive alias
-    // count…"), nesting too deep for the stack (RangeError). Input problems, not bugs.
-    if (err instanceof Error) {
-      const reason = err instanceof RangeError ? 'it is nested too deeply' : err.message.split('\n')[0]!;
-      throw new RunsError(
-        `--config ${given} cannot be used: ${reason}; write the trainer options as plain key: value lines`,
-      );
-    }
-    throw err;
+  const parsed = parseConfigYaml(bytes.toString('utf8'));
+  if (parsed.kind === 'invalid' && parsed.syntax) {
+    const where = parsed.line !== undefined ? ` at line ${parsed.line}, column ${parsed.col}` : '';
+    const reason = parsed.reason.replace(/ at line \d+, column \d+:?$/, '');
+    throw new RunsError(`--config ${given} is not valid YAML${where}: ${reason}; fix the file and try again`);
   }
-  if (data === null || data === undefined) data = {};
-  if (typeof data !== 'object' || Array.isArray(data)) {
+  // The parser refuses some valid YAML on purpose: an alias bomb (ReferenceError "Excessive alias
+  // count…"), nesting too deep for the stack (RangeError). Input problems, not bugs.
+  if (parsed.kind === 'invalid') {
+    const reason = parsed.tooDeep ? 'it is nested too deeply' : parsed.reason;
+    throw new RunsError(
+      `--config ${given} cannot be used: ${reason}; write the trainer options as plain key: value lines`,
+    );
+  }
+  if (parsed.kind === 'not-mapping') {
     throw new RunsError(`--config ${given} must be a YAML mapping of trainer options (key: value lines)`);
   }
-  return { bytes, data: data as Record<string, unknown> };
+  return { bytes, data: parsed.kind === 'mapping' ? parsed.data : {} };
 }
 
 /** Relative to the user's cwd when the run is inside it (shorter, clickable), else absolute. */
@@ -413,50 +407,6 @@ function spawnErrorMessage(file: string, outcome: TrainerOutcome): string {
       ? `install it with \`${INSTALL_HINT}\`, or pass --trainer / set RUNS_TRAINER`
       : 'check that it is an executable program, or pass --trainer / set RUNS_TRAINER';
   return `trainer "${file}" could not be started (${how}): ${fix}`;
-}
-
-/** `41m12s`, `2h03m05s`, `7s`. */
-export function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const p = (n: number) => String(n).padStart(2, '0');
-  if (h > 0) return `${h}h${p(m)}m${p(s)}s`;
-  if (m > 0) return `${m}m${p(s)}s`;
-  return `${s}s`;
-}
-
-/**
- * Touches `<run>/.heartbeat` now and every few seconds. A `running` run whose heartbeat is old has
- * lost its recorder (a pid alone can be reused). Errors are ignored: the heartbeat is a hint.
- */
-function startHeartbeat(file: string): { stop(): void } {
-  const beat = () => {
-    try {
-      const now = new Date();
-      fs.utimesSync(file, now, now);
-    } catch {
-      try {
-        fs.writeFileSync(file, `${process.pid}\n`);
-      } catch {
-        // a hint only
-      }
-    }
-  };
-  beat();
-  const timer = setInterval(beat, HEARTBEAT_MS);
-  timer.unref();
-  return {
-    stop() {
-      clearInterval(timer);
-      try {
-        fs.rmSync(file, { force: true });
-      } catch {
-        // a stale heartbeat only makes the indexer look at the pid too
-      }
-    },
-  };
 }
 
 /**
@@ -554,7 +504,7 @@ async function parentPlan(ctx: Context, opts: TrainOptions): Promise<ParentPlan>
     resumeFile: null,
   };
   if (opts.resume) {
-    const cp = await runCheckpoints(ctx, run);
+    const cp = runCheckpoints(run, await (await ctx.reader()).metricsOf(run.id));
     const which = opts.resume.checkpoint ?? 'last';
     let chosen: { iter: number; file: string } | undefined;
     if (which === 'last') {

@@ -11,9 +11,9 @@ import { pointLatestAt, repointLatestAfterRemoval } from '../storage/latest-link
 import { readManifestFile } from '../storage/manifest-file.js';
 import { runPaths } from '../storage/layout.js';
 import { deleteFromTrash, listTrash, moveToTrash, restoreFromTrash, trashDir } from '../storage/trash.js';
-import { refresh } from './list.js';
-import { resolveRun } from './resolve.js';
-import { syncOneRun } from './sync.js';
+import { refresh } from '../indexer/refresh.js';
+import { resolveRun } from '../db/index.js';
+import { forgetRuns, syncOneRun } from '../indexer/sync.js';
 
 export interface TrashedRun {
   id: string;
@@ -35,7 +35,6 @@ export async function removeRuns(ctx: Context, refs: string[]): Promise<{ remove
     }
     if (!runs.some((r) => r.id === run.id)) runs.push(run);
   }
-  const index = await ctx.index();
   const removed: string[] = [];
   try {
     for (const run of runs) {
@@ -45,7 +44,7 @@ export async function removeRuns(ctx: Context, refs: string[]): Promise<{ remove
   } finally {
     // Whatever was moved leaves the index and `latest`, even if a later move failed.
     if (removed.length) {
-      index.removeRuns(removed);
+      await forgetRuns(ctx, removed);
       repointLatestAfterRemoval(root, removed);
     }
   }

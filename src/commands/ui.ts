@@ -7,9 +7,9 @@ import type { RunsReader } from '../db/index.js';
 import { holdStopSignals, openInBrowser } from '../trainer/spawn.js';
 import { livePageHtml, loadFrontEnd } from '../ui/assets.js';
 import { RawJson, startUiServer, type LiveEvents, type UiApi, type UiAssets } from '../ui/server.js';
-import { DashboardData } from './dashboard-data.js';
-import type { RunSummaryJson } from './run-json.js';
-import { syncAll } from './sync.js';
+import { DashboardData } from '../ui/dashboard-data.js';
+import type { RunSummaryJson } from '../core/run-json.js';
+import { syncAll } from '../indexer/sync.js';
 
 export interface UiOptions {
   host: string;
@@ -33,8 +33,7 @@ export async function serveUi(ctx: Context, opts: UiOptions): Promise<void> {
     }
   };
   await sync();
-  const index = await ctx.index();
-  const reader = index.reader();
+  const reader = await ctx.reader();
   const data = new DashboardData(reader, ctx.locations().root);
   const front = loadFrontEnd();
   const assets: UiAssets = {

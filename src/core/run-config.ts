@@ -1,6 +1,6 @@
 // A run's config as one key → value map (the `runs` config columns, then the flattened params):
 // what `diff` and `compare` put side by side.
-import type { RunRow } from '../db/index.js';
+import type { RunRow } from './rows.js';
 
 export const CONFIG_COLUMNS = [
   'model',
@@ -16,6 +16,8 @@ export const CONFIG_COLUMNS = [
   'seed',
   'max_seq_length',
 ] as const;
+/** One of the twelve training settings that are `runs` columns (and run.json keys). */
+export type ConfigColumn = (typeof CONFIG_COLUMNS)[number];
 
 /**
  * Trainer arguments that name the run's own files (adapter_config.json records them): they differ
@@ -23,7 +25,7 @@ export const CONFIG_COLUMNS = [
  */
 const PER_RUN_KEYS = new Set(['adapter_path', 'config']);
 
-/** The same map from params already read (the async reader: local index or team database). */
+/** The map from a run and its params (as any reader returns them: local index or team database). */
 export function configMapOf(r: RunRow, params: readonly { key: string; value: unknown }[]): Map<string, unknown> {
   const m = new Map<string, unknown>();
   for (const c of CONFIG_COLUMNS) m.set(c, r[c]);

@@ -1,5 +1,5 @@
 // The JSON shape of a run in `runs list --json` and `runs show --json` (PRODUCT.md field names).
-import type { CheckpointRow, MetricRow, ParamRow, RunRow } from '../db/index.js';
+import type { CheckpointRow, MetricRow, ParamRow, RunRow } from './rows.js';
 
 export interface RunSummaryJson {
   id: string;

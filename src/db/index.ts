@@ -53,6 +53,7 @@ export type {
   SqlStream,
 };
 export { toParams, toRunRow, type RunFacts } from './to-row.js';
+export { resolveRun, type ResolveContext } from './resolve-run.js';
 
 /** One run's changes, written in one transaction together with other runs of the same batch. */
 export interface RunWrite {

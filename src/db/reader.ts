@@ -2,7 +2,7 @@
 // uses. Everything is a Promise so a networked backend (PostgreSQL for teams) can implement the
 // same interface; the SQLite one below answers from the local index synchronously underneath.
 import type { RefCandidate } from '../core/run-ref.js';
-import type { CheckpointRow, MetricRow, ParamRow, RunRow } from './schema.js';
+import type { CheckpointRow, MetricRow, MetricValueRow, ParamRow, RunRow } from '../core/rows.js';
 import type { SqlResult } from './read-only-sql.js';
 
 /** Same filter language as `runs list` (sort key, status, --where). */
@@ -32,6 +32,8 @@ export interface RunsReader {
   metricColumn(id: string, metric: string): Promise<MetricTuple[]>;
   /** Names of the extra metrics (`metric_values`: rewards, accuracy, margin, …) in the index. */
   metricNames(): Promise<string[]>;
+  /** One extra metric of one run, in seq order (empty when the backend carries none). */
+  metricValuesOf(id: string, name: string): Promise<MetricValueRow[]>;
   refCandidates(): Promise<RefCandidate[]>;
   /** `runs sql`; timeoutMs applies to the team database (local queries have no time limit). */
   query(text: string, limit: number, opts?: { timeoutMs?: number }): Promise<SqlResult>;
@@ -66,6 +68,7 @@ export interface SqliteReadSide {
   checkpointsOf(id: string): CheckpointRow[];
   metricColumn(id: string, metric: string): MetricTuple[];
   metricNames(): string[];
+  metricValuesOf(id: string, name: string): MetricValueRow[];
   refCandidates(): RefCandidate[];
   query(text: string, limit: number): SqlResult;
   dataVersion(): number;
@@ -80,6 +83,7 @@ export function sqliteReader(index: SqliteReadSide): RunsReader {
     checkpointsOf: async (id) => index.checkpointsOf(id),
     metricColumn: async (id, metric) => index.metricColumn(id, metric),
     metricNames: async () => index.metricNames(),
+    metricValuesOf: async (id, name) => index.metricValuesOf(id, name),
     refCandidates: async () => index.refCandidates(),
     query: async (text, limit) => index.query(text, limit),
     changeToken: async () => String(index.dataVersion()),

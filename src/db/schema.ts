@@ -1,6 +1,7 @@
 // The index schema. Table and column names of `runs`, `metrics`, `params` and `checkpoints` are a
 // public contract (PRODUCT.md "SQL surface"): users query them with `runs sql` and sqlite3.
 // Change it here, then `npm run db:generate` and commit the new migration (never edit old ones).
+import type { CheckpointRow, MetricRow, MetricValueRow, ParamRow, RunRow } from '../core/rows.js';
 import { sql } from 'drizzle-orm';
 import { index, integer, numeric, primaryKey, real, sqliteTable, sqliteView, text } from 'drizzle-orm/sqlite-core';
 
@@ -171,13 +172,21 @@ export const indexState = sqliteTable('index_state', {
   metrics_jsonl_stamp: text('metrics_jsonl_stamp'),
 });
 
-export type RunRow = typeof runs.$inferSelect;
+// The row types are dialect-neutral (core/rows.ts, what the team backend returns too); these
+// tables must select exactly them. A column added, dropped or retyped here without core/rows.ts
+// fails `npm run typecheck` on the line below.
+export type { CheckpointRow, MetricRow, MetricValueRow, ParamRow, RunRow } from '../core/rows.js';
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+export type RowTypesMatchTheTables = [
+  Holds<Same<typeof runs.$inferSelect, RunRow>>,
+  Holds<Same<typeof metrics.$inferSelect, MetricRow>>,
+  // `value` as stored: a number when it looks like one (NUMERIC affinity), drizzle says text.
+  Holds<Same<Omit<typeof params.$inferSelect, 'value'> & { value: string | number | null }, ParamRow>>,
+  Holds<Same<typeof checkpoints.$inferSelect, CheckpointRow>>,
+  Holds<Same<typeof metricValues.$inferSelect, MetricValueRow>>,
+];
 export type RunInsert = typeof runs.$inferInsert;
-export type MetricRow = typeof metrics.$inferSelect;
-/** `value` as stored: a number when it looks like one (NUMERIC affinity), else text. */
-export type ParamRow = Omit<typeof params.$inferSelect, 'value'> & { value: string | number | null };
-export type CheckpointRow = typeof checkpoints.$inferSelect;
-export type MetricValueRow = typeof metricValues.$inferSelect;
 export type IndexStateRow = typeof indexState.$inferSelect;
 
 /** Small facts about the index itself (not part of the public SQL surface). */

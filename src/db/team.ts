@@ -266,6 +266,7 @@ export class TeamDatabase {
       metricColumn: (id, metric) => this.metricColumn(id, metric),
       // Extra metrics (metric_values) are not carried to the team database yet.
       metricNames: async () => [],
+      metricValuesOf: async () => [],
       refCandidates: () => this.refCandidates(),
       query: (text, limit, opts) => this.query(text, limit, opts?.timeoutMs ?? DEFAULT_SQL_TIMEOUT_S * 1000),
       changeToken: async () => {

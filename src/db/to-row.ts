@@ -1,6 +1,8 @@
 // The one place a run folder's facts meet the index: run.json + adapter_config.json + config.yaml +
 // what the log said  ->  a `runs` row and its `params`. A new field reaches SQL through the schema,
 // this mapper and one generated migration.
+import { toNumber, toText } from '../core/coerce.js';
+import { CONFIG_COLUMNS } from '../core/run-config.js';
 import type { RunManifest, RunStatus } from '../core/manifest.js';
 import type { LogFacts } from '../core/records.js';
 import type { RunSummary } from '../core/summary.js';
@@ -31,24 +33,12 @@ function isObj(v: unknown): v is Obj {
 }
 
 /** Numbers as numbers: YAML and hand-written JSON give "1e-5" as often as 1e-5. */
-function num(v: unknown): number | null {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  if (typeof v === 'string' && v.trim() !== '') {
-    const n = Number(v);
-    return Number.isFinite(n) ? n : null;
-  }
-  return null;
-}
+const num = toNumber;
+const str = toText;
 
 function int(v: unknown): number | null {
   const n = num(v);
   return n === null ? null : Math.trunc(n);
-}
-
-function str(v: unknown): string | null {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return null;
 }
 
 function first<T>(...values: (T | null | undefined)[]): T | null {
@@ -152,22 +142,6 @@ function warningsJson(warnings: string[]): string | null {
   return warnings.length > 0 ? JSON.stringify(warnings) : null;
 }
 
-/** Keys of run.json that describe the training config (params fallback when no config file exists). */
-const MANIFEST_CONFIG_KEYS = [
-  'model',
-  'data_dir',
-  'fine_tune_type',
-  'num_layers',
-  'lora_rank',
-  'lora_alpha',
-  'lora_dropout',
-  'iters',
-  'batch_size',
-  'learning_rate',
-  'seed',
-  'max_seq_length',
-] as const;
-
 /** The `params` view's rows: the effective config flattened to dotted keys (lora_parameters.rank). */
 export function toParams(
   f: Pick<RunFacts, 'manifest' | 'adapterConfig' | 'config'>,
@@ -182,7 +156,8 @@ export function toParams(
 function pickManifestConfig(m: RunManifest | null): Obj {
   const out: Obj = {};
   if (!m) return out;
-  for (const k of MANIFEST_CONFIG_KEYS) if (m[k] !== undefined && m[k] !== null) out[k] = m[k];
+  // The training settings run.json records (params fallback when no config file exists).
+  for (const k of CONFIG_COLUMNS) if (m[k] !== undefined && m[k] !== null) out[k] = m[k];
   return out;
 }
 

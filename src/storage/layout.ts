@@ -17,6 +17,11 @@ export const DB_FILE = 'runs.db';
 export const HEARTBEAT_FILE = '.heartbeat';
 /** Space `runs train` holds back while the trainer runs, so a full disk cannot keep the outcome out of run.json. */
 export const RESERVE_FILE = '.reserve';
+/**
+ * The largest run.json, adapter_config.json or config.yaml runs reads: bigger than any honest one;
+ * a huge file is a mistake we warn about rather than load.
+ */
+export const MAX_RUN_FILE_BYTES = 4 * 1024 * 1024;
 
 export interface RunPaths {
   dir: string;

@@ -1,9 +1,14 @@
 // A resumed run and the runs it continues (run.json `parent` + `iter_offset`), oldest first: what
 // `plot` and `show` join into one continued curve.
-import type { Context } from './context.js';
-import type { MetricRow, RunRow, RunsIndex } from '../db/index.js';
-import { runPaths } from '../storage/layout.js';
-import { readManifestFile } from '../storage/manifest-file.js';
+import type { MetricRow, RunRow } from '../core/rows.js';
+import { runPaths } from './layout.js';
+import { readManifestFile } from './manifest-file.js';
+
+/** What the lineage needs of a reader (the local index's, through ctx.reader()). */
+export interface LineageSource {
+  getRun(id: string): Promise<RunRow | undefined>;
+  metricsOf(id: string): Promise<MetricRow[]>;
+}
 
 export interface LineagePart {
   id: string;
@@ -24,8 +29,7 @@ function continuation(root: string, id: string): { parent: string; offset: numbe
 }
 
 /** [oldest ancestor, …, run]; just [run] when it continues nothing (or its parent is gone). */
-export function lineageOf(ctx: Context, index: RunsIndex, run: RunRow): LineagePart[] {
-  const { root } = ctx.locations();
+export async function lineageOf(root: string, index: LineageSource, run: RunRow): Promise<LineagePart[]> {
   const parts: LineagePart[] = [];
   let id = run.id;
   let upTo: number | null = null;
@@ -33,12 +37,13 @@ export function lineageOf(ctx: Context, index: RunsIndex, run: RunRow): LineageP
   for (let depth = 0; depth < MAX_DEPTH && !seen.has(id); depth++) {
     seen.add(id);
     const link = continuation(root, id);
-    const shift = link && index.getRun(link.parent) ? link.offset : 0;
-    parts.unshift({ id, metrics: index.metricsOf(id), shift, upTo });
-    if (!link || !index.getRun(link.parent)) break;
+    const parentIndexed = link !== null && (await index.getRun(link.parent)) !== undefined;
+    const shift = parentIndexed ? link.offset : 0;
+    parts.unshift({ id, metrics: await index.metricsOf(id), shift, upTo });
+    if (!parentIndexed) break;
     // The parent's curve counts until the steps the child started from (in the parent's own iterations).
     const grand = continuation(root, link.parent);
-    const parentShift = grand && index.getRun(grand.parent) ? grand.offset : 0;
+    const parentShift = grand && (await index.getRun(grand.parent)) ? grand.offset : 0;
     upTo = link.offset - parentShift;
     id = link.parent;
   }

@@ -1,8 +1,12 @@
-// Is the recorder (`runs train`) of a `running` run still alive? If not, the run crashed.
+// Is the recorder (`runs train`) of a `running` run still alive? If not, the run crashed. Both
+// sides of the heartbeat live here: the recorder's writer (startHeartbeat) and the indexer's
+// check (isRecorderAlive), so the beat interval and the staleness limit are read side by side.
 import fs from 'node:fs';
 import type { RunManifest } from '../core/manifest.js';
 
-/** A heartbeat older than this means the recorder stopped touching it (every 5 s while alive). */
+/** How often the recorder proves it is alive (the indexer tells `running` from `crashed` by it). */
+export const HEARTBEAT_MS = 5000;
+/** A heartbeat older than this means the recorder stopped touching it (every HEARTBEAT_MS while alive). */
 export const HEARTBEAT_STALE_MS = 60_000;
 /** Clock slack between the recorder writing started_at and its process having started. */
 const START_SLACK_MS = 5_000;
@@ -49,4 +53,36 @@ export function isRecorderAlive(manifest: RunManifest, heartbeatFile: string, pr
   const processStarted = probe.processStartedAt(manifest.pid)?.getTime() ?? NaN;
   if (Number.isNaN(runStarted) || Number.isNaN(processStarted)) return true; // in doubt: not crashed
   return processStarted <= runStarted + START_SLACK_MS;
+}
+
+/**
+ * Touches `<run>/.heartbeat` now and every few seconds. A `running` run whose heartbeat is old has
+ * lost its recorder (a pid alone can be reused). Errors are ignored: the heartbeat is a hint.
+ */
+export function startHeartbeat(file: string): { stop(): void } {
+  const beat = () => {
+    try {
+      const now = new Date();
+      fs.utimesSync(file, now, now);
+    } catch {
+      try {
+        fs.writeFileSync(file, `${process.pid}\n`);
+      } catch {
+        // a hint only
+      }
+    }
+  };
+  beat();
+  const timer = setInterval(beat, HEARTBEAT_MS);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      try {
+        fs.rmSync(file, { force: true });
+      } catch {
+        // a stale heartbeat only makes the indexer look at the pid too
+      }
+    },
+  };
 }

@@ -5,9 +5,7 @@ import { MANIFEST_SCHEMA_VERSION, parseManifest, serializeManifest, type RunMani
 import { RunsError } from '../core/errors.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { withFileLock } from './file-lock.js';
-
-/** Bigger than any honest run.json; a huge file is a mistake we warn about rather than load. */
-export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+import { MAX_RUN_FILE_BYTES } from './layout.js';
 
 export type ManifestRead =
   { kind: 'ok'; manifest: RunManifest } | { kind: 'missing' } | { kind: 'invalid'; reason: string };
@@ -17,7 +15,7 @@ export function readManifestFile(file: string): ManifestRead {
   try {
     const st = fs.statSync(file);
     if (!st.isFile()) return { kind: 'invalid', reason: 'is not a regular file' };
-    if (st.size > MAX_MANIFEST_BYTES) return { kind: 'invalid', reason: `is too large (${st.size} bytes)` };
+    if (st.size > MAX_RUN_FILE_BYTES) return { kind: 'invalid', reason: `is too large (${st.size} bytes)` };
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -32,9 +30,9 @@ function writeManifestFile(file: string, manifest: RunManifest): void {
   const text = serializeManifest({ schema_version: MANIFEST_SCHEMA_VERSION, ...manifest });
   const bytes = Buffer.byteLength(text);
   // Never write what our own reader would refuse: the run would lose everything run.json holds.
-  if (bytes > MAX_MANIFEST_BYTES) {
+  if (bytes > MAX_RUN_FILE_BYTES) {
     throw new RunsError(
-      `the change would make ${file} ${bytes} bytes, over the ${MAX_MANIFEST_BYTES} bytes runs reads; nothing was written (use a shorter value)`,
+      `the change would make ${file} ${bytes} bytes, over the ${MAX_RUN_FILE_BYTES} bytes runs reads; nothing was written (use a shorter value)`,
     );
   }
   writeFileAtomic(file, text);

@@ -1,8 +1,7 @@
 // A run's periodic checkpoint files on disk and which of them are `best` and `last` (prune, export).
-import type { Context } from './context.js';
 import { chooseBestCheckpoint, valMeasuresBeforeStep, type BestCheckpoint } from '../core/best-checkpoint.js';
-import type { RunRow } from '../db/index.js';
-import { listCheckpointFiles, type CheckpointFileOnDisk } from '../storage/disk-usage.js';
+import type { MetricRow, RunRow } from '../core/rows.js';
+import { listCheckpointFiles, type CheckpointFileOnDisk } from './disk-usage.js';
 
 export interface RunCheckpoints {
   files: CheckpointFileOnDisk[];
@@ -11,9 +10,9 @@ export interface RunCheckpoints {
   last: CheckpointFileOnDisk | null;
 }
 
-export async function runCheckpoints(ctx: Context, run: RunRow): Promise<RunCheckpoints> {
+/** The files in the run's folder, judged by the run's metrics as the index has them. */
+export function runCheckpoints(run: RunRow, metrics: readonly MetricRow[]): RunCheckpoints {
   const files = listCheckpointFiles(run.path);
-  const metrics = (await ctx.index()).metricsOf(run.id);
   // A resumed run appended to one folder overwrites the files of earlier segments: only the last
   // segment's val losses describe the files on disk.
   const lastSegment = metrics.reduce((s, m) => Math.max(s, m.segment), 0);

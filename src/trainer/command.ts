@@ -1,6 +1,8 @@
 // The trainer call as data (STYLE.md §1 "build the command as data"): splitting --trainer, the argv
 // `runs train` runs, the run.json settings the trainer will see, and what its exit means.
 // Pure: no I/O. trainer/spawn.ts runs what this builds.
+import { toNumber, toText } from '../core/coerce.js';
+import type { ConfigColumn } from '../core/run-config.js';
 import { UsageError } from '../core/errors.js';
 import type { RunManifest, RunStatus } from '../core/manifest.js';
 
@@ -402,19 +404,8 @@ export function trainerEnv(env: NodeJS.ProcessEnv, extra: Record<string, string>
 // ---------------------------------------------------------------------------------------------
 // Settings for run.json
 
-type SettingKey =
-  | 'model'
-  | 'data_dir'
-  | 'fine_tune_type'
-  | 'num_layers'
-  | 'lora_rank'
-  | 'lora_alpha'
-  | 'lora_dropout'
-  | 'iters'
-  | 'batch_size'
-  | 'learning_rate'
-  | 'seed'
-  | 'max_seq_length';
+/** The twelve training settings run.json records (the `runs` config columns). */
+type SettingKey = ConfigColumn;
 export type TrainerSettings = Partial<Pick<RunManifest, SettingKey>>;
 
 /** run.json key → [YAML key (underscores), CLI flag (dashes)], for the settings that have a flag. */
@@ -430,24 +421,8 @@ const FLAG_SETTINGS: Array<[SettingKey, string, string, 'string' | 'number']> = 
   ['max_seq_length', 'max_seq_length', 'max-seq-length', 'number'],
 ];
 
-/** A finite number from a number or a numeric string ("1e-5", "600"); undefined otherwise. */
-function toNumber(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
-  if (typeof v === 'string' && v.trim() !== '') {
-    const n = Number(v.trim());
-    return Number.isFinite(n) ? n : undefined;
-  }
-  return undefined;
-}
-
-function toText(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return undefined;
-}
-
 function coerce(v: unknown, kind: 'string' | 'number'): string | number | undefined {
-  return kind === 'number' ? toNumber(v) : toText(v);
+  return (kind === 'number' ? toNumber(v) : toText(v)) ?? undefined;
 }
 
 /**
@@ -476,9 +451,9 @@ export function settingsFromConfig(config: Record<string, unknown> | null, userA
     const rank = toNumber(p.rank);
     const alpha = toNumber(p.alpha) ?? toNumber(p.scale);
     const dropout = toNumber(p.dropout);
-    if (rank !== undefined) out.lora_rank = rank;
-    if (alpha !== undefined) out.lora_alpha = alpha;
-    if (dropout !== undefined) out.lora_dropout = dropout;
+    if (rank !== null) out.lora_rank = rank;
+    if (alpha !== null) out.lora_alpha = alpha;
+    if (dropout !== null) out.lora_dropout = dropout;
   }
   return out as TrainerSettings;
 }

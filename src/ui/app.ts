@@ -4,7 +4,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './app.css';
-import type { RunSummaryJson } from '../commands/run-json.js';
+import type { RunSummaryJson } from '../core/run-json.js';
 import { appendRows, bestPoint, CHART_METRICS, type ChartRow, type RunChart } from './series.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -6,8 +6,8 @@ import { resolveRunRef } from '../core/run-ref.js';
 import { METRIC_COLUMNS, WhereError, type MetricRow, type MetricTuple, type RunsReader } from '../db/index.js';
 import { runPaths } from '../storage/layout.js';
 import { readLogTail } from '../storage/log-tail.js';
-import { appendTuples, checkpointX, emptyChart, type RunChart } from '../ui/series.js';
-import { parseTags, runDetails, toRunSummaryJson, type RunDetails, type RunSummaryJson } from './run-json.js';
+import { appendTuples, checkpointX, emptyChart, type RunChart } from './series.js';
+import { parseTags, runDetails, toRunSummaryJson, type RunDetails, type RunSummaryJson } from '../core/run-json.js';
 
 /** Points per series sent to a chart: more than a chart is wide, so nothing visible is lost. */
 export const DEFAULT_CHART_POINTS = 2000;

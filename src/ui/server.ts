@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { RunsError, UsageError } from '../core/errors.js';
 import { CHART_METRICS } from './series.js';
 
-/** What the server answers with; implemented over the index reader (commands/dashboard-data.ts). */
+/** What the server answers with; implemented over the index reader (ui/dashboard-data.ts). */
 export interface UiApi {
   listRuns(where?: string): Promise<unknown[] | RawJson>;
   showJson(ref: string): Promise<unknown>;

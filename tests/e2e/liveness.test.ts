@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HEARTBEAT_STALE_MS, isRecorderAlive } from '../../src/storage/liveness.js';
-import { processStartedAt } from '../../src/trainer/spawn.js';
+import { processStartedAt } from '../../src/trainer/probe.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runs-liveness-'));
 const NOW = Date.now();

@@ -6,7 +6,8 @@ import { parseManifest, RunManifest, serializeManifest } from '../../src/core/ma
 import { compareRunIds, formatRunId, parseRunId, withCollisionSuffix } from '../../src/core/run-id.js';
 import { writeFileAtomic } from '../../src/storage/atomic-write.js';
 import { pointLatestAt, readLatest } from '../../src/storage/latest-link.js';
-import { MAX_MANIFEST_BYTES, readManifestFile, updateManifestFile } from '../../src/storage/manifest-file.js';
+import { readManifestFile, updateManifestFile } from '../../src/storage/manifest-file.js';
+import { MAX_RUN_FILE_BYTES } from '../../src/storage/layout.js';
 import { createRunFolder } from '../../src/storage/run-folder.js';
 
 let tmp: string;
@@ -262,7 +263,7 @@ describe('updateManifestFile: one writer at a time, outcomes kept (issue #10, it
   it('refuses a change that would make run.json bigger than runs reads, leaving the file as it was', () => {
     const file = path.join(tmp, 'run.json');
     fs.writeFileSync(file, JSON.stringify({ id: 'x' }));
-    expect(() => updateManifestFile(file, (m) => ({ ...m, note: 'x'.repeat(MAX_MANIFEST_BYTES) }))).toThrow(
+    expect(() => updateManifestFile(file, (m) => ({ ...m, note: 'x'.repeat(MAX_RUN_FILE_BYTES) }))).toThrow(
       /over the .* bytes runs reads; nothing was written/,
     );
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ id: 'x' });

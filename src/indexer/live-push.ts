@@ -4,9 +4,15 @@
 // that drops a push that stalls); a failure says so ONCE, and the next attempt (or the end of the
 // run, or `runs push`) catches up with exact counts, since every push sends what the team database
 // says it lacks. At the end of the run one last push gets at most FINAL_WAIT_MS.
-import type { Context } from './context.js';
 import { openTeam, type TeamDatabase } from '../db/index.js';
 import { publishHost, publishRuns } from './publish.js';
+import type { IndexerContext } from './sync.js';
+
+/** What the live push needs of `runs train`'s context. */
+export interface LivePushContext extends IndexerContext {
+  env: { RUNS_TEAM_DB?: string };
+  hostName(): string;
+}
 
 const PUSH_EVERY_MS = 2000;
 const CONNECT_TIMEOUT_MS = 3000;
@@ -23,7 +29,7 @@ export interface LivePusher {
 }
 
 /** null when there is no team database to push to (or this host cannot name its runs there). */
-export function livePusher(ctx: Context, id: string): LivePusher | null {
+export function livePusher(ctx: LivePushContext, id: string): LivePusher | null {
   const url = ctx.env.RUNS_TEAM_DB;
   if (!url) return null;
   let host: string;

@@ -1,7 +1,6 @@
 // The one path from the local index to the team database, shared by `runs push` and the live push
 // of `runs train`: what the team database lacks of the given runs, judged by what it says it holds,
 // in batches of whole runs (one transaction each).
-import type { Context } from './context.js';
 import { RunsError } from '../core/errors.js';
 import {
   teamIdentity,
@@ -31,7 +30,7 @@ const FEW_RUNS = 16;
 const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** The host name runs are published under; a name that cannot be part of `host:id` is refused. */
-export function publishHost(ctx: Context): string {
+export function publishHost(ctx: { hostName(): string }): string {
   const host = ctx.hostName();
   if (!HOST_NAME.test(host)) {
     throw new RunsError(
