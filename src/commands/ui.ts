@@ -53,6 +53,7 @@ export async function serveUi(ctx: Context, opts: UiOptions): Promise<void> {
     showJson: async (ref) => (await fresh(), data.showJson(ref)),
     metrics: async (ref, after) => (await fresh(), data.metrics(ref, after)),
     chart: async (ref, metric, points) => (await fresh(), data.chart(ref, metric, points)),
+    series: async (ref, metric, after) => (await fresh(), data.seriesAfter(ref, metric, after)),
     page: async (ref) => (await fresh(), data.page(ref)),
     metricNames: async () => (await fresh(), data.metricNames()),
   };

@@ -5,7 +5,16 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './app.css';
 import type { RunSummaryJson } from '../core/run-json.js';
-import { appendRows, bestPoint, CHART_METRICS, type ChartRow, type RunChart } from './series.js';
+import {
+  appendRows,
+  appendTuples,
+  bestPoint,
+  CHART_METRICS,
+  emptyChart,
+  type ChartRow,
+  type ChartTuple,
+  type RunChart,
+} from './series.js';
 
 // ---------------------------------------------------------------------------------------------
 // Data: the same shapes as the JSON API (`runs list --json`, `runs show --json`).
@@ -41,6 +50,8 @@ interface Source {
   chart(id: string, metric: string): Promise<RunChart>;
   page(id: string): Promise<RunPage | null>;
   metricsAfter(id: string, seq: number): Promise<ChartRow[]>;
+  /** An extra metric's rows after seq (its values are not in the `metrics` rows). */
+  seriesAfter(id: string, metric: string, seq: number): Promise<ChartTuple[]>;
 }
 
 async function getJson<T>(url: string): Promise<T> {
@@ -61,17 +72,11 @@ function apiSource(): Source {
     chart: (id, metric) => getJson(`/api/runs/${enc(id)}/chart?metric=${enc(metric)}`),
     page: (id) => getJson(`/api/runs/${enc(id)}/page`),
     metricsAfter: (id, seq) => getJson(`/api/runs/${enc(id)}/metrics?after=${seq}`),
+    seriesAfter: (id, metric, seq) => getJson(`/api/runs/${enc(id)}/series?metric=${enc(metric)}&after=${seq}`),
   };
 }
 
 function reportSource(data: ReportData): Source {
-  const empty = (id: string, metric: string): RunChart => ({
-    id,
-    metric,
-    splits: {},
-    checkpoints: [],
-    axis: { segment: 0, offsets: [0], segmentMaxIter: 0, tokens: null, lastSeq: -1 },
-  });
   return {
     live: false,
     metricNames: async () => data.metrics ?? [...CHART_METRICS],
@@ -85,9 +90,10 @@ function reportSource(data: ReportData): Source {
       });
     },
     details: async (id) => data.details[id]!,
-    chart: async (id, metric) => structuredClone(data.charts[id]?.[metric] ?? empty(id, metric)),
+    chart: async (id, metric) => structuredClone(data.charts[id]?.[metric] ?? emptyChart(id, metric)),
     page: async () => null,
     metricsAfter: async () => [],
+    seriesAfter: async () => [],
   };
 }
 
@@ -202,7 +208,7 @@ const state = {
   sort: { key: 'best_val_loss', asc: true },
   selected: [] as string[],
   metric: 'loss',
-  xAxis: 'iter' as 'iter' | 'tokens',
+  xAxis: 'iter' as XAxis,
   logY: false,
   smoothing: 0.6,
   raw: false,
@@ -211,6 +217,13 @@ const state = {
   details: new Map<string, Details>(),
   plot: null as uPlot | null,
   openRun: null as string | null,
+};
+
+type XAxis = 'iter' | 'tokens' | 'time';
+const X_LABELS: Record<XAxis, string> = {
+  iter: 'iteration',
+  tokens: 'trained tokens',
+  time: 'training time (s, from It/sec and Val took)',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -299,6 +312,7 @@ function layout(): void {
             { id: 'x-axis' },
             el('option', { value: 'iter' }, 'iteration'),
             el('option', { value: 'tokens' }, 'trained tokens'),
+            el('option', { value: 'time' }, 'training time'),
           ),
         ),
         el('label', {}, el('input', { id: 'log-y', type: 'checkbox' }), ' log y'),
@@ -333,7 +347,7 @@ function layout(): void {
     void drawChart();
   });
   $('#x-axis').addEventListener('change', (e) => {
-    state.xAxis = (e.target as HTMLSelectElement).value as 'iter' | 'tokens';
+    state.xAxis = (e.target as HTMLSelectElement).value as XAxis;
     void drawChart();
   });
   $('#log-y').addEventListener('change', (e) => {
@@ -550,6 +564,8 @@ async function drawChart(): Promise<void> {
   }
   const weight = state.raw ? 0 : state.smoothing;
   const drawn: Drawn[] = [];
+  /** Runs with points for this metric but none on the chosen x axis (no tokens or no It/sec). */
+  const offAxis = new Set<string>();
   for (const c of charts) {
     for (const split of ['val', 'train', 'test']) {
       const s = c.splits[split];
@@ -557,11 +573,12 @@ async function drawChart(): Promise<void> {
       const xs: number[] = [];
       const ys: number[] = [];
       for (let i = 0; i < s.x.length; i++) {
-        const x = state.xAxis === 'iter' ? s.x[i]! : s.tok[i];
+        const x = state.xAxis === 'iter' ? s.x[i]! : state.xAxis === 'tokens' ? s.tok[i] : s.t[i];
         if (x === null || x === undefined) continue;
         xs.push(x);
         ys.push(s.y[i]!);
       }
+      if (xs.length === 0) offAxis.add(c.id);
       // Val points are few and far apart: smoothing them would hide the best one.
       drawn.push({ id: c.id, split, x: xs, y: split === 'train' ? smooth(ys, weight) : ys });
     }
@@ -569,7 +586,7 @@ async function drawChart(): Promise<void> {
   const xsAll = [...new Set(drawn.flatMap((d) => d.x))].sort((a, b) => a - b);
   const at = new Map(xsAll.map((x, i) => [x, i]));
   const data: (number | null)[][] = [xsAll];
-  const series: uPlot.Series[] = [{ label: state.xAxis === 'iter' ? 'iteration' : 'trained tokens' }];
+  const series: uPlot.Series[] = [{ label: X_LABELS[state.xAxis] }];
   for (const d of drawn) {
     const col = new Array<number | null>(xsAll.length).fill(null);
     for (let i = 0; i < d.x.length; i++) col[at.get(d.x[i]!)!] = d.y[i]!;
@@ -583,7 +600,14 @@ async function drawChart(): Promise<void> {
       value: (_u, v) => (v === null ? '–' : fmt(v, 4)),
     });
   }
-  $('#chart-note').textContent = drawn.length === 0 ? `no ${METRIC_LABELS[metric]} in the selected runs` : '';
+  const notOnAxis =
+    offAxis.size === 0
+      ? ''
+      : ` ${offAxis.size} run(s) not drawn: their logs give no ${state.xAxis === 'time' ? 'It/sec to time reports by' : 'trained tokens'}.`;
+  $('#chart-note').textContent =
+    (drawn.every((d) => d.x.length === 0)
+      ? `no ${METRIC_LABELS[metric] ?? metric} on this axis in the selected runs.`
+      : '') + notOnAxis;
   const marks = state.xAxis === 'iter' ? charts : [];
   const width = Math.max(box.clientWidth, 400);
   box.replaceChildren();
@@ -834,9 +858,17 @@ async function applyChanges(diff: { changed: Run[]; removed: string[] }): Promis
     state.details.delete(r.id);
     const cached = [...state.charts.entries()].filter(([k]) => k.startsWith(`${r.id}\n`)).map(([, c]) => c);
     if (cached.length === 0) continue;
-    const after = Math.min(...cached.map((c) => c.axis.lastSeq));
-    const rows = await state.source.metricsAfter(r.id, after);
-    for (const c of cached) if (appendRows(c, rows) > 0) grew = true;
+    // Charts of `metrics` columns grow from the rows after the oldest one's last seq (one request);
+    // an extra metric's chart asks for its own values after its last seq.
+    const columns = cached.filter((c) => (CHART_METRICS as readonly string[]).includes(c.metric));
+    if (columns.length > 0) {
+      const rows = await state.source.metricsAfter(r.id, Math.min(...columns.map((c) => c.axis.lastSeq)));
+      for (const c of columns) if (appendRows(c, rows) > 0) grew = true;
+    }
+    for (const c of cached) {
+      if (columns.includes(c)) continue;
+      if (appendTuples(c, await state.source.seriesAfter(r.id, c.metric, c.axis.lastSeq)) > 0) grew = true;
+    }
   }
   if (grew) await drawChart();
   if (state.selected.length >= 2) void renderCompare();

@@ -6,7 +6,15 @@ import { resolveRunRef } from '../core/run-ref.js';
 import { METRIC_COLUMNS, WhereError, type MetricRow, type MetricTuple, type RunsReader } from '../db/index.js';
 import { runPaths } from '../storage/layout.js';
 import { readLogTail } from '../storage/log-tail.js';
-import { appendTuples, checkpointX, emptyChart, type RunChart } from './series.js';
+import {
+  appendTuples,
+  checkpointX,
+  emptyChart,
+  newClock,
+  trainingTimes,
+  type ChartTuple,
+  type RunChart,
+} from './series.js';
 import { parseTags, runDetails, toRunSummaryJson, type RunDetails, type RunSummaryJson } from '../core/run-json.js';
 
 /** Points per series sent to a chart: more than a chart is wide, so nothing visible is lost. */
@@ -70,19 +78,40 @@ export class DashboardData {
   /** One metric of one run as chart series, each split thinned to `points` (peaks kept). */
   async chart(ref: string, metric: string, points = DEFAULT_CHART_POINTS): Promise<RunChart> {
     const id = await this.resolve(ref);
-    const [rows, checkpoints] = await Promise.all([
+    const [rows, checkpoints, times] = await Promise.all([
       this.reader.metricColumn(id, metric),
       this.reader.checkpointsOf(id),
+      this.timesOf(id),
     ]);
-    return buildChart(id, metric, rows, checkpoints, points);
+    return buildChart(id, metric, rows, checkpoints, points, times);
+  }
+
+  /**
+   * A metric's rows after `afterSeq`, with their training time, never thinned: what a live page
+   * appends to a chart of an extra metric (whose values are not in the `metrics` rows).
+   */
+  async seriesAfter(ref: string, metric: string, afterSeq: number): Promise<ChartTuple[]> {
+    const id = await this.resolve(ref);
+    const [rows, times] = await Promise.all([this.reader.metricColumn(id, metric), this.timesOf(id)]);
+    const bySeq = trainingTimes(times.itPerSec, times.valTime);
+    return rows.filter((r) => r[0] > afterSeq).map((r) => [...r, bySeq.get(r[0]) ?? null]);
+  }
+
+  /** What the training time of each row is computed from: the log's It/sec and Val took. */
+  private async timesOf(id: string): Promise<TimingColumns> {
+    const [itPerSec, valTime] = await Promise.all([
+      this.reader.metricColumn(id, 'it_per_sec'),
+      this.reader.metricColumn(id, 'val_time_s'),
+    ]);
+    return { itPerSec, valTime };
   }
 
   /** Every metric a run has, for the report (which cannot ask later). */
   async charts(id: string, metrics: readonly string[], points: number): Promise<Record<string, RunChart>> {
-    const checkpoints = await this.reader.checkpointsOf(id);
+    const [checkpoints, times] = await Promise.all([this.reader.checkpointsOf(id), this.timesOf(id)]);
     const out: Record<string, RunChart> = {};
     for (const m of metrics) {
-      const c = buildChart(id, m, await this.reader.metricColumn(id, m), checkpoints, points);
+      const c = buildChart(id, m, await this.reader.metricColumn(id, m), checkpoints, points, times);
       if (Object.keys(c.splits).length > 0) out[m] = c;
     }
     return out;
@@ -117,20 +146,38 @@ export class DashboardData {
   }
 }
 
+interface TimingColumns {
+  itPerSec: readonly MetricTuple[];
+  valTime: readonly MetricTuple[];
+}
+
 export function buildChart(
   id: string,
   metric: string,
   rows: readonly MetricTuple[],
   checkpoints: readonly { segment: number; iter: number }[],
   points: number,
+  times: TimingColumns,
 ): RunChart {
   const chart = emptyChart(id, metric);
-  appendTuples(chart, rows);
+  // The timing columns were read by other statements: rows a live run added in between are
+  // left out, so the clock handed to the page stands exactly at the chart's last row (a live
+  // page ticks it on with the `metrics` rows after that one).
+  const last = rows.at(-1)?.[0] ?? -1;
+  const upTo = (c: readonly MetricTuple[]) => c.filter((r) => r[0] <= last);
+  const clock = newClock();
+  const bySeq = trainingTimes(upTo(times.itPerSec), upTo(times.valTime), clock);
+  appendTuples(
+    chart,
+    rows.map((r) => [...r, bySeq.get(r[0]) ?? null]),
+  );
+  chart.axis.clock = clock;
   for (const s of Object.values(chart.splits)) {
     const keep = downsampleMinMax(s.y, points);
     if (keep.length === s.y.length) continue;
     s.x = keep.map((i) => s.x[i]!);
     s.tok = keep.map((i) => s.tok[i]!);
+    s.t = keep.map((i) => s.t[i]!);
     s.y = keep.map((i) => s.y[i]!);
   }
   chart.checkpoints = checkpoints.map((c) => checkpointX(chart.axis, c.segment, c.iter));

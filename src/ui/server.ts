@@ -13,6 +13,8 @@ export interface UiApi {
   showJson(ref: string): Promise<unknown>;
   metrics(ref: string, afterSeq: number): Promise<unknown[]>;
   chart(ref: string, metric: string, points?: number): Promise<unknown>;
+  /** One metric's rows after a seq as chart tuples with their training time (live extra metrics). */
+  series(ref: string, metric: string, afterSeq: number): Promise<unknown[]>;
   page(ref: string): Promise<unknown>;
   metricNames(): Promise<string[]>;
 }
@@ -75,6 +77,7 @@ const ROUTE_PARAMS: Record<string, readonly string[]> = {
   show: [],
   metrics: ['after'],
   chart: ['metric', 'points'],
+  series: ['metric', 'after'],
   page: [],
   events: [],
   names: [],
@@ -137,15 +140,14 @@ export async function startUiServer(opts: UiServerOptions): Promise<RunningServe
       case 'metrics':
         return sendJson(res, 200, await call(() => opts.api.metrics(route.ref, intParam(params, 'after', -1, -1))));
       case 'chart': {
-        const metric = params.get('metric') ?? 'loss';
-        if (!(CHART_METRICS as readonly string[]).includes(metric) && !EXTRA_METRIC_NAME.test(metric)) {
-          throw new HttpError(
-            400,
-            `metric must be one of ${CHART_METRICS.join(', ')} or an extra metric's name (GET /api/metric-names); got "${metric}"`,
-          );
-        }
+        const metric = metricParam(params);
         const points = params.has('points') ? intParam(params, 'points', 0, 10) : undefined;
         return sendJson(res, 200, await call(() => opts.api.chart(route.ref, metric, points)));
+      }
+      case 'series': {
+        const metric = metricParam(params);
+        const after = intParam(params, 'after', -1, -1);
+        return sendJson(res, 200, await call(() => opts.api.series(route.ref, metric, after)));
       }
       case 'events':
         return openEventStream(res);
@@ -197,7 +199,7 @@ type Route =
   | { kind: 'list' }
   | { kind: 'events' }
   | { kind: 'names' }
-  | { kind: 'show' | 'metrics' | 'chart' | 'page'; ref: string };
+  | { kind: 'show' | 'metrics' | 'chart' | 'series' | 'page'; ref: string };
 
 const STATIC_NAMES: Record<string, string> = {
   '/': 'index.html',
@@ -233,7 +235,7 @@ export function parseTarget(target: string): { route: Route; params: URLSearchPa
   if (p === '/api/runs') return { route: { kind: 'list' }, params };
   if (p === '/api/events') return { route: { kind: 'events' }, params };
   if (p === '/api/metric-names') return { route: { kind: 'names' }, params };
-  const m = /^\/api\/runs\/([^/]+)(?:\/(metrics|chart|page))?$/.exec(p);
+  const m = /^\/api\/runs\/([^/]+)(?:\/(metrics|chart|series|page))?$/.exec(p);
   if (m) {
     let ref: string;
     try {
@@ -241,10 +243,21 @@ export function parseTarget(target: string): { route: Route; params: URLSearchPa
     } catch {
       throw new HttpError(400, 'malformed run reference');
     }
-    const kind = (m[2] ?? 'show') as 'show' | 'metrics' | 'chart' | 'page';
+    const kind = (m[2] ?? 'show') as 'show' | 'metrics' | 'chart' | 'series' | 'page';
     return { route: { kind, ref }, params };
   }
   throw new HttpError(404, 'not found');
+}
+
+function metricParam(params: URLSearchParams): string {
+  const metric = params.get('metric') ?? 'loss';
+  if (!(CHART_METRICS as readonly string[]).includes(metric) && !EXTRA_METRIC_NAME.test(metric)) {
+    throw new HttpError(
+      400,
+      `metric must be one of ${CHART_METRICS.join(', ')} or an extra metric's name (GET /api/metric-names); got "${metric}"`,
+    );
+  }
+  return metric;
 }
 
 function optionalText(params: URLSearchParams, key: string): string | undefined {

@@ -272,4 +272,108 @@ describe.skipIf(!HAVE_CHROMIUM)('runs ui live (Chromium)', { timeout: 120_000 },
       fs.rmSync(tree.dir, { recursive: true, force: true });
     }
   });
+
+  it("a running trainer's extra metric (DPO margin) grows on the page without a reload, and equals a fresh load", async () => {
+    const tree = makeTree('runs-ui-live-extra-');
+    // An mlx-lm-lora DPO log long enough to watch grow: train every 5 iterations, val every 50.
+    const lines = ['Loading pretrained model', 'Training', 'Starting training..., iters: 600'];
+    for (let it = 5; it <= 600; it += 5) {
+      const k = it / 600;
+      lines.push(
+        `Iter ${it}: loss ${(0.69 - 0.3 * k).toFixed(3)}, chosen_r ${(0.1 * k).toFixed(3)}, rejected_r ${(-0.1 * k).toFixed(3)}, acc ${(0.5 + 0.4 * k).toFixed(3)}, margin ${(0.2 * k + 0.01 * Math.sin(it)).toFixed(3)}, lr 5.000e-06, it/s ${(0.4 + 0.1 * Math.cos(it)).toFixed(3)}, tok/s 288.250, peak_mem 6.550GB`,
+      );
+      if (it % 50 === 0)
+        lines.push(
+          `Iter ${it}: Val loss ${(0.68 - 0.25 * k).toFixed(3)}, Val chosen reward 0.010, Val rejected reward -0.008, Val accuracy 0.510, Val margin ${(0.15 * k).toFixed(3)}, Val took 2.500s`,
+        );
+    }
+    const log = path.join(tree.dir, 'dpo.log');
+    fs.writeFileSync(log, `${lines.join('\n')}\n`);
+    const resume = path.join(tree.dir, 'resume');
+    const recorder = spawn(
+      process.execPath,
+      [BIN, ...tree.flags, 'train', '--trainer', `node ${FAKE_TRAINER}`, '--', '--iters', '600'],
+      {
+        // It stops after 40 lines until the page has drawn them, then writes the rest.
+        env: { ...process.env, FAKE_LOG: log, FAKE_PAUSE_AFTER_LINES: '40', FAKE_RESUME_FILE: resume },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    const recorded = new Promise<number | null>((r) => recorder.on('close', (c) => r(c)));
+    const ui = await startUi(tree.flags);
+    const browser = await launchChromium();
+    try {
+      // The metric menu is filled when the page starts: wait until the run has margin rows.
+      const deadline = Date.now() + 60_000;
+      while (!((await (await fetch(`${ui.url}api/metric-names`)).json()) as string[]).includes('margin')) {
+        if (Date.now() > deadline) throw new Error('no margin rows were indexed');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const page = await browser.context.newPage();
+      const requests: string[] = [];
+      page.on('request', (r) => requests.push(new URL(r.url()).pathname + new URL(r.url()).search));
+      await page.goto(ui.url);
+      await page.waitForSelector('body[data-ready="1"]');
+      await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+      const id = (await rowIds(page))[0]!;
+      await page.selectOption('#metric', 'margin');
+      await page.selectOption('#x-axis', 'time');
+      await page.check(`#runs tr[data-id="${id}"] input[type=checkbox]`);
+      await page.waitForFunction(() => (window as any).runsDashboard.plot() !== null);
+      const trainPoints = async () => {
+        const p = await plotOf(page);
+        const i = p.labels.indexOf(`${id} train`);
+        return i < 0 ? 0 : p.data[i + 1]!.filter((v) => v !== null).length;
+      };
+      const before = await trainPoints();
+      expect(before).toBeGreaterThan(0);
+      expect(before).toBeLessThan(120);
+      fs.writeFileSync(resume, '');
+      await page.waitForFunction(
+        ([runId, n]) => {
+          const u = (window as any).runsDashboard.plot();
+          const i = u?.series.findIndex((s: { label: string }) => s.label === `${runId} train`);
+          return i > 0 && u.data[i].filter((v: number | null) => v !== null).length > (n as number);
+        },
+        [id, before] as const,
+        { timeout: 60_000 },
+      );
+      expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+      expect(await recorded).toBe(0);
+      // Once the run has ended and the page has caught up, the grown chart equals a fresh load.
+      await page.waitForFunction(
+        (n) => {
+          const c = (window as any).runsDashboard.state.charts.get(n);
+          return c && c.splits.train && c.splits.train.y.length === 120;
+        },
+        `${id}\nmargin`,
+        { timeout: 60_000 },
+      );
+      const grown = await page.evaluate(
+        (n) => (window as any).runsDashboard.state.charts.get(n).splits,
+        `${id}\nmargin`,
+      );
+      const fresh = (await (await fetch(`${ui.url}api/runs/${id}/chart?metric=margin&points=100000`)).json()) as {
+        splits: unknown;
+      };
+      expect(grown).toEqual(fresh.splits);
+      // The x axis is training time (seconds from it/s and Val took), the same times as the server's.
+      const plot = await plotOf(page);
+      const times = fresh.splits as Record<string, { t: number[] }>;
+      expect(plot.data[0]!.at(-1)).toBe(Math.max(times.train!.t.at(-1)!, times.val!.t.at(-1)!));
+      // One whole series, then only values after a seq already seen.
+      expect(requests.filter((r) => r.startsWith(`/api/runs/${id}/chart`))).toHaveLength(1);
+      const afters = requests
+        .filter((r) => r.startsWith(`/api/runs/${id}/series`))
+        .map((m) => Number(new URL(m, 'http://x').searchParams.get('after')));
+      expect(afters.length).toBeGreaterThan(0);
+      expect(afters).toEqual([...afters].sort((a, b) => a - b));
+    } finally {
+      recorder.kill('SIGINT');
+      await recorded;
+      await browser.close();
+      await ui.stop();
+      fs.rmSync(tree.dir, { recursive: true, force: true });
+    }
+  });
 });

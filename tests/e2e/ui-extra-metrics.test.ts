@@ -44,6 +44,26 @@ describe('runs ui: extra metrics', () => {
         const got = chart.splits[split]!;
         expect(got.x.map((x, i) => [x, got.y[i]])).toEqual(want);
       }
+      // What a live page appends: the metric's rows after a seq, as [seq, segment, iter, split,
+      // trained_tokens, value, training time] tuples, every one of them (never thinned).
+      const all = sql(
+        `select seq, segment, iter, split, value from metric_values where run_id = '${id}' and name = '${name}' order by seq`,
+      );
+      const after = all[Math.floor(all.length / 2)]!.seq as number;
+      const tail = (await (
+        await fetch(`${ui.url}api/runs/${id}/series?metric=${encodeURIComponent(name)}&after=${after}`)
+      ).json()) as unknown[][];
+      expect(tail.map((t) => [t[0], t[1], t[2], t[3], t[5]])).toEqual(
+        all.filter((r) => (r.seq as number) > after).map((r) => [r.seq, r.segment, r.iter, r.split, r.value]),
+      );
+      // Their times are the chart's at the same points (this DPO log prints it/s and Val took).
+      const timed = chart as unknown as { splits: Record<string, { x: number[]; t: (number | null)[] }> };
+      for (const t of tail) {
+        if (t[2] === null) continue;
+        const s = timed.splits[t[3] as string]!;
+        expect(typeof t[6]).toBe('number');
+        expect(s.t[s.x.indexOf(t[2] as number)]).toBe(t[6]);
+      }
       // A name that is no metric at all gives an empty chart, not an error; a malformed one is a 400.
       expect(
         ((await (await fetch(`${ui.url}api/runs/${id}/chart?metric=nosuchmetric`)).json()) as { splits: object })

@@ -117,6 +117,38 @@ describe('runs ui JSON API', () => {
     expect(Math.min(...chart.splits.val!.y)).toBe(run.best_val_loss);
   });
 
+  it('chart points carry the training time the log tells: sum of report windows / It/sec and Val took', async () => {
+    const id = '2026-11-21_10-00-00';
+    const rows = JSON.parse(
+      cli(
+        'sql',
+        '--json',
+        '--limit',
+        '100000',
+        `select seq, iter, split, it_per_sec, val_time_s from metrics where run_id = '${id}' and segment = 0 order by seq`,
+      ),
+    ) as { seq: number; iter: number | null; split: string; it_per_sec: number | null; val_time_s: number | null }[];
+    const trainIters = rows.filter((r) => r.split === 'train').map((r) => r.iter!);
+    expect(trainIters.length).toBeGreaterThan(40);
+    // This log reports every `steps` iterations: each train report timed `steps / It/sec` seconds.
+    const steps = trainIters[0]!;
+    const total =
+      rows.reduce((sum, r) => sum + (r.split === 'val' ? (r.val_time_s ?? 0) : 0), 0) +
+      rows.reduce((sum, r) => sum + (r.split === 'train' ? steps / r.it_per_sec! : 0), 0);
+    const chart = (await json(`/api/runs/${id}/chart?metric=loss&points=100000`)) as {
+      splits: Record<string, { x: number[]; t: (number | null)[] }>;
+    };
+    const val = chart.splits.val!;
+    const train = chart.splits.train!;
+    expect(val.t[0]).toBeCloseTo(rows.find((r) => r.split === 'val')!.val_time_s!, 9);
+    const last = Math.max(val.t.at(-1)!, train.t.at(-1)!);
+    expect(last).toBeCloseTo(total, 6);
+    for (const s of [val, train]) {
+      expect(s.t.every((t) => typeof t === 'number')).toBe(true);
+      expect(s.t).toEqual([...s.t].sort((a, b) => a! - b!));
+    }
+  });
+
   it('serves the page and its two files', async () => {
     const page = await request('/');
     expect(page.status).toBe(200);
@@ -180,6 +212,9 @@ describe('runs ui safety', () => {
     ['/api/runs?where=%E0%A4%A', 'percent-encoding'],
     ['/api/runs/2026-11-21_10-00-00/chart?metric=no%20pe%3B', 'metric must be one of'],
     ['/api/runs/2026-11-21_10-00-00/chart?points=3', 'points'],
+    ['/api/runs/2026-11-21_10-00-00/series?metric=no%20pe%3B&after=1', 'metric must be one of'],
+    ['/api/runs/2026-11-21_10-00-00/series?metric=loss&after=x', 'after'],
+    ['/api/runs/2026-11-21_10-00-00/series?metric=loss&points=3', 'unknown query parameter'],
     ['/api/runs/%00', 'not a run reference'],
   ])('%s → 400 with a JSON error', async (target, message) => {
     const a = await request(target);
