@@ -97,6 +97,11 @@ export async function startUiServer(opts: UiServerOptions): Promise<RunningServe
       sendJson(res, status, { error: message });
     });
   });
+  // Node closes an idle keep-alive connection after 5 s; a client that reuses it at that moment
+  // (a script busy between two requests, a page in a background tab) gets "socket closed" for
+  // a request it never got to send. Idle connections cost nothing here: keep them a minute.
+  server.keepAliveTimeout = 60_000;
+  server.headersTimeout = 65_000;
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
