@@ -108,13 +108,13 @@ export function printComparison(ctx: Context, c: RunComparison, format: OutputFo
       if (section === 'config') blocks.push('config: no differences');
       continue;
     }
-    const cell = (v: unknown, isBest: boolean) =>
-      (section === 'metric' ? (typeof v === 'number' ? formatNumber(v) : displayValue(v)) : displaySetting(v)) +
+    const cell = (key: string, v: unknown, isBest: boolean) =>
+      (section === 'metric' ? (typeof v === 'number' ? formatNumber(v) : displayValue(v)) : displaySetting(v, key)) +
       (isBest ? ' *' : '');
     blocks.push(
       tableText(
         [section, ...ids],
-        rows.map((r) => [r.key, ...r.values.map((v, i) => cell(v, r.best === i))]),
+        rows.map((r) => [r.key, ...r.values.map((v, i) => cell(r.key, v, r.best === i))]),
         ['left', ...ids.map(() => (section === 'metric' ? ('right' as const) : ('left' as const)))],
       ),
     );

@@ -17,12 +17,15 @@ import { parseTags, tagsValue, toRunSummaryJson } from '../core/run-json.js';
 import type { MetricDelta } from '../core/diff.js';
 import { escapeControlChars } from '../core/terminal-text.js';
 import { renderChart, type Series } from './chart.js';
+import { listTableColumns } from './list-table.js';
+import type { SortKey } from '../core/sort-keys.js';
 import type { OutputFormat } from './options.js';
 import {
   displaySetting,
   displayValue,
   formatNumber,
   keyValueText,
+  localTime,
   render,
   renderStream,
   tableText,
@@ -42,7 +45,7 @@ function painter(ctx: Context) {
 }
 
 function terminalWidth(ctx: Context): number {
-  return Math.min(Math.max(ctx.io.stdout.columns ?? 80, 40), 200);
+  return Math.min(Math.max(outputWidth(ctx, 80), 40), 200);
 }
 
 export function printIndexReport(ctx: Context, r: SyncReport): void {
@@ -53,78 +56,22 @@ export function printIndexReport(ctx: Context, r: SyncReport): void {
   );
 }
 
-/** `Qwen/Qwen3-4B-Instruct-2507-4bit` → `Qwen3-4B-Instruct-2507-4bit`, cut to fit a column. */
-export function shortModel(model: string | null, max = 24): string {
-  if (!model) return '-';
-  const name = model.replace(/\/+$/, '').split('/').pop() ?? model;
-  return name.length > max ? `${name.slice(0, max - 1)}…` : name;
-}
-
-/**
- * The list table. `compact` (a terminal under 100 columns) shortens two headers so a row fits 80
- * columns; the model column takes what the others leave.
- */
-function listColumns(modelWidth: number, compact: boolean): Column<RunListItem>[] {
-  return [
-    { header: 'id', key: 'id', value: (r) => r.row.id },
-    { header: 'status', key: 'status', value: (r) => r.row.status },
-    { header: 'model', key: 'model', value: (r) => r.row.model, display: (r) => shortModel(r.row.model, modelWidth) },
-    {
-      header: 'iters',
-      key: 'iters',
-      value: (r) => r.row.iters,
-      // A running run shows how far it got.
-      display: (r) =>
-        r.row.status === 'running' && r.row.iters
-          ? `${r.row.last_iter ?? 0}/${r.row.iters}`
-          : displayValue(r.row.iters ?? r.row.last_iter),
-      align: 'right',
-    },
-    {
-      header: compact ? 'best val' : 'best val (iter)',
-      key: 'best_val_loss',
-      value: (r) => r.row.best_val_loss,
-      display: (r) =>
-        r.row.best_val_loss === null ? '-' : `${formatNumber(r.row.best_val_loss)} (${r.row.best_val_iter ?? '?'})`,
-      align: 'left',
-    },
-    {
-      header: compact ? 'train' : 'final train',
-      key: 'final_train_loss',
-      value: (r) => r.row.final_train_loss,
-      display: (r) => formatNumber(r.row.final_train_loss),
-      align: 'right',
-    },
-    {
-      header: 'tok/s',
-      key: 'tokens_per_sec',
-      value: (r) => r.row.tokens_per_sec,
-      display: (r) => (r.row.tokens_per_sec === null ? '-' : String(Math.round(r.row.tokens_per_sec))),
-      align: 'right',
-    },
-  ];
-}
-
-/** Width of every list column but the model's, for these rows (cell widths + 2-space gaps). */
-function otherColumnsWidth(items: RunListItem[], compact: boolean): number {
-  const widest = (header: string, cells: string[]) => Math.max(header.length, ...cells.map((c) => c.length));
-  const cols = listColumns(0, compact).filter((c) => c.key !== 'model');
-  const widths = cols.map((c) =>
-    widest(
-      c.header,
-      items.map((i) => (c.display ? c.display(i) : displayValue(c.value(i)))),
-    ),
-  );
-  return widths.reduce((a, b) => a + b, 0) + 2 * cols.length;
-}
-
-export function printRunList(ctx: Context, items: RunListItem[], format: OutputFormat, filtered = false): void {
-  // Sized to the terminal (120 columns when it is not one): the model column gets what is left.
-  const width = ctx.io.stdout.columns ?? 120;
-  const compact = width < 100;
-  const LIST_COLUMNS = listColumns(Math.max(10, Math.min(40, width - otherColumnsWidth(items, compact))), compact);
+export function printRunList(
+  ctx: Context,
+  items: RunListItem[],
+  format: OutputFormat,
+  filtered = false,
+  table: { sort?: SortKey; where?: string; columns?: string[] } = {},
+): void {
   if (format === 'json') {
-    render(items, LIST_COLUMNS, format, ctx.io.stdout, { json: (i) => i.json });
+    out(
+      ctx,
+      `${JSON.stringify(
+        items.map((i) => i.json),
+        null,
+        2,
+      )}\n`,
+    );
     return;
   }
   if (format === 'csv') {
@@ -142,7 +89,19 @@ export function printRunList(ctx: Context, items: RunListItem[], format: OutputF
     );
     return;
   }
-  render(items, LIST_COLUMNS, format, ctx.io.stdout);
+  // Sized to the terminal (COLUMNS when stdout is not one, else 120): the model column gets what is left.
+  const { rows, columns } = listTableColumns(items, { width: outputWidth(ctx, 120), ...table });
+  render(rows, columns, format, ctx.io.stdout);
+}
+
+function out(ctx: Context, text: string): void {
+  ctx.io.stdout.write(text);
+}
+
+/** The terminal's width; COLUMNS (as shells export it) when stdout is not a terminal; else `fallback`. */
+export function outputWidth(ctx: Context, fallback: number): number {
+  const env = Number(ctx.processEnv.COLUMNS);
+  return ctx.io.stdout.columns ?? (Number.isInteger(env) && env > 0 ? env : fallback);
 }
 
 export function printRunDetails(ctx: Context, d: RunDetails & { lineage?: LineagePart[] }, format: OutputFormat): void {
@@ -182,8 +141,8 @@ export function printRunDetails(ctx: Context, d: RunDetails & { lineage?: Lineag
       ['path', r.path],
       ['model', r.model ?? '-'],
       ['data', r.data_dir ?? '-'],
-      ['started', r.started_at ?? '-'],
-      ['finished', r.finished_at ?? '-'],
+      ['started', localTime(r.started_at)],
+      ['finished', localTime(r.finished_at)],
       ['duration', r.duration_s === null ? '-' : formatDuration(r.duration_s)],
       ['exit', r.signal ? `signal ${r.signal}` : displayValue(r.exit_code)],
       ['git', r.git_sha ? `${r.git_sha.slice(0, 12)}${r.git_dirty ? ' (dirty)' : ''}` : '-'],
@@ -299,7 +258,7 @@ export function printRunDiff(ctx: Context, d: RunDiff, format: OutputFormat): vo
     blocks.push(
       tableText(
         ['metadata', d.a.id, d.b.id],
-        d.metadata.map((c) => [c.key, displaySetting(c.a), displaySetting(c.b)]),
+        d.metadata.map((c) => [c.key, displaySetting(c.a, c.key), displaySetting(c.b, c.key)]),
       ),
     );
   const metricRows = [...d.metrics.filter((m) => m.a !== null || m.b !== null), ...d.valLoss];

@@ -1,7 +1,8 @@
 // Commander declarations: names, flags, help text with an example. Actions call one function in
 // src/commands/ and hand its result to a printer in src/cli/. No logic here.
 import packageJson from '../../package.json' with { type: 'json' };
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { LIST_COLUMN_NAMES } from './list-table.js';
 import type { Context } from '../commands/context.js';
 import { SORT_KEYS } from '../core/sort-keys.js';
 import { RUN_STATUSES } from '../core/manifest.js';
@@ -20,6 +21,22 @@ export const VERSION: string = packageJson.version;
 function onUnknownOption(command: Command, message: (flag: string) => string): void {
   (command as unknown as { unknownOption(flag: string): void }).unknownOption = (flag) =>
     command.error(`error: ${message(flag)}`, { code: 'commander.unknownOption', exitCode: 2 });
+}
+
+/** `--columns a,b,c`: names from the list table's columns; an unknown one is a usage error that lists them. */
+function parseListColumns(value: string): string[] {
+  const names = value
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  const aliases: Record<string, string> = { lr: 'learning_rate', rank: 'lora_rank', duration: 'duration_s' };
+  const resolved = names.map((n) => aliases[n] ?? n);
+  const unknown = resolved.filter((n) => !LIST_COLUMN_NAMES.includes(n));
+  if (names.length === 0 || unknown.length)
+    throw new InvalidArgumentError(
+      `${unknown.length ? `unknown column ${unknown.map((n) => `"${n}"`).join(', ')}` : 'no columns'}; the columns are: ${LIST_COLUMN_NAMES.join(', ')} (also lr, rank, duration)`,
+    );
+  return [...new Set(resolved)];
 }
 
 function example(text: string): string {
@@ -129,13 +146,19 @@ runs train --from latest -- --learning-rate 2e-5`),
       .option('--asc', 'sort ascending')
       .option('--limit <n>', 'at most N runs', parsePositiveInt)
       .addOption(new Option('--status <status>', 'only runs with this status').choices(RUN_STATUSES))
-      .option('--where <expr>', `filter on runs columns, e.g. "lora_rank >= 16 and model like '%Qwen%'"`),
+      .option('--where <expr>', `filter on runs columns, e.g. "lora_rank >= 16 and model like '%Qwen%'"`)
+      .option(
+        '--columns <list>',
+        'table columns, comma-separated, e.g. id,status,lr,best_val_loss (default: what fits the terminal)',
+        parseListColumns,
+      ),
   )
     .addHelpText(
       'after',
       example(`
 runs list --sort val_loss --limit 10
-runs list --status completed --where "lora_rank >= 16" --json`),
+runs list --status completed --where "lora_rank >= 16" --json
+runs list --columns id,model,params,best_val_loss,test_loss`),
     )
     .action(async (opts) => {
       const { listRuns } = await import('../commands/list.js');
@@ -145,6 +168,7 @@ runs list --status completed --where "lora_rank >= 16" --json`),
         await listRuns(ctx, opts),
         outputFormat(opts),
         opts.status !== undefined || opts.where !== undefined,
+        { sort: opts.sort, where: opts.where, columns: opts.columns },
       );
     });
 

@@ -136,8 +136,24 @@ export function displayValue(v: unknown): string {
   return String(v);
 }
 
-/** Config values print as stored (0.05 stays 0.05): they are settings, not measurements. */
-export function displaySetting(v: unknown): string {
+/**
+ * An ISO 8601 UTC time as people read it: local time (the TZ of this process), to the second,
+ * `2026-11-29 15:05:09`. JSON and CSV keep the ISO text.
+ */
+export function localTime(iso: string | null | undefined): string {
+  if (!iso) return '-';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+/**
+ * Config values print as stored (0.05 stays 0.05): they are settings, not measurements. A time
+ * (`started_at`, `finished_at`: ISO UTC) prints as local time.
+ */
+export function displaySetting(v: unknown, key = ''): string {
+  if (key.endsWith('_at') && typeof v === 'string') return localTime(v);
   return typeof v === 'number' ? String(v) : displayValue(v);
 }
 

@@ -70,11 +70,11 @@ describe('runs list', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe(
       [
-        'id                     status       model                        iters  best val (iter)  final train  tok/s',
-        '2026-11-29_14-05-09_2  failed       -                              530  -                      0.962   2685',
-        '2026-11-29_14-05-09    interrupted  -                             2000  0.982 (250)            0.781    315',
-        '2026-11-29_09-41-17    completed    Qwen3-4B-Instruct-2507-4bit    400  1.127 (300)            0.966   1221',
-        '2026-11-28_22-10-03    completed    Qwen3-4B-Instruct-2507-4bit   1000  1.071 (700)            0.912    798',
+        'id                     status       model                           iters  best val (iter)  final train  tok/s  tags',
+        '2026-11-29_14-05-09_2  failed       -                                 530  -                      0.962   2685  -',
+        '2026-11-29_14-05-09    interrupted  -                            310/2000  0.982 (250)            0.781    315  -',
+        '2026-11-29_09-41-17    completed    Qwen3-4B-Instruct-2507-4bit       400  1.127 (300)            0.966   1221  -',
+        '2026-11-28_22-10-03    completed    Qwen3-4B-Instruct-2507-4bit      1000  1.071 (700)            0.912    798  baseline',
         '',
       ].join('\n'),
     );
@@ -83,8 +83,9 @@ describe('runs list', () => {
   it('fits an 80-column terminal: shorter headers, the model name cut to what is left', async () => {
     const r = await runCli([...tree.flags, 'list'], { columns: 80 });
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe('id                     status       model       iters  best val     train  tok/s');
-    expect(lines[3]).toBe('2026-11-29_09-41-17    completed    Qwen3-4B-…    400  1.127 (300)  0.966   1221');
+    // A stopped run's iters (310/2000) takes room: tok/s gives way, the model keeps what is left.
+    expect(lines[0]).toBe('id                     status       model              iters  best val     train');
+    expect(lines[3]).toBe('2026-11-29_09-41-17    completed    Qwen3-4B-Inst…       400  1.127 (300)  0.966');
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
   });
 
