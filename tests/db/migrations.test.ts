@@ -106,6 +106,69 @@ describe('migrations', () => {
     expect(q.stdout).toBe('n\n112\n');
   });
 
+  it('an index of schema 0004 gets WITHOUT ROWID metric tables (no separate key index) with every row kept', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runs-rowid-'));
+    try {
+      const file = path.join(dir, 'runs.db');
+      const old = new Database(file);
+      const upTo0004 = journal.entries.findIndex((e) => e.tag.startsWith('0004_')) + 1;
+      expect(upTo0004).toBe(5);
+      migrate(drizzle(old), { migrationsFolder: olderMigrations(upTo0004) });
+      const insertMetric = old.prepare(
+        `insert into metrics (run_id, seq, segment, iter, split, loss, it_per_sec, test_ppl) values (?, ?, 0, ?, ?, ?, ?, ?)`,
+      );
+      const insertValue = old.prepare(
+        `insert into metric_values (run_id, seq, segment, iter, split, name, value) values (?, ?, 0, ?, 'train', ?, ?)`,
+      );
+      old.transaction(() => {
+        for (let r = 0; r < 3; r++)
+          for (let seq = 0; seq < 500; seq++) {
+            insertMetric.run(
+              `run-${r}`,
+              seq,
+              seq + 1,
+              seq % 10 ? 'train' : 'val',
+              2 - seq / 1000,
+              0.5,
+              seq === 499 ? 3.1 : null,
+            );
+            insertValue.run(`run-${r}`, seq, seq + 1, 'reward', seq / 7);
+            insertValue.run(`run-${r}`, seq, seq + 1, 'margin', null);
+          }
+      })();
+      const dump = (db: Database.Database) => ({
+        metrics: db.prepare('select * from metrics order by run_id, seq').all(),
+        values: db.prepare('select * from metric_values order by run_id, seq, name').all(),
+      });
+      const before = dump(old);
+      expect(before.metrics).toHaveLength(1500);
+      // The rowid tables had an extra b-tree each for their key.
+      const keyIndexes = (db: Database.Database) =>
+        db
+          .prepare(`select name from sqlite_master where type = 'index' and tbl_name in ('metrics', 'metric_values')`)
+          .all();
+      expect(keyIndexes(old)).toHaveLength(2);
+      old.close();
+
+      openIndex({ dbPath: file, warn: () => {} }).close();
+      const db = new Database(file, { readonly: true });
+      expect(dump(db)).toEqual(before);
+      expect(keyIndexes(db)).toEqual([]);
+      for (const t of ['metrics', 'metric_values']) {
+        const sql = (db.prepare(`select sql from sqlite_master where name = ?`).get(t) as { sql: string }).sql;
+        expect(sql).toMatch(/WITHOUT ROWID$/);
+      }
+      // Reads by run in seq order still use the key (no sort, no scan).
+      const plan = db
+        .prepare(`explain query plan select seq, loss from metrics where run_id = 'run-1' order by seq`)
+        .all() as { detail: string }[];
+      expect(plan.map((p) => p.detail)).toEqual(['SEARCH metrics USING PRIMARY KEY (run_id=?)']);
+      db.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('two processes creating the database at once both succeed', async () => {
     const tree = makeTree();
     const { spawn } = await import('node:child_process');
