@@ -11,6 +11,7 @@ import { checkRootExists, resolveLocations, type Locations } from './storage/lay
 import type { OpenedIndex } from './indexer/index-access.js';
 import os from 'node:os';
 import type { TeamDatabase } from './db/index.js';
+import { databaseErrorMessage } from './db/errors.js';
 
 export interface MainOptions {
   io?: Io;
@@ -54,12 +55,14 @@ function fail(io: Io, message: string, code: number): number {
 }
 
 /**
- * SQLite and file-system errors that reach here are environmental (disk full, read-only disk,
- * permissions), not bugs: one line that says what to do. `--rebuild` is advised only where it
- * helps (a damaged index), never for a full or read-only disk.
+ * Database and file-system errors that reach here are environmental (disk full, read-only disk,
+ * permissions), not bugs: one line that says what to do. What a database error means is the db
+ * layer's knowledge (db/errors.ts; its reader already throws RunsErrors): this is the last resort
+ * for one raised elsewhere (the indexer's writes).
  */
 function describeEnvironmentError(outer: unknown): string | null {
-  // drizzle wraps SQLite's error (DrizzleError "Failed to run the query …", cause: SqliteError).
+  const database = databaseErrorMessage(outer);
+  if (database !== null) return database;
   let err = outer;
   for (
     let i = 0;
@@ -71,24 +74,6 @@ function describeEnvironmentError(outer: unknown): string | null {
   const code = (err as { code?: unknown })?.code;
   if (typeof code !== 'string') return null;
   const message = (err as Error).message;
-  if (code.startsWith('SQLITE_')) {
-    // Extended codes (SQLITE_IOERR_WRITE, SQLITE_READONLY_DBMOVED, …) share their base's fix.
-    const is = (base: string) => code === base || code.startsWith(`${base}_`);
-    const fix = is('SQLITE_FULL')
-      ? 'the disk is full: free some space and try again (nothing was lost; the run folders are the truth)'
-      : is('SQLITE_READONLY') || is('SQLITE_PERM')
-        ? 'the index cannot be written: check its permissions, or pass --db PATH (or set RUNS_DB) to a file on a writable disk'
-        : is('SQLITE_BUSY') || is('SQLITE_LOCKED')
-          ? 'another runs command holds the index; try again when it is done'
-          : is('SQLITE_CANTOPEN')
-            ? 'the index cannot be opened: check that its folder exists and can be written, or pass --db PATH'
-            : is('SQLITE_IOERR')
-              ? 'the disk reported an I/O error: check the disk and its free space, then try again'
-              : is('SQLITE_CORRUPT') || is('SQLITE_NOTADB')
-                ? 'the index is damaged: run `runs index --rebuild` (the run folders are the truth)'
-                : 'try again; if it persists, run `runs index --rebuild` (the run folders are the truth)';
-    return `the index database failed: ${message} (${code}); ${fix}`;
-  }
   const fsFix: Record<string, string> = {
     ENOSPC: 'the disk is full: free some space and try again',
     EDQUOT: 'the disk quota is used up: free some space and try again',

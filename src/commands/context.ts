@@ -36,7 +36,11 @@ export interface Context {
    * create it (`runs train`).
    */
   locations(): Locations;
-  /** The index, opened (and migrated) on first use; loaded lazily so commands without SQL start fast. */
+  /**
+   * The local SQLite index with its bookkeeping, opened (and migrated) on first use; loaded lazily
+   * so commands without SQL start fast. For the indexer (src/indexer/) only, which commands call
+   * with this context: a command itself never calls it, it reads through reader().
+   */
   index(): Promise<RunsIndex>;
   /** True with --team: read commands read the team database instead of the local index. */
   team(): boolean;

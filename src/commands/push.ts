@@ -14,12 +14,11 @@ export async function pushRuns(ctx: Context, refs: string[]): Promise<PushReport
   const started = performance.now();
   const host = publishHost(ctx);
   const synced = await syncAll(ctx, 'full');
-  const index = await ctx.index();
-  const candidates = refs.length ? index.refCandidates() : [];
+  const candidates = refs.length ? await (await ctx.reader()).refCandidates() : [];
   const ids = refs.length ? new Set(refs.map((ref) => resolveRunRef(ref, candidates))) : null;
   // Connect (and migrate) after indexing: a down team database must not cost the local index.
   const team = await ctx.teamDatabase();
-  const report = await publishRuns(index, team, host, ids);
+  const report = await publishRuns(ctx, team, host, ids);
   return {
     ...report,
     warnings: [...synced.warnings, ...report.warnings],

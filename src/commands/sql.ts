@@ -1,7 +1,7 @@
 // runs sql "SELECT …": read-only SQL over the index (or, with --team, the team database).
 import type { Context } from './context.js';
 import { RunsError, UsageError } from '../core/errors.js';
-import { ReadOnlyViolation } from '../db/index.js';
+import { ReadOnlyViolation, type SqlStream } from '../db/index.js';
 import { refresh } from '../indexer/refresh.js';
 
 export const DEFAULT_SQL_LIMIT = 1000;
@@ -24,28 +24,17 @@ export async function runSql(
   }
   await refresh(ctx);
   const limit = opts.limit ?? DEFAULT_SQL_LIMIT;
-  if (ctx.team()) {
-    // The team database answers with at most `limit` rows, inside its read-only transaction.
-    const reader = await ctx.reader();
-    try {
-      return {
-        ...(await reader.query(query, limit, {
-          timeoutMs: opts.timeout === undefined ? undefined : opts.timeout * 1000,
-        })),
-        limit,
-      };
-    } catch (err) {
-      throw asRunsError(err);
-    }
+  // Local: rows streamed from the read-only connection. --team: at most `limit` rows, read inside
+  // the team database's read-only transaction.
+  const reader = await ctx.reader();
+  let stream: SqlStream;
+  try {
+    stream = await reader.queryStream(query, limit, {
+      timeoutMs: opts.timeout === undefined ? undefined : opts.timeout * 1000,
+    });
+  } catch (err) {
+    throw asRunsError(err);
   }
-  const index = await ctx.index();
-  const stream = (() => {
-    try {
-      return index.queryStream(query, limit);
-    } catch (err) {
-      throw asRunsError(err);
-    }
-  })();
   return {
     columns: stream.columns,
     rows: {

@@ -5,6 +5,14 @@ export class RunsError extends Error {
   override name = 'RunsError';
 }
 
+/**
+ * The index database failed (disk full, locked, damaged): a RunsError (one line with the fix, exit
+ * 1), told apart so the web view answers it as a server error, not as "no such run".
+ */
+export class DatabaseError extends RunsError {
+  override name = 'DatabaseError';
+}
+
 /** Bad usage (invalid option value, bad reference syntax): exit 2. */
 export class UsageError extends Error {
   override name = 'UsageError';

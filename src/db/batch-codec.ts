@@ -3,7 +3,7 @@
 // them), everything else as plain objects. Records are encoded as each run is added, so the
 // parser's record objects die young (cheap to collect) instead of piling up until a batch is full.
 import type { CheckpointRecord, Split } from '../core/records.js';
-import type { RunWrite } from './index.js';
+import type { RunWrite } from './local-index.js';
 
 export const SPLITS: readonly Split[] = ['train', 'val', 'test'];
 /** Per metric: segment, iter, split, loss, learning_rate, it_per_sec, tokens_per_sec, trained_tokens, peak_mem_gb, val_time_s, test_ppl. */

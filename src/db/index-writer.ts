@@ -1,8 +1,8 @@
 // Batched writes of RunWrites: one transaction per ~BATCH_RECORDS records. With a writer thread,
 // a batch is inserted while the caller parses the next logs; at most two batches are in flight.
 import { BatchEncoder, type EncodedBatch } from './batch-codec.js';
-import type { WriteResult } from './index.js';
-import type { RunWrite } from './index.js';
+import type { WriteResult } from './local-index.js';
+import type { RunWrite } from './local-index.js';
 
 /** Records per transaction in bulk indexing; a huge log is written in pieces of this size too. */
 export const BATCH_RECORDS = 25_000;

@@ -3,7 +3,8 @@
 // same interface; the SQLite one below answers from the local index synchronously underneath.
 import type { RefCandidate } from '../core/run-ref.js';
 import type { CheckpointRow, MetricRow, MetricValueRow, ParamRow, RunRow } from '../core/rows.js';
-import type { SqlResult } from './read-only-sql.js';
+import { asRunsError } from './errors.js';
+import type { SqlResult, SqlStream } from './read-only-sql.js';
 
 /** Same filter language as `runs list` (sort key, status, --where). */
 export interface ReaderListQuery {
@@ -38,6 +39,11 @@ export interface RunsReader {
   /** `runs sql`; timeoutMs applies to the team database (local queries have no time limit). */
   query(text: string, limit: number, opts?: { timeoutMs?: number }): Promise<SqlResult>;
   /**
+   * The same, rows read as they are used: the local index streams (a huge `--limit` keeps memory
+   * flat); the team database answers inside its read-only transaction, so its rows arrive whole.
+   */
+  queryStream(text: string, limit: number, opts?: { timeoutMs?: number }): Promise<SqlStream>;
+  /**
    * An opaque value that changes whenever the index changed (any writer, any process), so a live
    * view re-reads only then. Cheap: asked every second or so.
    */
@@ -71,21 +77,35 @@ export interface SqliteReadSide {
   metricValuesOf(id: string, name: string): MetricValueRow[];
   refCandidates(): RefCandidate[];
   query(text: string, limit: number): SqlResult;
+  queryStream(text: string, limit: number): SqlStream;
   dataVersion(): number;
+}
+
+/**
+ * Calls the synchronous SQLite side; a database error (disk full, locked, damaged) leaves as the
+ * RunsError the user sees (db/errors.ts), so commands never look at SQLite's codes.
+ */
+async function answer<T>(read: () => T): Promise<T> {
+  try {
+    return read();
+  } catch (err) {
+    throw asRunsError(err);
+  }
 }
 
 export function sqliteReader(index: SqliteReadSide): RunsReader {
   return {
-    listRuns: async (q) => index.listRuns(q),
-    getRun: async (id) => index.getRun(id),
-    metricsOf: async (id, q) => index.metricsOf(id, q?.afterSeq),
-    paramsOf: async (id) => index.paramsOf(id),
-    checkpointsOf: async (id) => index.checkpointsOf(id),
-    metricColumn: async (id, metric) => index.metricColumn(id, metric),
-    metricNames: async () => index.metricNames(),
-    metricValuesOf: async (id, name) => index.metricValuesOf(id, name),
-    refCandidates: async () => index.refCandidates(),
-    query: async (text, limit) => index.query(text, limit),
-    changeToken: async () => String(index.dataVersion()),
+    listRuns: (q) => answer(() => index.listRuns(q)),
+    getRun: (id) => answer(() => index.getRun(id)),
+    metricsOf: (id, q) => answer(() => index.metricsOf(id, q?.afterSeq)),
+    paramsOf: (id) => answer(() => index.paramsOf(id)),
+    checkpointsOf: (id) => answer(() => index.checkpointsOf(id)),
+    metricColumn: (id, metric) => answer(() => index.metricColumn(id, metric)),
+    metricNames: () => answer(() => index.metricNames()),
+    metricValuesOf: (id, name) => answer(() => index.metricValuesOf(id, name)),
+    refCandidates: () => answer(() => index.refCandidates()),
+    query: (text, limit) => answer(() => index.query(text, limit)),
+    queryStream: (text, limit) => answer(() => index.queryStream(text, limit)),
+    changeToken: () => answer(() => String(index.dataVersion())),
   };
 }

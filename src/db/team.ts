@@ -269,6 +269,7 @@ export class TeamDatabase {
       metricValuesOf: async () => [],
       refCandidates: () => this.refCandidates(),
       query: (text, limit, opts) => this.query(text, limit, opts?.timeoutMs ?? DEFAULT_SQL_TIMEOUT_S * 1000),
+      queryStream: (text, limit, opts) => this.query(text, limit, opts?.timeoutMs ?? DEFAULT_SQL_TIMEOUT_S * 1000),
       changeToken: async () => {
         const r = await this.q<{ t: string }>(
           `select coalesce(max(pushed_at), '') || ':' || count(*) as t from push_state`,

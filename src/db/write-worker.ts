@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EncodedBatch } from './batch-codec.js';
 import type { JournalMode } from './client.js';
-import { openSqliteIndex } from './index.js';
+import { openSqliteIndex } from './sqlite-index.js';
 
 const { dbPath, journal } = workerData as { dbPath: string; journal: JournalMode };
 const port = parentPort!;

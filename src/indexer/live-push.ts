@@ -67,7 +67,7 @@ export function livePusher(ctx: LivePushContext, id: string): LivePusher | null 
     try {
       const push = (async () => {
         team ??= await openTeam(url, { connectTimeoutMs: CONNECT_TIMEOUT_MS, queryTimeoutMs: QUERY_TIMEOUT_MS });
-        await publishRuns(await ctx.index(), team, host, new Set([id]));
+        await publishRuns(ctx, team, host, new Set([id]));
       })();
       push.catch(() => {}); // after a stall its late failure is already handled
       await Promise.race([push, stalled]);

@@ -2,14 +2,8 @@
 // of `runs train`: what the team database lacks of the given runs, judged by what it says it holds,
 // in batches of whole runs (one transaction each).
 import { RunsError } from '../core/errors.js';
-import {
-  teamIdentity,
-  type PushRun,
-  type PushSource,
-  type RunRow,
-  type RunsIndex,
-  type TeamDatabase,
-} from '../db/index.js';
+import { teamIdentity, type PushRun, type PushSource, type RunRow, type TeamDatabase } from '../db/index.js';
+import type { IndexerContext } from './sync.js';
 
 export interface PublishReport {
   host: string;
@@ -42,11 +36,12 @@ export function publishHost(ctx: { hostName(): string }): string {
 
 /** Publishes these local runs (all of them when `ids` is null). */
 export async function publishRuns(
-  index: RunsIndex,
+  ctx: IndexerContext,
   team: TeamDatabase,
   host: string,
   ids: ReadonlySet<string> | null,
 ): Promise<PublishReport> {
+  const index = await ctx.index();
   const { teamUid, rowHash } = await teamIdentity();
   const states = index.storedStates();
   const few = ids !== null && ids.size <= FEW_RUNS;

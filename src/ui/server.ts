@@ -4,7 +4,7 @@
 // headers at all (the browser then keeps other origins from reading any answer).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { RunsError, UsageError } from '../core/errors.js';
+import { DatabaseError, RunsError, UsageError } from '../core/errors.js';
 import { CHART_METRICS } from './series.js';
 
 /** What the server answers with; implemented over the index reader (ui/dashboard-data.ts). */
@@ -288,6 +288,7 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     if (err instanceof UsageError) throw new HttpError(400, err.message);
+    if (err instanceof DatabaseError) throw err; // the server's trouble (500), not a missing run
     if (err instanceof RunsError) throw new HttpError(404, err.message);
     throw err;
   }

@@ -1,0 +1,246 @@
+// The SQLite index: its reads (sqlite-reads.ts) plus the local bookkeeping only the indexer uses
+// (stored states, parse state, meta, the root it mirrors, the writer, removal). Bulk writes use raw
+// prepared statements (write-statements.ts: one per table, prepared once, reused; one transaction
+// per batch), on the writer thread (writer-thread.ts) for passes over many runs.
+import { eq } from 'drizzle-orm';
+import path from 'node:path';
+import { METRIC_WIDTH, orNull, SPLITS, type EncodedBatch } from './batch-codec.js';
+import { openDatabase, useBulkCache, type JournalMode, type OpenedDatabase } from './client.js';
+import { BatchingWriter, type IndexWriter } from './index-writer.js';
+import type { OpenIndexOptions, RunsIndex, StoredState, WriteResult } from './local-index.js';
+import { networkLocation } from './network-fs.js';
+import { runs } from './schema.js';
+import type { IndexStateRow } from './schema.js';
+import { SqliteReads } from './sqlite-reads.js';
+import { prepareWriteStatements, runParams } from './write-statements.js';
+import { WriterThread, writerScript } from './writer-thread.js';
+
+/** index_meta key: the absolute path of the runs root the index belongs to. */
+const ROOT_KEY = 'root';
+
+export function openIndex(opts: OpenIndexOptions): RunsIndex {
+  return openSqliteIndex(opts);
+}
+
+/** The SQLite index with its internals (the writer thread uses writeEncoded). */
+export function openSqliteIndex(opts: OpenIndexOptions): SqliteRunsIndex {
+  let journal = opts.journal;
+  if (journal === undefined) {
+    const where = networkLocation(opts.dbPath);
+    journal = where ? 'delete' : 'wal';
+    if (where) {
+      opts.notice?.(
+        `note: the index ${opts.dbPath} is ${where}; SQLite's WAL mode is unsafe there, so it uses a rollback journal ` +
+          '(slower when several commands write at once; pass --db PATH on a local disk to avoid this)',
+      );
+    }
+  }
+  return new SqliteRunsIndex(opts.dbPath, openDatabase(opts.dbPath, { warn: opts.warn, journal }), opts.warn, journal);
+}
+
+export class SqliteRunsIndex extends SqliteReads implements RunsIndex {
+  private statements: ReturnType<typeof prepareWriteStatements> | undefined;
+
+  constructor(
+    dbPath: string,
+    opened: OpenedDatabase,
+    private readonly warn: (message: string) => void,
+    readonly journal: JournalMode,
+  ) {
+    super(dbPath, opened);
+  }
+
+  useBulkCache(): void {
+    useBulkCache(this.sqlite);
+  }
+
+  openWriter(opts: { bulk: boolean }): IndexWriter {
+    const script = opts.bulk ? writerScript() : null;
+    if (!script) return new BatchingWriter((batch) => this.writeEncoded(batch));
+    const thread = new WriterThread(script, this.dbPath, this.journal, this.warn);
+    return new BatchingWriter(
+      (batch) => thread.write(batch),
+      () => thread.close(),
+    );
+  }
+
+  private writeStatements() {
+    this.statements ??= prepareWriteStatements(this.sqlite);
+    return this.statements;
+  }
+
+  storedStates() {
+    // Everything but parse_state (the bulk of the row): deciding what changed needs only stamps.
+    const rows = this.sqlite
+      .prepare(
+        `select s.run_id, s.manifest_stamp, s.adapter_config_stamp, s.config_stamp, s.log_size, s.log_mtime_ms,
+                s.log_offset, s.committed_seq, s.committed_checkpoint_seq, s.metrics_jsonl_stamp, r.status as status
+         from index_state s left join runs r on r.id = s.run_id`,
+      )
+      .all() as StoredState[];
+    return new Map(rows.map((r) => [r.run_id, r]));
+  }
+
+  getMeta(key: string): string | null {
+    const row = this.sqlite.prepare('select value from index_meta where key = ?').get(key) as
+      { value: string | null } | undefined;
+    return row?.value ?? null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.sqlite
+      .prepare(
+        'insert into index_meta (key, value) values (?, ?) on conflict(key) do update set value = excluded.value',
+      )
+      .run(key, value);
+  }
+
+  knownRuns(): Map<string, string> {
+    const rows = this.sqlite.prepare('select id, status from runs').raw().all() as [string, string][];
+    return new Map(rows);
+  }
+
+  storedState(id: string): StoredState | undefined {
+    return this.sqlite
+      .prepare(
+        `select s.run_id, s.manifest_stamp, s.adapter_config_stamp, s.config_stamp, s.log_size, s.log_mtime_ms,
+                s.log_offset, s.committed_seq, s.committed_checkpoint_seq, s.metrics_jsonl_stamp, r.status as status
+         from index_state s left join runs r on r.id = s.run_id where s.run_id = ?`,
+      )
+      .get(id) as StoredState | undefined;
+  }
+
+  parseStateOf(id: string): string | null {
+    const row = this.sqlite.prepare('select parse_state from index_state where run_id = ?').get(id) as
+      { parse_state: string | null } | undefined;
+    return row?.parse_state ?? null;
+  }
+
+  /** The writer itself; takes the encoded form so the writer thread never rebuilds objects. */
+  writeEncoded(batch: EncodedBatch): WriteResult {
+    const st = this.writeStatements();
+    const result: WriteResult = { conflicts: [], metricRows: 0 };
+    const m = batch.metrics;
+    const apply = this.sqlite.transaction(() => {
+      let o = 0;
+      for (const w of batch.writes) {
+        const id = w.row.id;
+        const rowsAt = o;
+        o += w.metricCount * METRIC_WIDTH;
+        const stored = st.getState.get(id) as
+          | Pick<IndexStateRow, 'log_offset' | 'committed_seq' | 'committed_checkpoint_seq' | 'manifest_stamp'>
+          | undefined;
+        if (
+          (w.expectedOffset !== null && (stored?.log_offset ?? 0) !== w.expectedOffset) ||
+          (stored?.manifest_stamp ?? null) !== w.expectedManifestStamp
+        ) {
+          result.conflicts.push(id);
+          continue;
+        }
+        let metricSeq = 0;
+        let checkpointSeq = 0;
+        if (stored) {
+          // Buffered rows must be in before a delete that could match them.
+          st.metricRows.flush();
+          st.checkpointRows.flush();
+          st.valueRows.flush();
+          if (!w.reset) {
+            // Rows from a previously unfinished last line are re-derived from the log every time.
+            metricSeq = stored.committed_seq;
+            checkpointSeq = stored.committed_checkpoint_seq;
+          }
+          st.deleteMetrics.run(id, metricSeq);
+          st.deleteValues.run(id, metricSeq);
+          st.deleteCheckpoints.run(id, checkpointSeq);
+        } // else: a run the index has never seen has no rows (index_state and rows change together).
+        const firstSeq = metricSeq;
+        for (let i = 0, p = rowsAt; i < w.metricCount; i++, p += METRIC_WIDTH) {
+          st.metricRows.add(
+            id,
+            metricSeq++,
+            m[p]!,
+            orNull(m[p + 1]!),
+            SPLITS[m[p + 2]!],
+            orNull(m[p + 3]!),
+            orNull(m[p + 4]!),
+            orNull(m[p + 5]!),
+            orNull(m[p + 6]!),
+            orNull(m[p + 7]!),
+            orNull(m[p + 8]!),
+            orNull(m[p + 9]!),
+            orNull(m[p + 10]!),
+          );
+        }
+        result.metricRows += w.metricCount;
+        for (const [at, name, value] of w.extras) {
+          const p = rowsAt + at * METRIC_WIDTH;
+          st.valueRows.add(id, firstSeq + at, m[p]!, orNull(m[p + 1]!), SPLITS[m[p + 2]!], name, value);
+        }
+        for (const c of w.checkpoints) st.checkpointRows.add(id, checkpointSeq++, c.segment, c.iter, c.file);
+        st.upsertRun.run(runParams(w.row));
+        st.upsertState.run({ ...w.state, run_id: id });
+      }
+      st.metricRows.flush();
+      st.checkpointRows.flush();
+      st.valueRows.flush();
+    });
+    // IMMEDIATE: take the write lock up front, so two writers queue on busy_timeout instead of
+    // one failing with SQLITE_BUSY when it upgrades a read transaction.
+    try {
+      apply.immediate();
+    } finally {
+      st.metricRows.clear(); // after a rollback, nothing buffered may leak into the next batch
+      st.checkpointRows.clear();
+      st.valueRows.clear();
+    }
+    return result;
+  }
+
+  removeRuns(ids: string[]): void {
+    const st = this.writeStatements();
+    this.sqlite
+      .transaction(() => {
+        for (const id of ids) {
+          st.deleteMetrics.run(id, 0);
+          st.deleteValues.run(id, 0);
+          st.deleteCheckpoints.run(id, 0);
+          st.deleteRun.run(id);
+          st.deleteState.run(id);
+        }
+      })
+      .immediate();
+  }
+
+  clear(): void {
+    this.sqlite
+      .transaction(() => {
+        for (const t of ['metrics', 'metric_values', 'checkpoints', 'runs', 'index_state', 'index_meta']) {
+          this.sqlite.prepare(`delete from ${t}`).run();
+        }
+      })
+      .immediate();
+  }
+
+  recordedRoot(): string | null {
+    const recorded = this.getMeta(ROOT_KEY);
+    if (recorded !== null) return recorded;
+    const any = this.sqlite.prepare('select id, path from runs limit 1').get() as
+      { id: string; path: string } | undefined;
+    if (!any || !any.path.endsWith(any.id)) return null;
+    return any.path.slice(0, any.path.length - any.id.length).replace(/[\\/]+$/, '') || null;
+  }
+
+  adoptRoot(root: string): void {
+    const prefix = root.endsWith(path.sep) ? root : root + path.sep;
+    this.sqlite
+      .transaction(() => {
+        this.sqlite.prepare('update runs set path = ? || id').run(prefix);
+        this.setMeta(ROOT_KEY, root);
+      })
+      .immediate();
+  }
+
+  runningRuns() {
+    return this.db.select({ id: runs.id, status: runs.status }).from(runs).where(eq(runs.status, 'running')).all();
+  }
+}

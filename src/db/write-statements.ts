@@ -1,0 +1,107 @@
+// The index writer's prepared statements: upserts of runs and index_state, and multi-row INSERTs
+// of metrics, metric_values and checkpoints (prepared once per connection, reused every batch).
+import { getTableColumns } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
+import type { Sqlite } from './client.js';
+import { indexState, runs } from './schema.js';
+import type { RunInsert } from './schema.js';
+
+/** Property names = SQL column names (STYLE.md §5), so rows bind straight to @name parameters. */
+const RUN_COLUMNS = Object.keys(getTableColumns(runs));
+
+export function runParams(row: RunInsert): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of RUN_COLUMNS) {
+    const v = (row as Record<string, unknown>)[k];
+    out[k] = v === undefined ? null : typeof v === 'boolean' ? (v ? 1 : 0) : v;
+  }
+  return out;
+}
+
+/**
+ * Inserts rows ROWS_PER_STATEMENT at a time through one prepared multi-row INSERT (and the rest one
+ * by one): each call into SQLite costs, and this halves them-ish. Measured at 1.1M metric rows:
+ * ~2.9 s CPU row by row, ~1.9 s with 16 rows per statement.
+ */
+const ROWS_PER_STATEMENT = 16;
+
+class RowInserter {
+  private readonly many: Database.Statement;
+  private readonly one: Database.Statement;
+  private readonly values: unknown[] = [];
+
+  constructor(
+    sqlite: Sqlite,
+    table: string,
+    private readonly columns: string[],
+  ) {
+    const row = `(${columns.map(() => '?').join(', ')})`;
+    const head = `insert into ${table} (${columns.join(', ')}) values `;
+    this.many = sqlite.prepare(head + Array(ROWS_PER_STATEMENT).fill(row).join(', '));
+    this.one = sqlite.prepare(head + row);
+  }
+
+  add(...row: unknown[]): void {
+    for (const v of row) this.values.push(v);
+    if (this.values.length === this.columns.length * ROWS_PER_STATEMENT) {
+      this.many.run(this.values);
+      this.values.length = 0;
+    }
+  }
+
+  flush(): void {
+    const width = this.columns.length;
+    for (let i = 0; i < this.values.length; i += width) this.one.run(this.values.slice(i, i + width));
+    this.values.length = 0;
+  }
+
+  clear(): void {
+    this.values.length = 0;
+  }
+}
+
+export function prepareWriteStatements(sqlite: Sqlite) {
+  const runCols = RUN_COLUMNS;
+  const stateCols = Object.keys(getTableColumns(indexState));
+  return {
+    getState: sqlite.prepare(
+      'select log_offset, committed_seq, committed_checkpoint_seq, manifest_stamp from index_state where run_id = ?',
+    ),
+    deleteMetrics: sqlite.prepare('delete from metrics where run_id = ? and seq >= ?'),
+    deleteCheckpoints: sqlite.prepare('delete from checkpoints where run_id = ? and seq >= ?'),
+    deleteValues: sqlite.prepare('delete from metric_values where run_id = ? and seq >= ?'),
+    deleteRun: sqlite.prepare('delete from runs where id = ?'),
+    deleteState: sqlite.prepare('delete from index_state where run_id = ?'),
+    metricRows: new RowInserter(sqlite, 'metrics', [
+      'run_id',
+      'seq',
+      'segment',
+      'iter',
+      'split',
+      'loss',
+      'learning_rate',
+      'it_per_sec',
+      'tokens_per_sec',
+      'trained_tokens',
+      'peak_mem_gb',
+      'val_time_s',
+      'test_ppl',
+    ]),
+    checkpointRows: new RowInserter(sqlite, 'checkpoints', ['run_id', 'seq', 'segment', 'iter', 'file']),
+    valueRows: new RowInserter(sqlite, 'metric_values', ['run_id', 'seq', 'segment', 'iter', 'split', 'name', 'value']),
+    upsertRun: sqlite.prepare(
+      `insert into runs (${runCols.join(', ')}) values (${runCols.map((c) => `@${c}`).join(', ')})
+       on conflict(id) do update set ${runCols
+         .filter((c) => c !== 'id')
+         .map((c) => `${c} = excluded.${c}`)
+         .join(', ')}`,
+    ),
+    upsertState: sqlite.prepare(
+      `insert into index_state (${stateCols.join(', ')}) values (${stateCols.map((c) => `@${c}`).join(', ')})
+       on conflict(run_id) do update set ${stateCols
+         .filter((c) => c !== 'run_id')
+         .map((c) => `${c} = excluded.${c}`)
+         .join(', ')}`,
+    ),
+  };
+}
