@@ -56,7 +56,7 @@ const CREATES_ROOT = new Set(['train']);
 const CREATES_INDEX = new Set(['train', 'index', 'tag', 'note', 'push']);
 
 /** Commands that read the team database with --team (the rest work on this machine's runs). */
-const TEAM_COMMANDS = new Set(['list', 'show', 'diff', 'sql', 'plot']);
+const TEAM_COMMANDS = new Set(['list', 'show', 'diff', 'sql', 'plot', 'ui', 'report']);
 
 export function createProgram(
   ctx: Context & {

@@ -23,8 +23,10 @@ export interface ReportResult {
 const REPORT_POINTS = 1000;
 
 export async function writeReport(ctx: Context, refs: string[], opts: ReportOptions): Promise<ReportResult> {
-  const report = await syncAll(ctx, 'fresh');
-  for (const w of report.warnings) ctx.notice(`warning: ${w}`);
+  if (!ctx.team()) {
+    const report = await syncAll(ctx, 'fresh');
+    for (const w of report.warnings) ctx.notice(`warning: ${w}`);
+  }
   const file = path.resolve(ctx.cwd, opts.output);
   if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
     throw new RunsError(
@@ -32,7 +34,8 @@ export async function writeReport(ctx: Context, refs: string[], opts: ReportOpti
     );
   }
   const front = loadFrontEnd();
-  const data = new DashboardData(await ctx.reader(), ctx.locations().root);
+  // --team: every host's runs from the team database (no run folders there, so no log tails).
+  const data = new DashboardData(await ctx.reader(), ctx.team() ? null : ctx.locations().root);
   let runs = await data.listRuns(opts.where);
   if (refs.length > 0) {
     const wanted = new Set<string>();

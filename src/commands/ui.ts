@@ -32,9 +32,12 @@ export async function serveUi(ctx: Context, opts: UiOptions): Promise<void> {
       ctx.notice(`warning: ${w}`);
     }
   };
-  await sync();
+  // With --team the page reads the team database: nothing local to keep fresh, and no run folders
+  // (they stay on each machine) for log tails.
+  const team = ctx.team();
+  if (!team) await sync();
   const reader = await ctx.reader();
-  const data = new DashboardData(reader, ctx.locations().root);
+  const data = new DashboardData(reader, team ? null : ctx.locations().root);
   const front = loadFrontEnd();
   const assets: UiAssets = {
     files: new Map([
@@ -43,7 +46,7 @@ export async function serveUi(ctx: Context, opts: UiOptions): Promise<void> {
       ['app.css', { body: Buffer.from(front.css), type: 'text/css; charset=utf-8' }],
     ]),
   };
-  const fresh = freshener(sync);
+  const fresh = team ? () => Promise.resolve() : freshener(sync);
   const table = new RunsTable(reader, data, fresh, (m) => ctx.notice(m));
   const api: UiApi = {
     listRuns: async (where) => {

@@ -245,14 +245,27 @@ export class TeamDatabase {
   readonly client: pg.Client;
   readonly url: string;
   private readonly uids = new Map<string, string>();
+  /** The tail of the queue of work on the one connection (see exclusive()). */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(c: TeamConnection) {
     this.client = c.client;
     this.url = c.url;
   }
 
+  /**
+   * Runs fn alone on the connection. pg queues single queries by itself, but a transaction is
+   * several: a page of `runs --team ui` asking for charts while another request's --where runs in
+   * its read-only reader-role transaction would otherwise run inside it (or end it).
+   */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
   private q<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]) {
-    return guarded(this.url, () => this.client.query<R>(text, values));
+    return this.exclusive(() => guarded(this.url, () => this.client.query<R>(text, values)));
   }
 
   /** The RunsReader over the team database: every host's runs, ids as host:id. */
@@ -295,20 +308,22 @@ export class TeamDatabase {
     const text = `select * from runs${filters.length ? ` where ${filters.join(' and ')}` : ''} order by ${order}${q.limit ? ` limit ${Math.trunc(q.limit)}` : ''}`;
     if (q.where === undefined) return (await this.q(text, values)).rows.map(toRunRow);
     // --where is user SQL: it runs where `runs --team sql` does, under the reader role, read-only.
-    return guarded(this.url, () =>
-      readOnly(this.client, DEFAULT_SQL_TIMEOUT_S * 1000, async () => {
-        try {
-          const r = await this.client.query({ text, values, queryMode: 'extended' } as pg.QueryConfig);
-          return r.rows.map(toRunRow);
-        } catch (err) {
-          const e = err as { code?: string; message?: string };
-          if (e?.code && /^[0-9A-Z]{5}$/.test(e.code))
-            throw new WhereError(
-              `--where "${q.where}" is not a valid filter: ${e.message}${unknownColumnHint(e.message ?? '', RUN_COLUMNS)}`,
-            );
-          throw err;
-        }
-      }),
+    return this.exclusive(() =>
+      guarded(this.url, () =>
+        readOnly(this.client, DEFAULT_SQL_TIMEOUT_S * 1000, async () => {
+          try {
+            const r = await this.client.query({ text, values, queryMode: 'extended' } as pg.QueryConfig);
+            return r.rows.map(toRunRow);
+          } catch (err) {
+            const e = err as { code?: string; message?: string };
+            if (e?.code && /^[0-9A-Z]{5}$/.test(e.code))
+              throw new WhereError(
+                `--where "${q.where}" is not a valid filter: ${e.message}${unknownColumnHint(e.message ?? '', RUN_COLUMNS)}`,
+              );
+            throw err;
+          }
+        }),
+      ),
     );
   }
 
@@ -342,11 +357,13 @@ export class TeamDatabase {
     const column = (METRIC_COLUMNS as readonly string[]).includes(metric) ? metric : null;
     const uid = await this.uidOf(id);
     if (!uid || !column) return [];
-    const r = await this.client.query({
-      text: `select seq, segment, iter, split, trained_tokens, ${column} from metrics where run_uid = $1 order by seq`,
-      values: [uid],
-      rowMode: 'array',
-    });
+    const r = await this.exclusive(() =>
+      this.client.query({
+        text: `select seq, segment, iter, split, trained_tokens, ${column} from metrics where run_uid = $1 order by seq`,
+        values: [uid],
+        rowMode: 'array',
+      }),
+    );
     return r.rows as MetricTuple[];
   }
 
@@ -386,23 +403,25 @@ export class TeamDatabase {
    * COPY … TO PROGRAM), stopped after timeoutMs.
    */
   async query(text: string, limit: number, timeoutMs: number): Promise<SqlResult> {
-    return guarded(this.url, () =>
-      readOnly(this.client, timeoutMs, async () => {
-        let r: pg.QueryArrayResult;
-        try {
-          r = await this.client.query({ text, queryMode: 'extended', rowMode: 'array' } as pg.QueryArrayConfig);
-        } catch (err) {
-          throw sqlFailure(err, timeoutMs);
-        }
-        const columns = (r.fields ?? []).map((f) => f.name);
-        const rows: Record<string, unknown>[] = [];
-        for (const values of (r.rows ?? []).slice(0, limit)) {
-          const o: Record<string, unknown> = {};
-          columns.forEach((c, i) => (o[c] = values[i]));
-          rows.push(o);
-        }
-        return { columns, rows, truncated: (r.rows?.length ?? 0) > limit };
-      }),
+    return this.exclusive(() =>
+      guarded(this.url, () =>
+        readOnly(this.client, timeoutMs, async () => {
+          let r: pg.QueryArrayResult;
+          try {
+            r = await this.client.query({ text, queryMode: 'extended', rowMode: 'array' } as pg.QueryArrayConfig);
+          } catch (err) {
+            throw sqlFailure(err, timeoutMs);
+          }
+          const columns = (r.fields ?? []).map((f) => f.name);
+          const rows: Record<string, unknown>[] = [];
+          for (const values of (r.rows ?? []).slice(0, limit)) {
+            const o: Record<string, unknown> = {};
+            columns.forEach((c, i) => (o[c] = values[i]));
+            rows.push(o);
+          }
+          return { columns, rows, truncated: (r.rows?.length ?? 0) > limit };
+        }),
+      ),
     );
   }
 
@@ -436,6 +455,10 @@ export class TeamDatabase {
    * half-way, it rolls back whole, so the next push starts from exact counts.
    */
   async pushBatch(host: string, runs: PushRun[], source: PushSource): Promise<PushBatchResult> {
+    return this.exclusive(() => this.pushBatchAlone(host, runs, source));
+  }
+
+  private pushBatchAlone(host: string, runs: PushRun[], source: PushSource): Promise<PushBatchResult> {
     return guarded(this.url, async () => {
       const c = this.client;
       await c.query('begin');

@@ -2,7 +2,7 @@
 // serves it as the JSON API, `runs report` inlines it into one HTML file. Not a command itself.
 import { RunsError, UsageError } from '../core/errors.js';
 import { downsampleMinMax } from '../core/downsample.js';
-import { resolveRunRef } from '../core/run-ref.js';
+import { resolveRunRef, resolveTeamRunRef } from '../core/run-ref.js';
 import { METRIC_COLUMNS, WhereError, type MetricRow, type MetricTuple, type RunsReader } from '../db/index.js';
 import { runPaths } from '../storage/layout.js';
 import { readLogTail } from '../storage/log-tail.js';
@@ -32,7 +32,11 @@ export interface RunPage {
 export class DashboardData {
   constructor(
     private readonly reader: RunsReader,
-    private readonly root: string,
+    /**
+     * The runs root, for log tails; null: the reader is the team database (run folders stay on
+     * each host, refs are host:id, host:latest, …).
+     */
+    private readonly root: string | null,
   ) {}
 
   /** `runs list --json` objects (its default order: newest first), optionally filtered. */
@@ -50,7 +54,8 @@ export class DashboardData {
   async resolve(ref: string): Promise<string> {
     // The page always asks by full id: one lookup instead of reading every run's id.
     if (/^[A-Za-z0-9][A-Za-z0-9_.:+-]*$/.test(ref) && (await this.reader.getRun(ref))) return ref;
-    return resolveRunRef(ref, await this.reader.refCandidates());
+    const candidates = await this.reader.refCandidates();
+    return this.root === null ? resolveTeamRunRef(ref, candidates) : resolveRunRef(ref, candidates);
   }
 
   async details(ref: string): Promise<RunDetails> {
@@ -129,7 +134,7 @@ export class DashboardData {
     const id = await this.resolve(ref);
     const run = await this.reader.getRun(id);
     if (!run) throw new RunsError(`run ${id} disappeared while reading it`);
-    const lines = readLogTail(runPaths(this.root, id).log, LOG_TAIL_LINES);
+    const lines = this.root === null ? [] : readLogTail(runPaths(this.root, id).log, LOG_TAIL_LINES);
     const warnings = parseTags(run.warnings);
     let failure: string | null = null;
     if (run.status === 'failed' || run.status === 'crashed' || run.status === 'interrupted') {

@@ -213,7 +213,7 @@ describe.skipIf(!pgAvailable)('runs push (PostgreSQL)', { timeout: 120_000 }, ()
     const notTeam = await runCli([...tree.flags, '--team', 'index']);
     expect(notTeam.exitCode).toBe(2);
     expect(notTeam.stderr).toBe(
-      "Error: --team works with list, show, diff, sql, plot; runs index works on this machine's runs\n",
+      "Error: --team works with list, show, diff, sql, plot, ui, report; runs index works on this machine's runs\n",
     );
   });
 });
