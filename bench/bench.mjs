@@ -9,8 +9,10 @@
 //   --big-log-repeat  repetitions for the huge log (default 1: it takes a while)
 //   --json FILE       where to write the numbers (default bench/results.json)
 //   --figures LIST    which groups to measure, comma-separated: index (index, list, RSS figures),
-//                     ui (`runs ui` start, GET /api/runs, a 50-run chart drawn in Chromium);
-//                     default index,ui
+//                     ui (`runs ui` start, GET /api/runs, a 50-run chart drawn in Chromium),
+//                     team (`runs push` into PostgreSQL: bench/team-push.mjs; RUNS_BENCH_PG_URL or
+//                     a throwaway cluster when initdb is found, else listed as skipped);
+//                     default index,ui,team
 //
 // Builds nothing: `npm ci` / `npm run build` must have made dist/runs.mjs. Trees are generated
 // once and cached (bench/generate.mjs; RUNS_BENCH_CACHE overrides the cache dir). Progress goes to
@@ -23,20 +25,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appendTrainLines, cacheRoot, ensureBigLogTree, ensureTree, runId, writeRun } from './generate.mjs';
+import { skippedTeamFigures, teamBenchAvailable, teamFigures } from './team-push.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const PROJECT = path.resolve(BENCH_DIR, '..');
 const BIN = path.join(PROJECT, 'dist', 'runs.mjs');
 const TIME = '/usr/bin/time';
 const MB = 1024 * 1024;
-const FIGURE_GROUPS = ['index', 'ui'];
+const FIGURE_GROUPS = ['index', 'ui', 'team'];
 const CHROMIUM = '/usr/bin/chromium';
 
 // ---------------------------------------------------------------------------------------------
 // Options.
 
 function usage() {
-  return 'usage: node bench/bench.mjs [--runs N] [--repeat K] [--big-log-mb M] [--big-log-repeat K] [--json FILE] [--figures index,ui]\n';
+  return 'usage: node bench/bench.mjs [--runs N] [--repeat K] [--big-log-mb M] [--big-log-repeat K] [--json FILE] [--figures index,ui,team]\n';
 }
 
 function parseArgs(argv) {
@@ -444,6 +447,17 @@ async function main() {
     }
 
     if (opts.figures.has('ui')) await uiFigures({ opts, tree, work, oursDb, figures, checks, ours });
+
+    if (opts.figures.has('team')) {
+      if (teamBenchAvailable()) {
+        figures.push(
+          ...(await teamFigures({ tree, indexDb: oursDb, runs: opts.runs, repeat: K, work, log, warn, checks })),
+        );
+      } else {
+        log('team: no PostgreSQL (set RUNS_BENCH_PG_URL, or install postgresql for initdb): team figures skipped');
+        figures.push(...skippedTeamFigures(opts.runs));
+      }
+    }
 
     // --- report ------------------------------------------------------------------------------------
     const wallSeconds = (performance.now() - wallStart) / 1000;

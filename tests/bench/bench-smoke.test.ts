@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../helpers/paths.js';
+import { pgAvailable } from '../helpers/pg.js';
 
 const FIGURES = [
   'full_index',
@@ -17,11 +18,14 @@ const FIGURES = [
   'ui_start',
   'ui_api_runs',
   'ui_draw',
+  'team_first_push',
+  'team_grown_push',
+  'team_grown_push_total',
 ];
 /** Absolute targets, no floor (the web view). */
 const NO_FLOOR = new Set(['ui_start', 'ui_api_runs', 'ui_draw']);
 /** Figures reported for information, without a target. */
-const INFO = new Set(['growing_log_total']);
+const INFO = new Set(['growing_log_total', 'team_grown_push_total']);
 
 interface Figure {
   key: string;
@@ -41,7 +45,12 @@ describe('bench/bench.mjs', () => {
         ['bench/bench.mjs', '--runs', '20', '--repeat', '1', '--big-log-mb', '0', '--json', json],
         {
           cwd: PROJECT_ROOT,
-          env: { ...process.env, RUNS_BENCH_CACHE: path.join(tmp, 'cache') },
+          env: {
+            ...process.env,
+            RUNS_BENCH_CACHE: path.join(tmp, 'cache'),
+            // The server the tests use, when CI gives one; else the bench starts its own cluster.
+            ...(process.env.RUNS_TEST_PG_URL ? { RUNS_BENCH_PG_URL: process.env.RUNS_TEST_PG_URL } : {}),
+          },
           encoding: 'utf8',
           stdio: ['ignore', 'pipe', 'pipe'],
           // The ui figures start Chromium and two servers: generous on a loaded 2-core machine.
@@ -66,6 +75,11 @@ describe('bench/bench.mjs', () => {
           expect(f.ours).toBeNull();
           continue;
         }
+        // The team figures need PostgreSQL; without one the bench lists them with no number.
+        if (f.key.startsWith('team_') && !pgAvailable) {
+          expect(f.ours, f.key).toBeNull();
+          continue;
+        }
         expect(typeof f.ours, f.key).toBe('number');
         if (NO_FLOOR.has(f.key)) {
           expect(f.floor, f.key).toBeNull();
@@ -88,6 +102,21 @@ describe('bench/bench.mjs', () => {
           expected_train_points: 20_000,
           val_series: 20,
         });
+      }
+      // The team figures checked their answers in PostgreSQL: every run and row of the index.
+      if (pgAvailable) {
+        const first = result.checks.team_first_push as Record<string, unknown> & {
+          expected: Record<string, number>;
+        };
+        expect(first.runs).toBe(20);
+        expect(first).toMatchObject({
+          runs: first.expected.runs,
+          metrics: first.expected.metrics,
+          checkpoints: first.expected.checkpoints,
+          copied_rows: first.expected.metrics,
+        });
+        const grown = result.checks.team_grown_push as { team_rows: number; local_rows: number };
+        expect(grown.team_rows).toBe(grown.local_rows);
       }
       // The generated tree landed in the override cache, not in the shared one.
       expect(fs.existsSync(path.join(tmp, 'cache', 'v2-20', '.complete'))).toBe(true);
