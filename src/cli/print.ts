@@ -134,8 +134,18 @@ export function printRunDetails(ctx: Context, d: RunDetails & { lineage?: Lineag
     return;
   }
   const r = d.run;
+  const j = d.json;
   const section = (title: string) => out.write(`\n${title}\n`);
   out.write(`run ${escapeControlChars(r.id)}  (${r.status})\n`);
+  // What went wrong first: why it stopped, losses that diverged.
+  const problems: [string, string][] = [];
+  if (j.failure_reason) problems.push(['reason', j.failure_reason]);
+  if (j.diverged)
+    problems.push([
+      'diverged',
+      `NaN/inf loss in ${j.non_finite_losses} report${j.non_finite_losses === 1 ? '' : 's'}, first at iter ${j.first_non_finite_iter ?? '?'}`,
+    ]);
+  if (problems.length) out.write(`${keyValueText(problems)}\n`);
   out.write(
     `${keyValueText([
       ['path', r.path],
@@ -145,13 +155,20 @@ export function printRunDetails(ctx: Context, d: RunDetails & { lineage?: Lineag
       ['finished', localTime(r.finished_at)],
       ['duration', r.duration_s === null ? '-' : formatDuration(r.duration_s)],
       ['exit', r.signal ? `signal ${r.signal}` : displayValue(r.exit_code)],
+      ['command', j.command ? shellWords(j.command) : '-'],
+      ['cwd', j.cwd ?? '-'],
       ['git', r.git_sha ? `${r.git_sha.slice(0, 12)}${r.git_dirty ? ' (dirty)' : ''}` : '-'],
       ['host', r.host ?? '-'],
+      ['seed', displayValue(r.seed)],
       ['tags', parseTags(r.tags).join(', ') || '-'],
       ['note', r.note ?? '-'],
       ['log format', r.log_format ?? '-'],
     ])}\n`,
   );
+  if (j.warnings.length) {
+    section(`warnings (${j.warnings.length})`);
+    out.write(`${j.warnings.map((w) => escapeControlChars(`- ${w}`)).join('\n')}\n`);
+  }
   section('summary');
   out.write(
     `${keyValueText([
@@ -213,6 +230,11 @@ function metricRow(m: MetricDelta) {
     delta: m.delta,
     verdict: m.verdict as string | null,
   };
+}
+
+/** argv as one line a shell would read back: words with spaces or quotes are single-quoted. */
+function shellWords(argv: readonly string[]): string {
+  return argv.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
 function verdictText(m: MetricDelta): string {

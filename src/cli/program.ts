@@ -178,7 +178,20 @@ runs list --columns id,model,params,best_val_loss,test_loss`),
       .description('everything about one run: metadata, config, summary, checkpoints, loss curves')
       .argument('<run>', 'run id, unique id prefix, latest or latest~N'),
   )
-    .addHelpText('after', example('runs show latest\nruns show 2026-11-29_14 --json'))
+    .addHelpText(
+      'after',
+      `
+--json prints one object: the runs list --json fields (id, uid, status, model, data_dir, started_at,
+finished_at (ISO 8601 UTC), duration_s, iters, last_iter, best_val_loss, best_val_iter, final_val_loss,
+final_train_loss, test_loss, test_ppl, checkpoints, tokens_per_sec, peak_mem_gb, trained_tokens,
+fine_tune_type, lora_rank, learning_rate, batch_size, exit_code, signal, tags (array), note, log_format,
+path), plus command (the trainer's argv, array), cwd, host, git_sha, git_dirty, seed, warnings (array),
+failure_reason (the last error line of the log of a run that did not complete, e.g. a traceback's
+exception; null when none), diverged (a train/val loss was NaN or inf), non_finite_losses,
+first_non_finite_iter, params (object: the config, values with their types) and checkpoint_files
+(array of {iter, file, val_loss}). --csv prints the run's metric records.
+${example('runs show latest\nruns show 2026-11-29_14 --json')}`,
+    )
     .action(async (ref: string, opts) => {
       const { showRun } = await import('../commands/show.js');
       const { printRunDetails } = await import('./print.js');

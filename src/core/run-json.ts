@@ -1,4 +1,5 @@
 // The JSON shape of a run in `runs list --json` and `runs show --json` (PRODUCT.md field names).
+import { divergence, type Divergence } from './failure.js';
 import type { CheckpointRow, MetricRow, ParamRow, RunRow } from './rows.js';
 
 export interface RunSummaryJson {
@@ -119,21 +120,63 @@ export interface CheckpointFile {
 
 export interface RunDetails {
   run: RunRow;
-  json: RunSummaryJson & {
-    params: Record<string, unknown>;
-    checkpoint_files: { iter: number; file: string | null; val_loss: number | null }[];
-  };
+  json: RunSummaryJson &
+    RunProvenanceJson &
+    Divergence & {
+      /** Why it stopped: the last error line of its log (a traceback's exception line); null when none. */
+      failure_reason: string | null;
+      params: Record<string, unknown>;
+      checkpoint_files: { iter: number; file: string | null; val_loss: number | null }[];
+    };
   params: [string, unknown][];
   checkpoints: CheckpointFile[];
   metrics: MetricRow[];
 }
 
-/** `runs show --json` and the web view's run page: one run with its params and checkpoints. */
+/** Where and how a run was made, and what went wrong while recording or indexing it. */
+export interface RunProvenanceJson {
+  /** The trainer's argv as run. */
+  command: string[] | null;
+  cwd: string | null;
+  host: string | null;
+  git_sha: string | null;
+  git_dirty: boolean | null;
+  seed: number | null;
+  warnings: string[];
+}
+
+function jsonStrings(text: string | null): string[] | null {
+  if (!text) return null;
+  try {
+    const v = JSON.parse(text) as unknown;
+    return Array.isArray(v) ? v.map(String) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function provenanceJson(r: RunRow): RunProvenanceJson {
+  return {
+    command: jsonStrings(r.command),
+    cwd: r.cwd,
+    host: r.host,
+    git_sha: r.git_sha,
+    git_dirty: r.git_dirty,
+    seed: r.seed,
+    warnings: jsonStrings(r.warnings) ?? [],
+  };
+}
+
+/**
+ * `runs show --json` and the web view's run page: one run with its params and checkpoints.
+ * `failureReason`: read from the log by the caller (I/O), null when it has none to say.
+ */
 export function runDetails(
   run: RunRow,
   metrics: MetricRow[],
   paramRows: ParamRow[],
   checkpointRows: CheckpointRow[],
+  failureReason: string | null = null,
 ): RunDetails {
   const params = paramRows.map((p) => [p.key, typedParam(p.value)] as [string, unknown]);
   const checkpoints = checkpointsWithValLoss(checkpointRows, metrics);
@@ -141,6 +184,9 @@ export function runDetails(
     run,
     json: {
       ...toRunSummaryJson(run),
+      ...provenanceJson(run),
+      ...divergence(metrics),
+      failure_reason: failureReason,
       params: Object.fromEntries(params),
       checkpoint_files: checkpoints.map(({ iter, file, val_loss }) => ({ iter, file, val_loss })),
     },
