@@ -69,14 +69,15 @@ const manifestOf = (dir: string) =>
 const leftovers = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith('.tmp') || f.includes('.lock'));
 
 describe('concurrent changes to one run (item 9)', () => {
-  it('400 tags from 200 pairs of simultaneous runs tag on one run: every tag printed as saved is in run.json and the index', async () => {
+  it('240 tags from 120 pairs of simultaneous runs tag on one run: every tag printed as saved is in run.json and the index', async () => {
     // The defect this guards (issue 10, item 9): 200 pairs of simultaneous `tag` lost 36 of 400
-    // tags on the unlocked read-modify-write. Both commands of a pair start together; three pairs
+    // tags on the unlocked read-modify-write (and 127 of 400 here); 120 pairs keep the suite's
+    // time in bounds on a loaded 2-core machine. Both commands of a pair start together; three pairs
     // run at once (6 processes on a 2-core machine).
     const root = path.join(tmp, 'tags');
     const dir = makeRun(root, 'run-a');
     expect((await runs(root, ['index'])).code).toBe(0);
-    const PAIRS = 200;
+    const PAIRS = 120;
     const PAIRS_AT_ONCE = 3;
     const results: Finished[] = [];
     for (let p = 0; p < PAIRS; p += PAIRS_AT_ONCE) {
