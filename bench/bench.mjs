@@ -637,6 +637,7 @@ async function uiFigures({ opts, tree, work, oursDb, figures, checks, ours }) {
       // A fresh page each time: nothing cached in the page; k = 0 warms the server and the browser.
       await page.goto(ui.url);
       await page.waitForSelector('body[data-ready="1"]');
+      /* global window -- the page.evaluate() callbacks run in the browser */
       const ids = await page.evaluate(() => window.runsDashboard.state.runs.map((r) => r.id));
       const ms = await page.evaluate((sel) => window.runsDashboard.select(sel), ids);
       const drawn = await page.evaluate(() => {

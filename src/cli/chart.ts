@@ -32,7 +32,7 @@ export function renderChart(series: readonly Series[], opts: ChartOptions): stri
   const paint = opts.paint ?? ((t: string) => t);
   const all = series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
   if (all.length === 0) return ['(no data to plot)'];
-  let minX = Math.min(...all.map((p) => p.x));
+  const minX = Math.min(...all.map((p) => p.x));
   let maxX = Math.max(...all.map((p) => p.x));
   let minY = Math.min(...all.map((p) => p.y));
   let maxY = Math.max(...all.map((p) => p.y));

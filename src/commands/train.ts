@@ -418,7 +418,7 @@ function indexSyncer(
   ctx: Context,
   id: string,
   afterSync: () => void,
-): { soon(): void; settle(): Promise<void>; now(): Promise<void> } {
+): { soon: () => void; settle: () => Promise<void>; now: () => Promise<void> } {
   let warned = false;
   let last = 0;
   let timer: NodeJS.Timeout | undefined;

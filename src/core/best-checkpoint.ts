@@ -5,8 +5,6 @@
 // the weights after N steps (formats reference §3.3). lora.py and mlx_lm before 0.14.2 validate
 // after the step, so there Val at N and the checkpoint at N are the same weights.
 
-import type { LogFormat } from './records.js';
-
 export interface ValPoint {
   iter: number;
   loss: number | null;
@@ -30,7 +28,8 @@ const VAL_AFTER_STEP: ReadonlySet<string> = new Set([
   'mlx_lm-0.3-0.5',
 ]);
 
-export function valMeasuresBeforeStep(logFormat: LogFormat | string | null): boolean {
+/** `logFormat`: a LogFormat, or any text a run.json may carry (unknown eras measure before the step). */
+export function valMeasuresBeforeStep(logFormat: string | null): boolean {
   return logFormat === null || !VAL_AFTER_STEP.has(logFormat);
 }
 

@@ -5,6 +5,7 @@
  * and titles that rich writes) and two-byte escapes (`ESC =`, `ESC (B`). The parser's stripAnsi
  * only needs CSI; a log shown to a person must lose the rest too, or the terminal acts on it.
  */
+// eslint-disable-next-line no-control-regex -- matching ESC and BEL is the point
 const TERMINAL_CODES = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Za-z0-9]|\x1b[=>78cDEHM]/g;
 
 export function stripTerminalCodes(text: string): string {

@@ -24,7 +24,7 @@ export interface IndexWriter {
 export class BatchingWriter implements IndexWriter {
   private encoder = new BatchEncoder(BATCH_RECORDS);
   private inFlight: Promise<void>[] = [];
-  private failure: unknown = null;
+  private failure: Error | null = null;
   metricRows = 0;
   readonly conflicts = new Set<string>();
 
@@ -51,7 +51,8 @@ export class BatchingWriter implements IndexWriter {
         for (const id of result.conflicts) this.conflicts.add(id);
       })
       .catch((err: unknown) => {
-        this.failure ??= err; // kept, and thrown by the next throttle()/flush()
+        // Kept, and thrown by the next throttle()/flush().
+        this.failure ??= err instanceof Error ? err : new Error(String(err));
       })
       .finally(() => {
         this.inFlight = this.inFlight.filter((p) => p !== done);

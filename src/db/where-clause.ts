@@ -72,7 +72,7 @@ export function verifyWhereShape(ro: Sqlite, stmt: Statement, expr: string, runC
   const sameColumns =
     cols.length === runColumns.length &&
     cols.every((c, i) => c.table === 'runs' && c.column === runColumns[i] && c.name === runColumns[i]);
-  let oneColumn = false;
+  let oneColumn: boolean;
   try {
     oneColumn = ro.prepare(`select 1 as matched from runs where (${expr})`).columns().length === 1;
   } catch {

@@ -154,6 +154,7 @@ function decodeLines(bytes: Uint8Array): string {
   return `${head} ${decoder.decode(bytes.subarray(bytes.length - LONG_LINE_WINDOW))}`;
 }
 
+// eslint-disable-next-line no-control-regex -- matching ESC is the point
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 
 export class MlxLogParser {

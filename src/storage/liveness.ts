@@ -37,7 +37,7 @@ export interface LivenessProbe {
  * alone decides.
  */
 export function isRecorderAlive(manifest: RunManifest, heartbeatFile: string, probe: LivenessProbe): boolean {
-  let heartbeatMs: number | null = null;
+  let heartbeatMs: number | null;
   try {
     heartbeatMs = fs.statSync(heartbeatFile).mtimeMs;
   } catch {

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 
 const MAX_TAIL_BYTES = 256 * 1024;
 // CSI sequences (colours, cursor moves) and OSC titles: what a rich trainer UI prints.
+// eslint-disable-next-line no-control-regex -- matching ESC and BEL is the point
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
 
 /** Up to `lines` last lines, ANSI stripped; a progress bar's carriage-return redraws keep their last state. */

@@ -455,7 +455,7 @@ export function settingsFromConfig(config: Record<string, unknown> | null, userA
     if (alpha !== null) out.lora_alpha = alpha;
     if (dropout !== null) out.lora_dropout = dropout;
   }
-  return out as TrainerSettings;
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -246,12 +246,12 @@ export function runTrainer(opts: RunTrainerOptions): Promise<TrainerOutcome> {
         finish();
       }
     });
-    child.stdout!.on('data', (buf: Buffer) => {
+    child.stdout.on('data', (buf: Buffer) => {
       toTerminal(0, buf);
       appendToLog(buf);
       opts.onOutput?.();
     });
-    child.stderr!.on('data', (buf: Buffer) => {
+    child.stderr.on('data', (buf: Buffer) => {
       toTerminal(1, buf);
       appendToLog(buf);
       opts.onOutput?.();

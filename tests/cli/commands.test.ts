@@ -377,6 +377,7 @@ describe('runs plot', () => {
     expect((await runCli(argv, { tty: true, env: { NO_COLOR: '1' } })).stdout).not.toContain('\x1b[');
     // The shape is the same either way: only colour depends on the terminal.
     const plain = (await runCli(argv, { tty: false, env })).stdout;
+    // eslint-disable-next-line no-control-regex -- colour codes
     expect((await runCli(argv, { tty: true, env })).stdout.replace(/\x1b\[[0-9;]*m/g, '')).toBe(plain);
   });
 

@@ -27,7 +27,7 @@ describe('docs', () => {
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(new RegExp(`^Usage: runs ${name}`));
-    expect(r.stdout.trimEnd()).toMatch(/\nExample:\n(  runs .+\n?)+$/);
+    expect(r.stdout.trimEnd()).toMatch(/\nExample:\n( {2}runs .+\n?)+$/);
     const description = createProgram(ctx)
       .commands.find((c) => c.name() === name)!
       .description();

@@ -48,7 +48,7 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 /** A pid that existed and is gone: a child that already exited. */
-const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid!;
+const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid;
 const hourAgo = () => new Date(Date.now() - 3_600_000).toISOString();
 
 /** The read commands of PRODUCT.md that exist in this build, with the arguments they need. */

@@ -177,6 +177,7 @@ describe('runs log', () => {
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).not.toContain('\x1b');
+    // eslint-disable-next-line no-control-regex -- colour codes
     expect(r.stdout).toBe(richLog().replace(/\x1b\[[0-9;]*m/g, ''));
   });
 

@@ -13,7 +13,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runs-liveness-'));
 const NOW = Date.now();
 const HOST = 'this-host';
 // A pid that existed and is gone: a child that already exited.
-const deadPid = spawnSync(process.execPath, ['-e', '0']).pid!;
+const deadPid = spawnSync(process.execPath, ['-e', '0']).pid;
 
 function heartbeat(ageMs: number | null): string {
   const file = path.join(dir, `hb-${Math.random().toString(36).slice(2)}`);

@@ -12,7 +12,6 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LogRecord } from '../../src/core/records.js';
 import { emptySummaryState, foldSummary } from '../../src/core/summarize.js';
 import { parseLogText } from '../../src/parse/mlx-log-parser.js';
 import { BIN, FAKE_TRAINER, FIXTURE_LOGS } from '../helpers/paths.js';
@@ -111,7 +110,7 @@ function oneShot(bytes: Uint8Array): Expected {
   const { records, facts } = parseLogText(bytes);
   const metrics: unknown[][] = [];
   const checkpoints: unknown[][] = [];
-  for (const r of records as LogRecord[]) {
+  for (const r of records) {
     if (r.kind === 'metric') {
       metrics.push([
         metrics.length,

@@ -45,8 +45,8 @@ function runs(root: string, db: string, argv: string[], env: Record<string, stri
   });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
   const done = new Promise<Finished>((resolve) =>
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
@@ -142,7 +142,7 @@ function manifestOf(dir: string): Record<string, unknown> {
   try {
     return JSON.parse(text) as Record<string, unknown>;
   } catch (err) {
-    throw new Error(`run.json is not valid JSON (${(err as Error).message}):\n${text}`);
+    throw new Error(`run.json is not valid JSON (${(err as Error).message}):\n${text}`, { cause: err });
   }
 }
 

@@ -147,7 +147,7 @@ describe.skipIf(!hasPython)('runs reporter (python3 + stand-in mlx_lm)', () => {
     child.stderr.resume();
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     // Wait (no time limit) until the stand-in has reported twice and said who it is.
-    let run = '';
+    let run: string;
     for (;;) {
       await new Promise((res) => setTimeout(res, 50));
       try {

@@ -21,10 +21,10 @@ export async function startUi(flags: string[], env: NodeJS.ProcessEnv = process.
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
-  proc.stdout!.resume();
+  proc.stdout.resume();
   const exited = new Promise<number | null>((r) => proc.on('close', (code) => r(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    proc.stderr!.on('data', (d: Buffer) => {
+    proc.stderr.on('data', (d: Buffer) => {
       err += d.toString();
       const m = /runs ui: (http:\/\/\S+)/.exec(err);
       if (m) resolve(m[1]!);

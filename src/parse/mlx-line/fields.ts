@@ -356,7 +356,7 @@ const EXTRA_ALIASES: Record<string, string> = {
 export function extraMetricName(raw: string): string | null {
   let t = raw.trim();
   if (/^val[ _]/i.test(t)) t = t.slice(4);
-  if (!/^[A-Za-z\u03bc\u03c3][\w \/().\u03bc\u03c3-]{0,47}$/.test(t)) return null;
+  if (!/^[A-Za-z\u03bc\u03c3][\w /().\u03bc\u03c3-]{0,47}$/.test(t)) return null;
   const name = t
     .replace(/\u03bc/g, 'mean')
     .replace(/\u03c3/g, 'std')
