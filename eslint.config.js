@@ -18,17 +18,15 @@ export const LAYERS = {
   db: ['core'],
   trainer: ['core', 'storage'],
   indexer: ['core', 'parse', 'storage', 'db', 'trainer'],
-  // The web view: its server (Node) and the browser page; the page's row type comes from commands
-  // for now (type-only; run-json.ts is moving to core).
-  ui: ['core'],
+  // The web view's server side (API, dashboard data, assets); the browser page is stricter (below).
+  ui: ['core', 'db', 'storage'],
   commands: ['core', 'parse', 'storage', 'db', 'indexer', 'trainer', 'ui'],
   cli: ['commands', 'core'],
 };
 
 /** Type-only imports allowed across an arrow that values may not cross (erased at build time). */
 const TYPE_ONLY = {
-  ui: ['commands'],
-  cli: ['db'],
+  cli: ['db', 'indexer', 'storage'],
 };
 
 const FOLDERS = Object.keys(LAYERS);
@@ -75,35 +73,6 @@ const NO_SIBLING_COMMAND = {
   message: 'a command does not import another command: move what they share into indexer/, db/ or core/.',
 };
 
-/**
- * TEMPORARY (issue 12): these files still import a sibling module of commands/ (refresh from
- * list.ts, sync.ts, shared helpers); the indexer move takes them out. Remove entries as they go.
- */
-const SIBLING_ALLOWLIST = [
-  'src/commands/best.ts',
-  'src/commands/compare.ts',
-  'src/commands/completion-ids.ts',
-  'src/commands/dashboard-data.ts',
-  'src/commands/diff.ts',
-  'src/commands/du.ts',
-  'src/commands/export.ts',
-  'src/commands/index-runs.ts',
-  'src/commands/list.ts',
-  'src/commands/live-push.ts',
-  'src/commands/log.ts',
-  'src/commands/plot.ts',
-  'src/commands/prune.ts',
-  'src/commands/push.ts',
-  'src/commands/report.ts',
-  'src/commands/show.ts',
-  'src/commands/sql.ts',
-  'src/commands/tag.ts',
-  'src/commands/test-run.ts',
-  'src/commands/train.ts',
-  'src/commands/trash.ts',
-  'src/commands/ui.ts',
-];
-
 /** The Node globals the .mjs/.cjs scripts use (no `globals` package: one short list is enough). */
 const NODE_GLOBALS = Object.fromEntries(
   [
@@ -130,6 +99,9 @@ const NODE_GLOBALS = Object.fromEntries(
     '__filename',
   ].map((name) => [name, 'readonly']),
 );
+
+/** The code that runs in the browser (bundled into dist/ui). */
+const BROWSER_FILES = ['src/ui/app.ts', 'src/ui/series.ts'];
 
 const restricted = '@typescript-eslint/no-restricted-imports';
 
@@ -230,8 +202,28 @@ export default defineConfig(
   },
   ...FOLDERS.map((layer) => layerBlock(/** @type {keyof typeof LAYERS} */ (layer))),
   {
-    name: 'layers/commands-temporary-sibling-allowlist',
-    files: SIBLING_ALLOWLIST,
-    rules: { [restricted]: ['error', { patterns: layerPatterns('commands') }] },
+    // The browser page and the series code it shares with the server: core only (types of the
+    // server side are fine), and no Node modules: this runs in a browser.
+    name: 'layers/ui-browser',
+    files: BROWSER_FILES,
+    rules: {
+      [restricted]: [
+        'error',
+        {
+          patterns: [
+            ...FOLDERS.filter((f) => f !== 'core' && f !== 'ui').map((f) => ({
+              regex: folderRegex(f),
+              message: `layer arrow: the browser page (${BROWSER_FILES.join(', ')}) may import core only, not ${f}.`,
+            })),
+            {
+              regex: String.raw`^\./(?!series\.js$|app\.css$)`,
+              allowTypeImports: true,
+              message: 'the browser page may import the ui server side for types only.',
+            },
+            { regex: '^node:', message: 'the browser page runs in a browser: no Node modules.' },
+          ],
+        },
+      ],
+    },
   },
 );

@@ -90,7 +90,6 @@ describe.skipIf(!pgAvailable)('runs push faults (PostgreSQL, spawn)', { timeout:
     const watcher = new pg.Client({ connectionString: db.url });
     await watcher.connect();
     let victim: number | undefined;
-    let sentRows = 0;
     for (let i = 0; i < 600 && victim === undefined; i++) {
       await new Promise((r) => setTimeout(r, 100));
       const rows = (
@@ -108,7 +107,7 @@ describe.skipIf(!pgAvailable)('runs push faults (PostgreSQL, spawn)', { timeout:
       [victim],
     );
     expect(locks.rows[0]!.n).toBeGreaterThan(0);
-    sentRows = localCounts(tree).metrics - seeded.metrics;
+    const sentRows = localCounts(tree).metrics - seeded.metrics;
     await watcher.query('select pg_terminate_backend($1)', [victim]);
     await watcher.end();
     await blocker.query('rollback');

@@ -29,7 +29,7 @@ const ARROWS: Record<string, string[]> = {
   db: ['core'],
   trainer: ['core', 'storage'],
   indexer: ['core', 'parse', 'storage', 'db', 'trainer'],
-  ui: ['core'],
+  ui: ['core', 'db', 'storage'],
   commands: ['core', 'parse', 'storage', 'db', 'indexer', 'trainer', 'ui'],
   cli: ['commands', 'core'],
 };
@@ -76,11 +76,25 @@ describe('lint: layer arrows', () => {
     expect(await importErrors('src/commands/new-command.ts', value('./context.js'))).toEqual([]);
   });
 
-  it('type-only imports may cross where values may not (ui → commands, cli → db)', async () => {
-    expect(await importErrors('src/ui/x.ts', typeOnly('../commands/run-json.js'))).toEqual([]);
-    expect(await importErrors('src/ui/x.ts', value('../commands/run-json.js'))).toHaveLength(1);
-    expect(await importErrors('src/cli/x.ts', typeOnly('../db/index.js'))).toEqual([]);
-    expect(await importErrors('src/cli/x.ts', value('../db/index.js'))).toHaveLength(1);
+  it('type-only imports may cross where values may not (cli → db, indexer, storage)', async () => {
+    for (const to of ['db', 'indexer', 'storage']) {
+      expect(await importErrors('src/cli/x.ts', typeOnly(`../${to}/thing.js`))).toEqual([]);
+      expect(await importErrors('src/cli/x.ts', value(`../${to}/thing.js`))).toHaveLength(1);
+    }
     expect(await importErrors('src/core/x.ts', typeOnly('../db/index.js'))).toHaveLength(1);
+  });
+
+  it('the browser page (ui/app.ts, ui/series.ts) imports core only and no Node module', async () => {
+    for (const file of ['src/ui/app.ts', 'src/ui/series.ts']) {
+      expect(await importErrors(file, value('../core/run-json.js'))).toEqual([]);
+      expect(await importErrors(file, value('../db/index.js'))).toEqual([expect.stringContaining('the browser page')]);
+      expect(await importErrors(file, value('../storage/layout.js'))).toHaveLength(1);
+      expect(await importErrors(file, value('node:fs'))).toEqual([expect.stringContaining('no Node modules')]);
+      expect(await importErrors(file, value('./dashboard-data.js'))).toHaveLength(1);
+      expect(await importErrors(file, typeOnly('./dashboard-data.js'))).toEqual([]);
+    }
+    expect(await importErrors('src/ui/app.ts', value('./series.js'))).toEqual([]);
+    // The server side of ui/ may read the index and the run folders.
+    expect(await importErrors('src/ui/dashboard-data.ts', value('../db/index.js'))).toEqual([]);
   });
 });
