@@ -333,7 +333,7 @@ describe.skipIf(!HAVE_CHROMIUM)('runs ui live (Chromium)', { timeout: 120_000 },
         ([runId, n]) => {
           const u = (window as any).runsDashboard.plot();
           const i = u?.series.findIndex((s: { label: string }) => s.label === `${runId} train`);
-          return i > 0 && u.data[i].filter((v: number | null) => v !== null).length > (n);
+          return i > 0 && u.data[i].filter((v: number | null) => v !== null).length > n;
         },
         [id, before] as const,
         { timeout: 60_000 },
