@@ -105,14 +105,22 @@ const BROWSER_FILES = ['src/ui/app.ts', 'src/ui/series.ts'];
 
 const restricted = '@typescript-eslint/no-restricted-imports';
 
+/** Only these start processes (STYLE.md §2); everything else asks them. */
+const PROCESS_FILES = ['src/trainer/spawn.ts', 'src/trainer/probe.ts'];
+
+const NO_CHILD_PROCESS = {
+  regex: String.raw`^(?:node:)?child_process$`,
+  message: `only ${PROCESS_FILES.join(' and ')} start processes: ask them (probe.ts for quick lookups).`,
+};
+
 /** @param {keyof typeof LAYERS} layer */
 function layerBlock(layer) {
+  const more = [...(layer === 'commands' ? [NO_SIBLING_COMMAND] : []), NO_CHILD_PROCESS];
   return {
     name: `layers/${layer}`,
     files: [`src/${layer}/**/*.ts`],
-    rules: {
-      [restricted]: ['error', { patterns: layerPatterns(layer, layer === 'commands' ? [NO_SIBLING_COMMAND] : []) }],
-    },
+    ignores: layer === 'trainer' ? PROCESS_FILES : [],
+    rules: { [restricted]: ['error', { patterns: layerPatterns(layer, PURE.includes(layer) ? [] : more) }] },
   };
 }
 
@@ -201,6 +209,11 @@ export default defineConfig(
     },
   },
   ...FOLDERS.map((layer) => layerBlock(/** @type {keyof typeof LAYERS} */ (layer))),
+  {
+    name: 'layers/trainer-process-files',
+    files: PROCESS_FILES,
+    rules: { [restricted]: ['error', { patterns: layerPatterns('trainer') }] },
+  },
   {
     // The browser page and the series code it shares with the server: core only (types of the
     // server side are fine), and no Node modules: this runs in a browser.

@@ -69,6 +69,17 @@ describe('lint: layer arrows', () => {
     expect(await importErrors('src/storage/x.ts', value('node:fs'))).toEqual([]);
   });
 
+  it('only trainer/spawn.ts and trainer/probe.ts start processes', async () => {
+    for (const file of ['src/indexer/x.ts', 'src/commands/x.ts', 'src/storage/x.ts', 'src/trainer/command.ts']) {
+      expect(await importErrors(file, value('node:child_process'))).toEqual([
+        expect.stringContaining('start processes'),
+      ]);
+    }
+    expect(await importErrors('src/trainer/spawn.ts', value('node:child_process'))).toEqual([]);
+    expect(await importErrors('src/trainer/probe.ts', value('node:child_process'))).toEqual([]);
+    expect(await importErrors('src/trainer/probe.ts', value('../db/index.js'))).toHaveLength(1);
+  });
+
   it('a command does not import another command (context.js is shared)', async () => {
     expect(await importErrors('src/commands/new-command.ts', value('./list.js'))).toEqual([
       expect.stringContaining('a command does not import another command'),
