@@ -100,7 +100,7 @@ export class SqliteReads implements SqliteReadSide {
     verifyWhereShape(ro, stmt, where, this.runColumns);
     let rows: Record<string, unknown>[];
     try {
-      rows = stmt.all(...(built.params as unknown[])) as Record<string, unknown>[];
+      rows = stmt.all(...built.params) as Record<string, unknown>[];
     } catch (err) {
       // Raised while running, e.g. load_extension() refused by SQLite or an oversized randomblob().
       throw new WhereError(`--where "${q.where}" failed: ${(err as Error).message}`);

@@ -124,7 +124,9 @@ function pgTypes(): pg.CustomTypesConfig {
     getTypeParser: ((oid: number, format?: string) =>
       oid === 20 || oid === 1700
         ? asNumber
-        : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
+        : (pg.types.getTypeParser(oid, format as 'text') as (
+            value: string,
+          ) => unknown)) as pg.CustomTypesConfig['getTypeParser'],
   };
 }
 
@@ -166,8 +168,10 @@ interface Journal {
 }
 
 async function appliedMigrations(client: pg.Client): Promise<number[]> {
-  const exists = await client.query(`select to_regclass('drizzle.__drizzle_migrations') is not null as ok`);
-  if (!exists.rows[0].ok) return [];
+  const exists = await client.query<{ ok: boolean }>(
+    `select to_regclass('drizzle.__drizzle_migrations') is not null as ok`,
+  );
+  if (exists.rows[0]?.ok !== true) return [];
   const rows = await client.query('select created_at from drizzle.__drizzle_migrations order by created_at');
   return rows.rows.map((r: { created_at: string | number }) => Number(r.created_at));
 }
@@ -414,7 +418,7 @@ export class TeamDatabase {
           }
           const columns = (r.fields ?? []).map((f) => f.name);
           const rows: Record<string, unknown>[] = [];
-          for (const values of (r.rows ?? []).slice(0, limit)) {
+          for (const values of ((r.rows ?? []) as unknown[][]).slice(0, limit)) {
             const o: Record<string, unknown> = {};
             columns.forEach((c, i) => (o[c] = values[i]));
             rows.push(o);

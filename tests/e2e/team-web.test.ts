@@ -90,7 +90,7 @@ describe.skipIf(!pgAvailable)('--team report and ui (PostgreSQL)', { timeout: 12
     try {
       const get = async (p: string) => {
         const res = await fetch(new URL(p, ui.url));
-        return { status: res.status, body: (await res.json()) as any };
+        return { status: res.status, body: await res.json() };
       };
       const runs = await get('/api/runs');
       expect(runs.status).toBe(200);
