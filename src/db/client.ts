@@ -37,14 +37,6 @@ function applyPragmas(sqlite: Sqlite, journal: JournalMode): void {
   sqlite.pragma('busy_timeout = 15000');
 }
 
-/**
- * A bigger page cache for the connection that does bulk writes (the writer thread): fewer pages
- * spill mid-transaction (~0.4 s of 7 s at 10k runs). Other connections keep SQLite's 2 MB.
- */
-export function useBulkCache(sqlite: Sqlite): void {
-  sqlite.pragma('cache_size = -32768');
-}
-
 function journalEntryCount(folder: string): number {
   const journal = JSON.parse(fs.readFileSync(path.join(folder, 'meta', '_journal.json'), 'utf8')) as {
     entries: unknown[];

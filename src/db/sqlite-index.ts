@@ -5,7 +5,7 @@
 import { eq } from 'drizzle-orm';
 import path from 'node:path';
 import { METRIC_WIDTH, orNull, SPLITS, type EncodedBatch } from './batch-codec.js';
-import { openDatabase, useBulkCache, type JournalMode, type OpenedDatabase } from './client.js';
+import { openDatabase, type JournalMode, type OpenedDatabase } from './client.js';
 import { BatchingWriter, type IndexWriter } from './index-writer.js';
 import type { OpenIndexOptions, RunsIndex, StoredState, WriteResult } from './local-index.js';
 import { networkLocation } from './network-fs.js';
@@ -48,10 +48,6 @@ export class SqliteRunsIndex extends SqliteReads implements RunsIndex {
     readonly journal: JournalMode,
   ) {
     super(dbPath, opened);
-  }
-
-  useBulkCache(): void {
-    useBulkCache(this.sqlite);
   }
 
   openWriter(opts: { bulk: boolean }): IndexWriter {
