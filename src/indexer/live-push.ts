@@ -45,6 +45,9 @@ export function livePusher(ctx: LivePushContext, id: string): LivePusher | null 
   let timer: NodeJS.Timeout | undefined;
   let last = 0;
   let closed = false;
+  /** Rows were indexed while a push was running: push again when it ends (else, with the trainer
+   * quiet, nothing would ask again and those rows would wait for the end of the run). */
+  let pending = false;
 
   const drop = () => {
     team?.destroy();
@@ -81,14 +84,20 @@ export function livePusher(ctx: LivePushContext, id: string): LivePusher | null 
   };
   const start = (): Promise<boolean> => {
     last = Date.now();
+    pending = false; // this push reads the index as it is now
     const p = attempt().finally(() => {
       if (running === p) running = null;
+      if (pending) soon();
     });
     running = p;
     return p;
   };
   const soon = () => {
-    if (closed || timer || running) return;
+    if (closed || timer) return;
+    if (running) {
+      pending = true;
+      return;
+    }
     timer = setTimeout(
       () => {
         timer = undefined;
