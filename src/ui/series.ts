@@ -168,8 +168,8 @@ export function appendTuples(chart: RunChart, rows: readonly ChartTuple[]): numb
  * column reads of the same rows, in seq order); leaves `clock` where the last row left it.
  */
 export function trainingTimes(
-  itPerSec: readonly ChartTuple[] | readonly MetricTupleLike[],
-  valTime: readonly ChartTuple[] | readonly MetricTupleLike[],
+  itPerSec: readonly MetricTupleLike[],
+  valTime: readonly MetricTupleLike[],
   clock: TrainingClock = newClock(),
 ): Map<number, number | null> {
   const times = new Map<number, number | null>();

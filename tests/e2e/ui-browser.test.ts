@@ -43,6 +43,26 @@ async function plotOf(page: Page): Promise<Plot> {
   });
 }
 
+/** How many train points of run `id` the chart draws now. */
+async function trainPointsOf(page: Page, id: string): Promise<number> {
+  const p = await plotOf(page);
+  const i = p.labels.indexOf(`${id} train`);
+  return i < 0 ? 0 : p.data[i + 1]!.filter((v) => v !== null).length;
+}
+
+/** Waits (without reloading) until the chart draws more than `before` train points of run `id`. */
+async function waitForMoreTrainPoints(page: Page, id: string, before: number): Promise<void> {
+  await page.waitForFunction(
+    ([runId, n]) => {
+      const u = (window as any).runsDashboard.plot();
+      const i = u?.series.findIndex((s: { label: string }) => s.label === `${runId} train`);
+      return i > 0 && u.data[i].filter((v: number | null) => v !== null).length > n;
+    },
+    [id, before] as const,
+    { timeout: 60_000 },
+  );
+}
+
 const rowIds = (page: Page) =>
   page.$$eval('#runs tbody tr.run', (rows) => rows.map((r) => (r as HTMLElement).dataset.id!));
 
@@ -238,22 +258,10 @@ describe.skipIf(!HAVE_CHROMIUM)('runs ui live (Chromium)', { timeout: 120_000 },
       await page.waitForSelector('#runs tr.run.status-running', { timeout: 60_000 });
       const id = (await rowIds(page))[0]!;
       await page.check(`#runs tr[data-id="${id}"] input[type=checkbox]`);
-      const trainPoints = async () => {
-        const p = await plotOf(page);
-        const i = p.labels.indexOf(`${id} train`);
-        return i < 0 ? 0 : p.data[i + 1]!.filter((v) => v !== null).length;
-      };
+      const trainPoints = () => trainPointsOf(page, id);
       await page.waitForFunction(() => (window as any).runsDashboard.plot() !== null);
       const before = await trainPoints();
-      await page.waitForFunction(
-        ([runId, n]) => {
-          const u = (window as any).runsDashboard.plot();
-          const i = u?.series.findIndex((s: { label: string }) => s.label === `${runId} train`);
-          return i > 0 && u.data[i].filter((v: number | null) => v !== null).length > n;
-        },
-        [id, before] as const,
-        { timeout: 60_000 },
-      );
+      await waitForMoreTrainPoints(page, id, before);
       expect(await trainPoints()).toBeGreaterThan(before);
       expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
       // The whole series was asked for once; after that only rows after a seq already seen.
@@ -320,24 +328,12 @@ describe.skipIf(!HAVE_CHROMIUM)('runs ui live (Chromium)', { timeout: 120_000 },
       await page.selectOption('#x-axis', 'time');
       await page.check(`#runs tr[data-id="${id}"] input[type=checkbox]`);
       await page.waitForFunction(() => (window as any).runsDashboard.plot() !== null);
-      const trainPoints = async () => {
-        const p = await plotOf(page);
-        const i = p.labels.indexOf(`${id} train`);
-        return i < 0 ? 0 : p.data[i + 1]!.filter((v) => v !== null).length;
-      };
+      const trainPoints = () => trainPointsOf(page, id);
       const before = await trainPoints();
       expect(before).toBeGreaterThan(0);
       expect(before).toBeLessThan(120);
       fs.writeFileSync(resume, '');
-      await page.waitForFunction(
-        ([runId, n]) => {
-          const u = (window as any).runsDashboard.plot();
-          const i = u?.series.findIndex((s: { label: string }) => s.label === `${runId} train`);
-          return i > 0 && u.data[i].filter((v: number | null) => v !== null).length > n;
-        },
-        [id, before] as const,
-        { timeout: 60_000 },
-      );
+      await waitForMoreTrainPoints(page, id, before);
       expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
       expect(await recorded).toBe(0);
       // Once the run has ended and the page has caught up, the grown chart equals a fresh load.
