@@ -5,7 +5,7 @@ import { formatDuration } from '../core/duration.js';
 import type { SyncReport } from '../indexer/sync.js';
 import type { PushReport } from '../commands/push.js';
 import type { RunListItem } from '../commands/list.js';
-import type { RunDetails } from '../commands/show.js';
+import { METRIC_CSV_COLUMNS, type RunDetails } from '../commands/show.js';
 import type { RunDiff } from '../commands/diff.js';
 import type { SqlRows } from '../commands/sql.js';
 import type { RunRow } from '../db/index.js';
@@ -112,19 +112,7 @@ export function printRunDetails(ctx: Context, d: RunDetails & { lineage?: Lineag
   }
   if (format === 'csv') {
     // One row per metric record: the run's curves, for spreadsheets.
-    const cols = [
-      'seq',
-      'segment',
-      'iter',
-      'split',
-      'loss',
-      'learning_rate',
-      'it_per_sec',
-      'tokens_per_sec',
-      'trained_tokens',
-      'peak_mem_gb',
-      'val_time_s',
-    ] as const;
+    const cols = METRIC_CSV_COLUMNS;
     render(
       d.metrics,
       cols.map((c) => ({ header: c, key: c, value: (m: (typeof d.metrics)[number]) => m[c] })),

@@ -5,7 +5,7 @@ import type { RunRow } from '../db/index.js';
 import { failureReason } from '../core/failure.js';
 import { readLogTail } from '../storage/log-tail.js';
 import { refresh } from '../indexer/refresh.js';
-import { resolveRun } from '../db/index.js';
+import { METRIC_TABLE_COLUMNS, resolveRun } from '../db/index.js';
 import { lineageOf, type LineagePart } from '../storage/lineage.js';
 import { runDetails, type RunDetails } from '../core/run-json.js';
 
@@ -16,6 +16,9 @@ function stoppedReason(ctx: Context, run: RunRow): string | null {
   if (ctx.team() || !STOPPED.has(run.status)) return null;
   return failureReason(readLogTail(path.join(run.path, 'train.log'), 200));
 }
+
+/** `runs show --csv`: one row per metric record, the `metrics` columns (the run is known: no run_id). */
+export const METRIC_CSV_COLUMNS = METRIC_TABLE_COLUMNS.filter((c) => c !== 'run_id');
 
 export { checkpointsWithValLoss, type CheckpointFile, type RunDetails } from '../core/run-json.js';
 

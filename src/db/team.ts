@@ -20,7 +20,7 @@ import { migrationsFolder } from './client.js';
 import { METRIC_COLUMNS, type MetricTuple, type ReaderListQuery, type RunsReader } from './reader.js';
 import type { SqlResult } from './read-only-sql.js';
 import { ReadOnlyViolation } from './read-only-sql.js';
-import { runs as localRuns } from './schema.js';
+import { runs as localRuns, METRIC_TABLE_COLUMNS } from './schema.js';
 import { checkedWhere, unknownColumnHint, WhereError } from './where-clause.js';
 import type { CheckpointRow, MetricRow, ParamRow, RunRow } from './schema.js';
 
@@ -32,6 +32,8 @@ const MIGRATE_LOCK = 7_262_014;
 const CONNECT_TIMEOUT_MS = 10_000;
 
 const RUN_COLUMNS = Object.keys(getTableColumns(localRuns));
+/** The `metrics` columns after run_id (the team table has run_uid in its place). */
+const METRIC_VALUE_COLUMNS = METRIC_TABLE_COLUMNS.filter((c) => c !== 'run_id');
 
 /** The URL with the password hidden, for messages. */
 export function redactUrl(url: string): string {
@@ -135,7 +137,7 @@ export interface TeamOpenOptions {
   queryTimeoutMs?: number;
 }
 
-export interface TeamConnection {
+interface TeamConnection {
   client: pg.Client;
   url: string;
 }
@@ -246,7 +248,8 @@ function sqlFailure(err: unknown, timeoutMs: number): Error {
 }
 
 export class TeamDatabase {
-  readonly client: pg.Client;
+  /** Private: the one connection is shared by interleaved requests, so all use goes through exclusive(). */
+  private readonly client: pg.Client;
   readonly url: string;
   private readonly uids = new Map<string, string>();
   /** The tail of the queue of work on the one connection (see exclusive()). */
@@ -349,8 +352,7 @@ export class TeamDatabase {
     const uid = await this.uidOf(id);
     if (!uid) return [];
     const r = await this.q(
-      `select $1::text as run_id, seq, segment, iter, split, loss, learning_rate, it_per_sec, tokens_per_sec,
-              trained_tokens, peak_mem_gb, val_time_s, test_ppl
+      `select $1::text as run_id, ${METRIC_VALUE_COLUMNS.join(', ')}
        from metrics where run_uid = $2 and seq > $3 order by seq`,
       [id, uid, afterSeq ?? -1],
     );
@@ -544,7 +546,7 @@ export class TeamDatabase {
           }
         }
         if (metricLines.length)
-          await copyIn(c, `copy metrics (${METRIC_COPY_COLUMNS.join(', ')}) from stdin`, metricLines);
+          await copyIn(c, `copy metrics (run_uid, ${METRIC_VALUE_COLUMNS.join(', ')}) from stdin`, metricLines);
         if (checkpointLines.length)
           await copyIn(c, 'copy checkpoints (run_uid, seq, segment, iter, file) from stdin', checkpointLines);
         await upsertRuns(
@@ -631,22 +633,6 @@ export function rowHash(row: RunRow, host: string): string {
   return h.digest('hex');
 }
 
-const METRIC_COPY_COLUMNS = [
-  'run_uid',
-  'seq',
-  'segment',
-  'iter',
-  'split',
-  'loss',
-  'learning_rate',
-  'it_per_sec',
-  'tokens_per_sec',
-  'trained_tokens',
-  'peak_mem_gb',
-  'val_time_s',
-  'test_ppl',
-];
-
 /** COPY text format: tab-separated, \N for NULL, backslash escapes in text. */
 function copyValue(v: unknown): string {
   if (v === null || v === undefined) return '\\N';
@@ -660,21 +646,9 @@ function copyLine(values: unknown[]): string {
 }
 
 function metricLine(uid: string, m: MetricRow): string {
-  return copyLine([
-    uid,
-    m.seq,
-    m.segment,
-    m.iter,
-    m.split,
-    m.loss,
-    m.learning_rate,
-    m.it_per_sec,
-    m.tokens_per_sec,
-    m.trained_tokens,
-    m.peak_mem_gb,
-    m.val_time_s,
-    m.test_ppl,
-  ]);
+  const values: unknown[] = [uid];
+  for (const c of METRIC_VALUE_COLUMNS) values.push(m[c]);
+  return copyLine(values);
 }
 
 /** Streams lines into COPY … FROM STDIN in ~1 MB chunks. */

@@ -3,7 +3,7 @@
 import { getTableColumns } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import type { Sqlite } from './client.js';
-import { indexState, runs } from './schema.js';
+import { checkpoints, indexState, METRIC_TABLE_COLUMNS, metricValues, runs } from './schema.js';
 import type { RunInsert } from './schema.js';
 
 /** Property names = SQL column names (STYLE.md §5), so rows bind straight to @name parameters. */
@@ -72,23 +72,10 @@ export function prepareWriteStatements(sqlite: Sqlite) {
     deleteValues: sqlite.prepare('delete from metric_values where run_id = ? and seq >= ?'),
     deleteRun: sqlite.prepare('delete from runs where id = ?'),
     deleteState: sqlite.prepare('delete from index_state where run_id = ?'),
-    metricRows: new RowInserter(sqlite, 'metrics', [
-      'run_id',
-      'seq',
-      'segment',
-      'iter',
-      'split',
-      'loss',
-      'learning_rate',
-      'it_per_sec',
-      'tokens_per_sec',
-      'trained_tokens',
-      'peak_mem_gb',
-      'val_time_s',
-      'test_ppl',
-    ]),
-    checkpointRows: new RowInserter(sqlite, 'checkpoints', ['run_id', 'seq', 'segment', 'iter', 'file']),
-    valueRows: new RowInserter(sqlite, 'metric_values', ['run_id', 'seq', 'segment', 'iter', 'split', 'name', 'value']),
+    metricRows: new RowInserter(sqlite, 'metrics', METRIC_TABLE_COLUMNS),
+    // Column lists in table order (schema.ts); the writer's add() calls pass values in that order.
+    checkpointRows: new RowInserter(sqlite, 'checkpoints', Object.keys(getTableColumns(checkpoints))),
+    valueRows: new RowInserter(sqlite, 'metric_values', Object.keys(getTableColumns(metricValues))),
     upsertRun: sqlite.prepare(
       `insert into runs (${runCols.join(', ')}) values (${runCols.map((c) => `@${c}`).join(', ')})
        on conflict(id) do update set ${runCols

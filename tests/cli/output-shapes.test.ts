@@ -122,3 +122,19 @@ describe('params keep their types in JSON', () => {
     expect(cmp).toContainEqual(expect.objectContaining({ key: 'grad_checkpoint', [A]: true, [B]: false }));
   });
 });
+
+describe('show --csv', () => {
+  it("has the index's metrics columns in table order (all but run_id), one row per report", async () => {
+    // The columns as the index itself has them, not a list copied into the test.
+    const info = await cli('sql', "select name from pragma_table_info('metrics') order by cid", '--json');
+    expect(info.exitCode).toBe(0);
+    const columns = (JSON.parse(info.stdout) as { name: string }[]).map((r) => r.name).filter((c) => c !== 'run_id');
+    expect(columns).toContain('test_ppl');
+    const r = await cli('show', A, '--csv');
+    expect(r.exitCode).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(columns.join(','));
+    expect(lines).toHaveLength(1 + 4); // two train and two val reports
+    expect(lines[1]!.split(',').slice(0, 5)).toEqual(['0', '0', '10', 'train', '1.3']);
+  });
+});
