@@ -35,7 +35,7 @@ export async function showRun(ctx: Context, ref: string): Promise<RunDetails & {
     stoppedReason(ctx, run),
   );
   // lineage: the runs a resumed run continues, so its loss curve is drawn as one (local runs only:
-  // the team database has no parent links yet).
-  if (ctx.team()) return { ...details, lineage: [] };
+  // the team database has no parent links yet, so a team run is its own whole curve).
+  if (ctx.team()) return { ...details, lineage: [{ id: run.id, metrics, shift: 0, upTo: null }] };
   return { ...details, lineage: await lineageOf(ctx.locations().root, reader, run) };
 }

@@ -7,7 +7,7 @@ import type { JournalMode } from './client.js';
 import type { IndexWriter } from './index-writer.js';
 import type { SqlStream } from './read-only-sql.js';
 import type { RunsReader, SqliteReadSide } from './reader.js';
-import type { IndexStateRow, MetricRow, RunInsert } from './schema.js';
+import type { IndexStateRow, MetricRow, MetricValueRow, RunInsert } from './schema.js';
 
 /** One run's changes, written in one transaction together with other runs of the same batch. */
 export interface RunWrite {
@@ -94,6 +94,8 @@ export interface LocalIndex {
 export interface RunsIndex extends LocalIndex, SqliteReadSide {
   /** Rows in log order; with afterSeq, only those after it. */
   metricsOf(id: string, afterSeq?: number): MetricRow[];
+  /** Every extra-metric row of one run from metric seq `fromSeq` on, in (seq, name) order (for runs push). */
+  metricValuesFrom(id: string, fromSeq: number): MetricValueRow[];
   /** The same as query, read row by row as it is used (`runs sql` over a huge result keeps memory flat). */
   queryStream(text: string, limit: number): SqlStream;
   /** The async read side (db/reader.ts): what commands and the web view use. */

@@ -11,7 +11,7 @@ import type { ListQuery } from './local-index.js';
 import { runReadOnlyQuery, streamReadOnlyQuery, type SqlResult, type SqlStream } from './read-only-sql.js';
 import { METRIC_COLUMNS, sqliteReader, type MetricTuple, type RunsReader, type SqliteReadSide } from './reader.js';
 import { checkpoints, metricValues, metrics, runs } from './schema.js';
-import type { ParamRow, RunRow } from './schema.js';
+import type { MetricValueRow, ParamRow, RunRow } from './schema.js';
 import { checkedWhere, unknownColumnHint, verifyWhereShape, WhereError } from './where-clause.js';
 
 const SORT_COLUMNS = {
@@ -153,6 +153,13 @@ export class SqliteReads implements SqliteReadSide {
       .where(and(eq(metricValues.run_id, id), eq(metricValues.name, name)))
       .orderBy(asc(metricValues.seq))
       .all();
+  }
+
+  /** Every extra-metric row of one run from metric seq `fromSeq` on, in (seq, name) order (for runs push). */
+  metricValuesFrom(id: string, fromSeq: number): MetricValueRow[] {
+    return this.sqlite
+      .prepare('select * from metric_values where run_id = ? and seq >= ? order by seq, name')
+      .all(id, fromSeq) as MetricValueRow[];
   }
 
   metricNames(): string[] {

@@ -93,6 +93,8 @@ function rowTable(name: string, table: SQLiteTable) {
 
 export const teamMetrics = rowTable('metrics', local.metrics);
 export const teamCheckpoints = rowTable('checkpoints', local.checkpoints);
+/** Extra metrics (rewards, accuracy, margins of other trainers): seq = the metrics row they belong to. */
+export const teamMetricValues = rowTable('metric_values', local.metricValues);
 
 /** `params` as in the local index: the run's config_json flattened, one row per key. */
 export const teamParams = pgView('params', {
@@ -109,5 +111,10 @@ export const teamPushState = pgTable('push_state', {
   /** Metric rows in the team database for this run (seq 0 … n-1). */
   metric_rows: integer('metric_rows').notNull(),
   checkpoint_rows: integer('checkpoint_rows').notNull(),
+  /**
+   * The extra metrics (metric_values) of metric seqs below this are in the team database. Null: a
+   * run pushed by a runs that did not carry them yet: the next push sends all of the run's values.
+   */
+  values_seq: integer('values_seq'),
   pushed_at: text('pushed_at').notNull(),
 });

@@ -22,7 +22,7 @@ import type { SqlResult } from './read-only-sql.js';
 import { ReadOnlyViolation } from './read-only-sql.js';
 import { runs as localRuns, METRIC_TABLE_COLUMNS } from './schema.js';
 import { checkedWhere, unknownColumnHint, WhereError } from './where-clause.js';
-import type { CheckpointRow, MetricRow, ParamRow, RunRow } from './schema.js';
+import type { CheckpointRow, MetricRow, MetricValueRow, ParamRow, RunRow } from './schema.js';
 
 /** The role `runs --team sql` and `--where` run under (created by migrations-pg/0001). */
 export const READER_ROLE = 'runs_reader';
@@ -284,9 +284,12 @@ export class TeamDatabase {
       paramsOf: (id) => this.paramsOf(id),
       checkpointsOf: (id) => this.checkpointsOf(id),
       metricColumn: (id, metric) => this.metricColumn(id, metric),
-      // Extra metrics (metric_values) are not carried to the team database yet.
-      metricNames: async () => [],
-      metricValuesOf: async () => [],
+      metricNames: async () =>
+        // Byte order, as SQLite sorts text.
+        (
+          await this.q<{ name: string }>('select name from metric_values group by name order by name collate "C"')
+        ).rows.map((r) => r.name),
+      metricValuesOf: (id, name) => this.metricValuesOf(id, name),
       refCandidates: () => this.refCandidates(),
       query: (text, limit, opts) => this.query(text, limit, opts?.timeoutMs ?? DEFAULT_SQL_TIMEOUT_S * 1000),
       queryStream: (text, limit, opts) => this.query(text, limit, opts?.timeoutMs ?? DEFAULT_SQL_TIMEOUT_S * 1000),
@@ -360,17 +363,33 @@ export class TeamDatabase {
   }
 
   async metricColumn(id: string, metric: string): Promise<MetricTuple[]> {
+    // A column name only from the fixed list; any other name is a value (an extra metric), as locally.
     const column = (METRIC_COLUMNS as readonly string[]).includes(metric) ? metric : null;
     const uid = await this.uidOf(id);
-    if (!uid || !column) return [];
+    if (!uid) return [];
     const r = await this.exclusive(() =>
       this.client.query({
-        text: `select seq, segment, iter, split, trained_tokens, ${column} from metrics where run_uid = $1 order by seq`,
-        values: [uid],
+        text: column
+          ? `select seq, segment, iter, split, trained_tokens, ${column} from metrics where run_uid = $1 order by seq`
+          : `select v.seq, v.segment, v.iter, v.split, m.trained_tokens, v.value from metric_values v
+             left join metrics m on m.run_uid = v.run_uid and m.seq = v.seq
+             where v.run_uid = $1 and v.name = $2 order by v.seq`,
+        values: column ? [uid] : [uid, metric],
         rowMode: 'array',
       }),
     );
     return r.rows as MetricTuple[];
+  }
+
+  async metricValuesOf(id: string, name: string): Promise<MetricValueRow[]> {
+    const uid = await this.uidOf(id);
+    if (!uid) return [];
+    const r = await this.q(
+      `select $1::text as run_id, seq, segment, iter, split, name, value from metric_values
+       where run_uid = $2 and name = $3 order by seq`,
+      [id, uid, name],
+    );
+    return r.rows as unknown as MetricValueRow[];
   }
 
   async paramsOf(id: string): Promise<ParamRow[]> {
@@ -447,7 +466,7 @@ export class TeamDatabase {
   /** What the team database holds of one host's runs (for deciding what to send). */
   async pushState(host: string): Promise<Map<string, TeamRunState>> {
     const r = await this.q<TeamRunState & { uid: string }>(
-      `select r.uid, r.id, r.host, s.row_hash, s.metric_rows, s.checkpoint_rows
+      `select r.uid, r.id, r.host, s.row_hash, s.metric_rows, s.checkpoint_rows, s.values_seq
        from runs r left join push_state s on s.run_uid = r.uid where r.host = $1`,
       [host],
     );
@@ -480,8 +499,9 @@ export class TeamDatabase {
               row_hash: string | null;
               metric_rows: number | null;
               checkpoint_rows: number | null;
+              values_seq: number | null;
             }>(
-              `select r.uid, r.host, r.id, s.row_hash, s.metric_rows, s.checkpoint_rows
+              `select r.uid, r.host, r.id, s.row_hash, s.metric_rows, s.checkpoint_rows, s.values_seq
                from runs r left join push_state s on s.run_uid = r.uid where r.uid = any($1)`,
               [uids],
             )
@@ -496,13 +516,14 @@ export class TeamDatabase {
         );
         const gone = replaced.rows.map((x) => x.uid);
         if (gone.length) {
-          for (const t of ['metrics', 'checkpoints', 'push_state'])
+          for (const t of ['metrics', 'metric_values', 'checkpoints', 'push_state'])
             await c.query(`delete from ${t} where run_uid = any($1)`, [gone]);
           await c.query('delete from runs where host = $1 and uid = any($2)', [host, gone]);
         }
         const result: PushBatchResult = { new: 0, grown: 0, updated: 0, unchanged: 0, metricRows: 0, skipped: [] };
-        const tails: { uid: string; fromMetric: number; fromCheckpoint: number }[] = [];
+        const tails: { uid: string; fromMetric: number; fromValue: number; fromCheckpoint: number }[] = [];
         const metricLines: string[] = [];
+        const valueLines: string[] = [];
         const checkpointLines: string[] = [];
         const sent: { run: PushRun; metrics: number; checkpoints: number }[] = [];
         for (const run of runs) {
@@ -513,7 +534,7 @@ export class TeamDatabase {
             );
             continue;
           }
-          if (s && s.row_hash === run.hash) {
+          if (s && s.row_hash === run.hash && s.values_seq !== null) {
             result.unchanged++;
             continue;
           }
@@ -522,11 +543,16 @@ export class TeamDatabase {
           // Rows from an unfinished last line may still change: re-send from the committed point.
           const fromMetric = Math.min(haveMetrics, run.committedMetrics);
           const fromCheckpoint = Math.min(haveCheckpoints, run.committedCheckpoints);
+          // Extra metrics belong to metric rows: re-sent from the same point (all of them when
+          // this run was pushed before they were carried).
+          const fromValue = s?.values_seq == null ? 0 : Math.min(s.values_seq, fromMetric);
           const metrics = source.metricsFrom(run.row.id, fromMetric);
+          for (const v of source.valuesFrom(run.row.id, fromValue))
+            valueLines.push(copyLine([run.uid, v.seq, v.segment, v.iter, v.split, v.name, v.value]));
           const checkpoints = source.checkpointsFrom(run.row.id, fromCheckpoint);
           for (const m of metrics) metricLines.push(metricLine(run.uid, m));
           for (const k of checkpoints) checkpointLines.push(copyLine([run.uid, k.seq, k.segment, k.iter, k.file]));
-          tails.push({ uid: run.uid, fromMetric, fromCheckpoint });
+          tails.push({ uid: run.uid, fromMetric, fromValue, fromCheckpoint });
           const metricTotal = fromMetric + metrics.length;
           if (!s || s.row_hash === null) result.new++;
           else if (metricTotal > haveMetrics) result.grown++;
@@ -537,6 +563,7 @@ export class TeamDatabase {
         if (tails.length) {
           for (const [table, col] of [
             ['metrics', 'fromMetric'],
+            ['metric_values', 'fromValue'],
             ['checkpoints', 'fromCheckpoint'],
           ] as const) {
             await c.query(
@@ -547,6 +574,12 @@ export class TeamDatabase {
         }
         if (metricLines.length)
           await copyIn(c, `copy metrics (run_uid, ${METRIC_VALUE_COLUMNS.join(', ')}) from stdin`, metricLines);
+        if (valueLines.length)
+          await copyIn(
+            c,
+            'copy metric_values (run_uid, seq, segment, iter, split, name, value) from stdin',
+            valueLines,
+          );
         if (checkpointLines.length)
           await copyIn(c, 'copy checkpoints (run_uid, seq, segment, iter, file) from stdin', checkpointLines);
         await upsertRuns(
@@ -556,15 +589,17 @@ export class TeamDatabase {
         );
         if (sent.length) {
           await c.query(
-            `insert into push_state (run_uid, row_hash, metric_rows, checkpoint_rows, pushed_at)
-             select * from unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[])
+            `insert into push_state (run_uid, row_hash, metric_rows, checkpoint_rows, values_seq, pushed_at)
+             select * from unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::text[])
              on conflict (run_uid) do update set row_hash = excluded.row_hash, metric_rows = excluded.metric_rows,
-               checkpoint_rows = excluded.checkpoint_rows, pushed_at = excluded.pushed_at`,
+               checkpoint_rows = excluded.checkpoint_rows, values_seq = excluded.values_seq,
+               pushed_at = excluded.pushed_at`,
             [
               sent.map((s) => s.run.uid),
               sent.map((s) => s.run.hash),
               sent.map((s) => s.metrics),
               sent.map((s) => s.checkpoints),
+              sent.map((s) => s.metrics),
               sent.map(() => new Date().toISOString()),
             ],
           );
@@ -585,6 +620,7 @@ export interface TeamRunState {
   row_hash: string | null;
   metric_rows: number | null;
   checkpoint_rows: number | null;
+  values_seq: number | null;
 }
 
 /** One local run to publish. */
@@ -601,6 +637,8 @@ export interface PushRun {
 export interface PushSource {
   metricsFrom(id: string, fromSeq: number): MetricRow[];
   checkpointsFrom(id: string, fromSeq: number): CheckpointRow[];
+  /** Extra metrics (metric_values) of metric seqs from fromSeq on. */
+  valuesFrom(id: string, fromSeq: number): MetricValueRow[];
 }
 
 export interface PushBatchResult {

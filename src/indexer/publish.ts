@@ -74,12 +74,17 @@ export async function publishRuns(
   let changed = runs;
   if (!few) {
     const held = await team.pushState(host);
-    changed = runs.filter((r) => held.get(r.uid)?.row_hash !== r.hash);
+    // (A run pushed before extra metrics were carried has no values_seq: it is sent again.)
+    changed = runs.filter((r) => {
+      const h = held.get(r.uid);
+      return h?.row_hash !== r.hash || h.values_seq === null;
+    });
     report.unchanged = runs.length - changed.length;
   }
   const source: PushSource = {
     metricsFrom: (id, from) => index.metricsOf(id, from - 1),
     checkpointsFrom: (id, from) => index.checkpointsOf(id).filter((c) => c.seq >= from),
+    valuesFrom: (id, from) => index.metricValuesFrom(id, from),
   };
   let batch: PushRun[] = [];
   let size = 0;

@@ -1,6 +1,8 @@
 // One read-command suite, two backends: the same tree is read from its local SQLite index and,
 // after `runs push`, from the team PostgreSQL database with --team. Every case must print the
 // same thing both ways; the only difference allowed is that the team names a run host:id.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, pgAvailable, type TestDatabase } from '../helpers/pg.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -8,7 +10,12 @@ import { addRun, completedManifest, makeTree, type Tree } from '../helpers/tree.
 
 const HOST = 'test-host';
 
-const RUNS: [string, string, Record<string, unknown>][] = [
+/** A DPO run of mlx-lm-lora: its rewards, accuracy and margin are extra metrics (metric_values). */
+const DPO_LOG = fs.readFileSync(
+  path.join(import.meta.dirname, '..', 'fixtures', 'trainer-logs', '02-mlx-lm-lora-dpo-test-no-period.log'),
+);
+
+const RUNS: [string, string | Buffer, Record<string, unknown>][] = [
   [
     '2026-11-29_14-05-09',
     '15-mlxlm-0.31-long-1000-iters-lr-schedule-test.log',
@@ -29,6 +36,7 @@ const RUNS: [string, string, Record<string, unknown>][] = [
     '10-rich-ui-ansi-truecolor-complete-with-test.log',
     { lora_rank: 4, model: 'mlx-community/Qwen3-4B' },
   ],
+  ['2026-11-30_11-00-00', DPO_LOG, { lora_rank: 8, fine_tune_type: 'lora' }],
 ];
 
 /** argv after the global flags; the same for both backends (bare refs are unique in one host). */
@@ -49,6 +57,12 @@ const CASES: string[][] = [
   ['sql', 'select count(*) as n, min(best_val_loss) as best from runs', '--csv'],
   ['plot', 'latest~1', 'latest', '--width', '60', '--height', '12'],
   ['plot', '2026-11-29_14-05-09', '--metric', 'learning_rate', '--width', '50', '--height', '10'],
+  // Extra metrics (metric_values): the DPO run's rewards, accuracy, margin.
+  ['plot', 'latest', '--metric', 'chosen_reward', '--json'],
+  ['plot', 'latest', '--metric', 'margin', '--width', '50', '--height', '10'],
+  ['show', 'latest'],
+  ['show', 'latest', '--json'],
+  ['sql', 'select seq, split, name, value from metric_values order by seq, name', '--csv'],
 ];
 
 /** The team's `host:id` back to the local id (in JSON, CSV and chart legends alike). */
@@ -70,7 +84,7 @@ describe.skipIf(!pgAvailable)(
         });
       });
       const push = await runCli([...tree.flags, 'push'], { env: { RUNS_TEAM_DB: db.url, RUNS_HOST: HOST } });
-      expect(push.stderr).toMatch(/^pushed 4 runs from test-host \(4 new, 0 grown, 0 unchanged\)/);
+      expect(push.stderr).toMatch(/^pushed 5 runs from test-host \(5 new, 0 grown, 0 unchanged\)/);
     });
     afterAll(async () => {
       await db?.drop();

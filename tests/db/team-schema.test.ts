@@ -44,7 +44,7 @@ describe.skipIf(!pgAvailable)('team schema (PostgreSQL)', { timeout: 120_000 }, 
     expect((await team(db, 'list')).exitCode).toBe(0);
     const sqlite = await migratedSqlite();
     try {
-      for (const table of ['runs', 'metrics', 'checkpoints']) {
+      for (const table of ['runs', 'metrics', 'metric_values', 'checkpoints']) {
         const local = (
           sqlite.prepare(`select name, type, "notnull" as nn from pragma_table_info(?) order by cid`).all(table) as {
             name: string;
