@@ -73,6 +73,7 @@ describe.skipIf(!pgAvailable)('team schema (PostgreSQL)', { timeout: 120_000 }, 
     );
     expect(keys).toEqual([
       { table: 'checkpoints', def: 'PRIMARY KEY (run_uid, seq)' },
+      { table: 'metric_values', def: 'PRIMARY KEY (run_uid, seq, name)' },
       { table: 'metrics', def: 'PRIMARY KEY (run_uid, seq)' },
       { table: 'push_state', def: 'PRIMARY KEY (run_uid)' },
       { table: 'runs', def: 'PRIMARY KEY (uid)' },
