@@ -16,7 +16,7 @@ import type { LineagePart } from '../storage/lineage.js';
 import { parseTags, tagsValue, toRunSummaryJson } from '../core/run-json.js';
 import type { MetricDelta } from '../core/diff.js';
 import { escapeControlChars } from '../core/terminal-text.js';
-import { renderChart, type Series } from './chart.js';
+import { assignMarks, MARK_PAIRS, renderChart, type Series } from './chart.js';
 import { listTableColumns } from './list-table.js';
 import type { SortKey } from '../core/sort-keys.js';
 import type { OutputFormat } from './options.js';
@@ -298,12 +298,19 @@ export async function printSqlResult(ctx: Context, r: SqlRows, format: OutputFor
 
 export function printPlot(ctx: Context, p: PlotData, format: OutputFormat = 'table'): void {
   if (format !== 'table') {
-    // One row per point: a resumed run's points continue its parent's (iter = steps trained).
+    // One row per point: a resumed run's points continue its parent's (iter = steps trained; with
+    // --x tokens also the tokens trained, continued the same way).
     const rows = p.series.flatMap((s) =>
-      s.points.map((pt) => ({ run_id: s.runId, split: s.split, iter: pt.x, value: pt.y })),
+      s.points.map((pt) => ({ run_id: s.runId, split: s.split, iter: pt.iter, trained_tokens: pt.x, value: pt.y })),
     );
     type Row = (typeof rows)[number];
-    const keys = ['run_id', 'split', 'iter', 'value'] as const;
+    const keys = [
+      'run_id',
+      'split',
+      'iter',
+      ...(p.x === 'tokens' ? (['trained_tokens'] as const) : []),
+      'value',
+    ] as const;
     render(
       rows,
       keys.map((k) => ({
@@ -316,20 +323,30 @@ export function printPlot(ctx: Context, p: PlotData, format: OutputFormat = 'tab
     );
     return;
   }
-  const series: Series[] = p.series
-    .filter((s) => s.points.length > 0)
-    .map((s) => ({
-      label: p.series.some((o) => o.runId === s.runId && o.split !== s.split) ? `${s.runId} ${s.split}` : s.runId,
-      points: s.points,
-    }));
-  if (series.length === 0) {
+  const drawn = p.series.filter((s) => s.points.length > 0);
+  if (drawn.length === 0) {
     ctx.notice(`nothing to plot: no ${p.metric} values in ${[...new Set(p.series.map((s) => s.runId))].join(', ')}`);
     return;
   }
+  const { marks, colours, repeated } = assignMarks(drawn);
+  if (repeated)
+    ctx.notice(
+      `warning: ${new Set(drawn.map((s) => s.runId)).size} runs and ${MARK_PAIRS.length} mark pairs: some runs share a mark (plot fewer runs to tell them all apart)`,
+    );
+  // The split is named when there is a val curve to tell it from (a train-only metric needs none).
+  const withSplit = p.series.some((s) => s.split === 'val');
+  const series: Series[] = drawn.map((s, i) => ({
+    label: withSplit ? `${s.runId} ${s.split}` : s.runId,
+    points: s.points,
+    mark: marks[i],
+    colour: colours[i],
+  }));
   const width = p.width ?? terminalWidth(ctx);
   const height = p.height ?? 16;
+  const xLabel = p.x === 'tokens' ? 'tokens' : 'iter';
+  const formatX = p.x === 'tokens' ? (x: number) => Math.round(x).toLocaleString('en-US') : undefined;
   ctx.io.stdout.write(
-    `${renderChart(series, { width, height, paint: painter(ctx), yLabel: p.metric, xLabel: 'iter' }).join('\n')}\n`,
+    `${renderChart(series, { width, height, paint: painter(ctx), yLabel: p.metric, xLabel, formatX }).join('\n')}\n`,
   );
 }
 

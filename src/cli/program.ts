@@ -243,9 +243,28 @@ runs --team sql "select host, count(*), min(best_val_loss) from runs group by ho
       'loss (default), learning_rate, tokens_per_sec, it_per_sec, peak_mem_gb, trained_tokens, or an extra metric (margin, kl, …)',
       'loss',
     )
+    .addOption(new Option('--split <split>', 'only this split (default: both, for loss)').choices(['train', 'val']))
+    .addOption(
+      new Option('--x <axis>', 'x axis: iterations, or trained tokens (rows without them are left out)')
+        .choices(['iter', 'tokens'])
+        .default('iter'),
+    )
     .option('--width <n>', 'chart width in columns', parsePositiveInt)
     .option('--height <n>', 'chart height in rows', parsePositiveInt)
-    .addHelpText('after', example('runs plot latest~1 latest\nruns plot latest --metric learning_rate'))
+    .addHelpText(
+      'after',
+      `
+Marks: one shape per run, filled for train and hollow for val (● ○, ◆ ◇, ■ □, ▲ △, ▼ ▽, ★ ☆, ♥ ♡,
+♠ ♤, ♣ ♧), then letters (A a, B b, …): every curve reads apart without colour. Where curves meet,
+the one with fewer points is drawn on top. The legend wraps to the width, one whole entry at a time.
+`,
+    )
+    .addHelpText(
+      'after',
+      example(
+        'runs plot latest~1 latest\nruns plot latest~3 latest~2 latest~1 latest --split val --x tokens\nruns plot latest --metric learning_rate',
+      ),
+    )
     .action(async (refs: string[], opts) => {
       const { plotRuns } = await import('../commands/plot.js');
       const { printPlot } = await import('./print.js');

@@ -5,7 +5,8 @@ import type { MetricRow } from '../db/index.js';
 import { refresh } from '../indexer/refresh.js';
 import { resolveRun } from '../db/index.js';
 import { lineageOf } from '../storage/lineage.js';
-import { joinCurves } from '../core/curves.js';
+import { continuedAxes, joinAxisCurves, tokensAt, type AxisPoint } from '../core/curves.js';
+import { RunsError } from '../core/errors.js';
 
 export const PLOT_METRICS = [
   'loss',
@@ -17,15 +18,21 @@ export const PLOT_METRICS = [
 ] as const;
 export type PlotMetric = (typeof PLOT_METRICS)[number];
 
+export type PlotSplit = 'train' | 'val';
+export type PlotAxis = 'iter' | 'tokens';
+
 export interface PlotSeries {
   runId: string;
-  split: 'train' | 'val';
-  points: { x: number; y: number }[];
+  split: PlotSplit;
+  /** x: the iteration or the trained tokens (PlotData.x); iter: the iteration either way. */
+  points: { x: number; y: number; iter: number }[];
 }
 
 export interface PlotData {
   /** A metrics column, or the name of an extra metric (`metric_values.name`, e.g. `margin`). */
   metric: string;
+  /** What the x axis is. */
+  x: PlotAxis;
   series: PlotSeries[];
   width?: number;
   height?: number;
@@ -34,9 +41,11 @@ export interface PlotData {
 export async function plotRuns(
   ctx: Context,
   refs: string[],
-  opts: { metric?: string; width?: number; height?: number },
+  opts: { metric?: string; width?: number; height?: number; split?: PlotSplit; x?: PlotAxis },
 ): Promise<PlotData> {
   const metric = opts.metric ?? 'loss';
+  const axis = opts.x ?? 'iter';
+  const wanted = (split: PlotSplit) => opts.split === undefined || opts.split === split;
   await refresh(ctx);
   const reader = await ctx.reader();
   // Extra metrics (metric_values) live in the local index only; the team database has the columns
@@ -63,13 +72,16 @@ export async function plotRuns(
         ? [{ metrics: rows, shift: 0, upTo: null }]
         : await lineageOf(ctx.locations().root, reader, run);
       for (const split of column === 'loss' ? (['train', 'val'] as const) : (['train'] as const)) {
-        series.push({
-          runId: run.id,
-          split,
-          points: joinCurves(
-            parts.map((p) => ({ points: curve(p.metrics, split, column), shift: p.shift, upTo: p.upTo })),
-          ),
-        });
+        if (!wanted(split)) continue;
+        const joined = joinAxisCurves(
+          parts.map((p) => ({
+            points: curvePoints(p.metrics, split, column),
+            shift: p.shift,
+            upTo: p.upTo,
+            tokensAtUpTo: tokensAt(p.metrics, p.upTo),
+          })),
+        );
+        series.push({ runId: run.id, split, points: onAxis(joined, axis) });
       }
       continue;
     }
@@ -81,38 +93,65 @@ export async function plotRuns(
       splits.add(v.split);
     }
     for (const split of ['train', 'val'] as const) {
-      if (splits.has(split) || splits.size === 0)
-        series.push({ runId: run.id, split, points: curve(rows, split, (r) => bySeq.get(r.seq) ?? null) });
+      if ((splits.has(split) || splits.size === 0) && wanted(split))
+        series.push({
+          runId: run.id,
+          split,
+          points: onAxis(
+            curvePoints(rows, split, (r) => bySeq.get(r.seq) ?? null),
+            axis,
+          ),
+        });
     }
   }
-  return { metric, series, width: opts.width, height: opts.height };
+  // No point on the tokens axis: say why when it is that no run has tokens at all (an old
+  // trainer), rather than the generic "nothing to plot".
+  if (axis === 'tokens' && series.every((s) => s.points.length === 0) && !(await anyTokens(reader, [...seen])))
+    throw new RunsError(
+      `--x tokens: no trained tokens in ${[...seen].join(', ')} (its log has no "Trained Tokens"); use --x iter`,
+    );
+  return { metric, x: axis, series, width: opts.width, height: opts.height };
+}
+
+async function anyTokens(reader: { metricsOf(id: string): Promise<MetricRow[]> }, ids: string[]): Promise<boolean> {
+  for (const id of ids) if ((await reader.metricsOf(id)).some((r) => r.trained_tokens !== null)) return true;
+  return false;
+}
+
+/** The points on the chosen x axis; for tokens, the points with a tokens value. */
+function onAxis(points: readonly AxisPoint[], axis: PlotAxis): PlotSeries['points'] {
+  const out: PlotSeries['points'] = [];
+  for (const p of points) {
+    const x = axis === 'iter' ? p.iter : p.tokens;
+    if (x !== null) out.push({ x, y: p.y, iter: p.iter });
+  }
+  return out;
 }
 
 /**
- * Points of one split. A resumed run restarts its iteration counter; later segments are shifted
- * to continue after the previous one so the curve reads left to right in training order.
+ * Points of one split on continued axes (a resumed segment restarts its counters; it is laid after
+ * the previous one so the curve reads left to right in training order).
  */
+export function curvePoints(
+  rows: readonly MetricRow[],
+  split: 'train' | 'val',
+  metric: PlotMetric | ((row: MetricRow) => number | null),
+): AxisPoint[] {
+  const points: AxisPoint[] = [];
+  for (const { row: r, iter, tokens } of continuedAxes(rows)) {
+    if (r.split !== split) continue;
+    const y = typeof metric === 'function' ? metric(r) : r[metric];
+    if (y === null || y === undefined || !Number.isFinite(y)) continue;
+    points.push({ iter, tokens, y });
+  }
+  return points;
+}
+
+/** curvePoints on the iteration axis (what `runs show` draws). */
 export function curve(
   rows: readonly MetricRow[],
   split: 'train' | 'val',
   metric: PlotMetric | ((row: MetricRow) => number | null),
 ): { x: number; y: number }[] {
-  const points: { x: number; y: number }[] = [];
-  let segment = 0;
-  let shift = 0;
-  let segmentMax = 0;
-  for (const r of rows) {
-    if (r.iter === null) continue;
-    if (r.segment !== segment) {
-      shift += segmentMax;
-      segment = r.segment;
-      segmentMax = 0;
-    }
-    segmentMax = Math.max(segmentMax, r.iter);
-    if (r.split !== split) continue;
-    const y = typeof metric === 'function' ? metric(r) : r[metric];
-    if (y === null || y === undefined || !Number.isFinite(y)) continue;
-    points.push({ x: r.iter + shift, y });
-  }
-  return points;
+  return curvePoints(rows, split, metric).map((p) => ({ x: p.iter, y: p.y }));
 }

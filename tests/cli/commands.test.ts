@@ -365,8 +365,9 @@ describe('runs plot', () => {
     expect(r.exitCode).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('loss');
-    expect(lines.at(-1)).toBe(`● ${A} train   ○ ${A} val   ◆ ${B} train   ◇ ${B} val`);
-    expect(lines).toHaveLength(1 + 8 + 2 + 1);
+    // The legend wraps to the width between entries: filled train, hollow val, one shape per run.
+    expect(lines.slice(-2)).toEqual([`● ${A} train   ○ ${A} val`, `◆ ${B} train   ◇ ${B} val`]);
+    expect(lines).toHaveLength(1 + 8 + 2 + 2);
   });
 
   it('colours only a terminal, and never with NO_COLOR', async () => {

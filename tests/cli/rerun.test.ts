@@ -169,6 +169,16 @@ describe('runs resume', () => {
     // The child's first train report (its Iter 49) sits at 150 + 49.
     const firstChildTrain = Number(/Iter (\d+): Train loss/.exec(fs.readFileSync(CHILD_LOG, 'utf8'))![1]);
     expect(points.find((p) => p.split === 'train' && p.iter > 150)!.iter).toBe(150 + firstChildTrain);
+    // On the tokens axis too: the child's tokens continue after the parent's 50,252 at Iter 150
+    // (its own counter restarts: 12,193 at its Iter 49).
+    const byTokens = JSON.parse((await cli(['plot', child, '--json', '--x', 'tokens', '--split', 'train'])).stdout) as {
+      iter: number;
+      trained_tokens: number;
+    }[];
+    for (let i = 1; i < byTokens.length; i++)
+      expect(byTokens[i]!.trained_tokens).toBeGreaterThan(byTokens[i - 1]!.trained_tokens);
+    expect(byTokens.find((p) => p.iter === 150)!.trained_tokens).toBe(50252);
+    expect(byTokens.find((p) => p.iter === 150 + firstChildTrain)!.trained_tokens).toBe(50252 + 12193);
     // show draws the same joined curve (its x axis runs to 210).
     expect((await cli(['show', child])).stdout).toMatch(/\n\s+1\s+210\s+iter\n/);
   });
