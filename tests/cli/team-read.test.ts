@@ -67,6 +67,15 @@ const CASES: string[][] = [
 
 /** The team's `host:id` back to the local id (in JSON, CSV and chart legends alike). */
 const unqualify = (text: string) => text.replaceAll(`${HOST}:`, '');
+/**
+ * A chart's legend as one line: it wraps to the width, and host:id entries are longer (so they may
+ * wrap sooner); the entries and their order must be the same.
+ */
+const oneLegendLine = (text: string) => {
+  const lines = text.trimEnd().split('\n');
+  const ticks = lines.findIndex((l) => / iter$/.test(l));
+  return ticks < 0 ? text : `${[...lines.slice(0, ticks + 1), lines.slice(ticks + 1).join('   ')].join('\n')}\n`;
+};
 
 describe.skipIf(!pgAvailable)(
   'read commands: local index and team database give the same output',
@@ -96,8 +105,20 @@ describe.skipIf(!pgAvailable)(
       expect(local.exitCode).toBe(0);
       expect(local.stdout.length).toBeGreaterThan(0);
       expect(team.exitCode).toBe(0);
-      expect(unqualify(team.stdout)).toBe(local.stdout);
+      expect(unqualify(oneLegendLine(team.stdout))).toBe(oneLegendLine(local.stdout));
       expect(team.stderr).toBe(local.stderr);
+    });
+
+    it('plot under --team: the legend shows every host:id whole, wrapped within the width', async () => {
+      const ids = RUNS.map(([id]) => id);
+      const r = await runCli([...tree.flags, '--team', 'plot', ...ids, '--width', '50', '--height', '6'], {
+        env: { RUNS_TEAM_DB: db.url },
+      });
+      expect(r.exitCode).toBe(0);
+      const lines = r.stdout.trimEnd().split('\n');
+      const legend = lines.slice(lines.findIndex((l) => / iter$/.test(l)) + 1);
+      for (const line of legend) expect([...line].length).toBeLessThanOrEqual(50);
+      for (const id of ids) expect(legend.some((l) => l.includes(`${HOST}:${id} train`))).toBe(true);
     });
 
     it('the team names runs host:id (the one difference)', async () => {
