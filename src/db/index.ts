@@ -30,11 +30,13 @@ export type {
   LocalIndex,
   OpenIndexOptions,
   RunsIndex,
+  RunTuple,
   RunWrite,
   StoredState,
   WriteResult,
 } from './local-index.js';
 export { openIndex, openSqliteIndex, SqliteRunsIndex } from './sqlite-index.js';
+export { runRowOf } from './push-columns.js';
 export { toParams, toRunRow, type RunFacts } from './to-row.js';
 export { resolveRun, type ResolveContext } from './resolve-run.js';
 

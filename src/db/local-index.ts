@@ -5,9 +5,10 @@ import type { LogRecord } from '../core/records.js';
 import type { SortKey } from '../core/sort-keys.js';
 import type { JournalMode } from './client.js';
 import type { IndexWriter } from './index-writer.js';
+import type { PushTable } from './push-columns.js';
 import type { SqlStream } from './read-only-sql.js';
 import type { RunsReader, SqliteReadSide } from './reader.js';
-import type { IndexStateRow, MetricRow, MetricValueRow, RunInsert } from './schema.js';
+import type { IndexStateRow, MetricRow, RunInsert } from './schema.js';
 
 /** One run's changes, written in one transaction together with other runs of the same batch. */
 export interface RunWrite {
@@ -59,6 +60,8 @@ export interface LocalIndex {
   /** Every run's bookkeeping row (without the parser state), for deciding what changed. */
   storedStates(): Map<string, StoredState>;
   storedState(id: string): StoredState | undefined;
+  /** Per run (or for this one), the seqs before which its metric and checkpoint rows are final (runs push resends from there). */
+  committedSeqs(id?: string): Map<string, { metrics: number; checkpoints: number }>;
   /** Every indexed run's id and status: what the freshness check of read commands needs. */
   knownRuns(): Map<string, string>;
   /** The runs the index has as `running` (a fresh pass with an unchanged listing looks only at them). */
@@ -86,6 +89,13 @@ export interface LocalIndex {
   adoptRoot(root: string): void;
 }
 
+/** A runs row as the values of a RunRow in RUN_COLUMNS order (runRowOf makes the object). */
+export interface RunTuple {
+  id: string;
+  uid: string | null;
+  values: unknown[];
+}
+
 /**
  * The SQLite index as a whole, as the indexer holds it: the bookkeeping, the synchronous reads
  * (the publisher reads this machine's runs with them), `runs sql`'s stream, and the async reader
@@ -94,8 +104,10 @@ export interface LocalIndex {
 export interface RunsIndex extends LocalIndex, SqliteReadSide {
   /** Rows in log order; with afterSeq, only those after it. */
   metricsOf(id: string, afterSeq?: number): MetricRow[];
-  /** Every extra-metric row of one run from metric seq `fromSeq` on, in (seq, name) order (for runs push). */
-  metricValuesFrom(id: string, fromSeq: number): MetricValueRow[];
+  /** Every run (or the one with this id) in start order, as tuples (runs push). */
+  runTuples(id?: string): RunTuple[];
+  /** One run's rows of a row table with fromSeq <= seq < toSeq, as tuples in PUSH_COLUMNS order (runs push). */
+  pushRows(table: PushTable, id: string, fromSeq: number, toSeq: number): unknown[][];
   /** The same as query, read row by row as it is used (`runs sql` over a huge result keeps memory flat). */
   queryStream(text: string, limit: number): SqlStream;
   /** The async read side (db/reader.ts): what commands and the web view use. */

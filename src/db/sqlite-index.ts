@@ -77,6 +77,16 @@ export class SqliteRunsIndex extends SqliteReads implements RunsIndex {
     return new Map(rows.map((r) => [r.run_id, r]));
   }
 
+  committedSeqs(id?: string) {
+    const rows = this.sqlite
+      .prepare(
+        `select run_id, committed_seq, committed_checkpoint_seq from index_state ${id === undefined ? '' : 'where run_id = ?'}`,
+      )
+      .raw()
+      .all(...(id === undefined ? [] : [id])) as [string, number, number][];
+    return new Map(rows.map(([id, metrics, checkpoints]) => [id, { metrics, checkpoints }]));
+  }
+
   getMeta(key: string): string | null {
     const row = this.sqlite.prepare('select value from index_meta where key = ?').get(key) as
       { value: string | null } | undefined;

@@ -12,15 +12,15 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
-import { getTableColumns } from 'drizzle-orm';
 import { RunsError } from '../core/errors.js';
 import type { RefCandidate } from '../core/run-ref.js';
 import { SORT_KEY_COLUMNS } from '../core/sort-keys.js';
 import { migrationsFolder } from './client.js';
+import { PUSH_COLUMNS, RUN_COLUMNS, type PushTable } from './push-columns.js';
 import { METRIC_COLUMNS, type MetricTuple, type ReaderListQuery, type RunsReader } from './reader.js';
 import type { SqlResult } from './read-only-sql.js';
 import { ReadOnlyViolation } from './read-only-sql.js';
-import { runs as localRuns, METRIC_TABLE_COLUMNS } from './schema.js';
+import { METRIC_TABLE_COLUMNS } from './schema.js';
 import { checkedWhere, unknownColumnHint, WhereError } from './where-clause.js';
 import type { CheckpointRow, MetricRow, MetricValueRow, ParamRow, RunRow } from './schema.js';
 
@@ -31,7 +31,6 @@ export const DEFAULT_SQL_TIMEOUT_S = 30;
 const MIGRATE_LOCK = 7_262_014;
 const CONNECT_TIMEOUT_MS = 10_000;
 
-const RUN_COLUMNS = Object.keys(getTableColumns(localRuns));
 /** The `metrics` columns after run_id (the team table has run_uid in its place). */
 const METRIC_VALUE_COLUMNS = METRIC_TABLE_COLUMNS.filter((c) => c !== 'run_id');
 
@@ -492,15 +491,7 @@ export class TeamDatabase {
         const uids = runs.map((r) => r.uid);
         const state = new Map(
           (
-            await c.query<{
-              uid: string;
-              host: string;
-              id: string;
-              row_hash: string | null;
-              metric_rows: number | null;
-              checkpoint_rows: number | null;
-              values_seq: number | null;
-            }>(
+            await c.query<TeamRunState & { uid: string }>(
               `select r.uid, r.host, r.id, s.row_hash, s.metric_rows, s.checkpoint_rows, s.values_seq
                from runs r left join push_state s on s.run_uid = r.uid where r.uid = any($1)`,
               [uids],
@@ -521,11 +512,13 @@ export class TeamDatabase {
           await c.query('delete from runs where host = $1 and uid = any($2)', [host, gone]);
         }
         const result: PushBatchResult = { new: 0, grown: 0, updated: 0, unchanged: 0, metricRows: 0, skipped: [] };
-        const tails: { uid: string; fromMetric: number; fromValue: number; fromCheckpoint: number }[] = [];
-        const metricLines: string[] = [];
-        const valueLines: string[] = [];
-        const checkpointLines: string[] = [];
-        const sent: { run: PushRun; metrics: number; checkpoints: number }[] = [];
+        const tails: {
+          run: PushRun;
+          held: TeamRunState | undefined;
+          fromMetric: number;
+          fromValue: number;
+          fromCheckpoint: number;
+        }[] = [];
         for (const run of runs) {
           const s = state.get(run.uid);
           if (s && s.host !== host) {
@@ -538,27 +531,13 @@ export class TeamDatabase {
             result.unchanged++;
             continue;
           }
-          const haveMetrics = s?.metric_rows ?? 0;
-          const haveCheckpoints = s?.checkpoint_rows ?? 0;
           // Rows from an unfinished last line may still change: re-send from the committed point.
-          const fromMetric = Math.min(haveMetrics, run.committedMetrics);
-          const fromCheckpoint = Math.min(haveCheckpoints, run.committedCheckpoints);
+          const fromMetric = Math.min(s?.metric_rows ?? 0, run.committedMetrics);
+          const fromCheckpoint = Math.min(s?.checkpoint_rows ?? 0, run.committedCheckpoints);
           // Extra metrics belong to metric rows: re-sent from the same point (all of them when
           // this run was pushed before they were carried).
           const fromValue = s?.values_seq == null ? 0 : Math.min(s.values_seq, fromMetric);
-          const metrics = source.metricsFrom(run.row.id, fromMetric);
-          for (const v of source.valuesFrom(run.row.id, fromValue))
-            valueLines.push(copyLine([run.uid, v.seq, v.segment, v.iter, v.split, v.name, v.value]));
-          const checkpoints = source.checkpointsFrom(run.row.id, fromCheckpoint);
-          for (const m of metrics) metricLines.push(metricLine(run.uid, m));
-          for (const k of checkpoints) checkpointLines.push(copyLine([run.uid, k.seq, k.segment, k.iter, k.file]));
-          tails.push({ uid: run.uid, fromMetric, fromValue, fromCheckpoint });
-          const metricTotal = fromMetric + metrics.length;
-          if (!s || s.row_hash === null) result.new++;
-          else if (metricTotal > haveMetrics) result.grown++;
-          else result.updated++;
-          result.metricRows += metricTotal - haveMetrics > 0 ? metricTotal - haveMetrics : 0;
-          sent.push({ run, metrics: metricTotal, checkpoints: fromCheckpoint + checkpoints.length });
+          tails.push({ run, held: s, fromMetric, fromValue, fromCheckpoint });
         }
         if (tails.length) {
           for (const [table, col] of [
@@ -568,20 +547,39 @@ export class TeamDatabase {
           ] as const) {
             await c.query(
               `delete from ${table} t using unnest($1::text[], $2::int[]) as x(uid, from_seq) where t.run_uid = x.uid and t.seq >= x.from_seq`,
-              [tails.map((t) => t.uid), tails.map((t) => t[col])],
+              [tails.map((t) => t.run.uid), tails.map((t) => t[col])],
             );
           }
         }
-        if (metricLines.length)
-          await copyIn(c, `copy metrics (run_uid, ${METRIC_VALUE_COLUMNS.join(', ')}) from stdin`, metricLines);
-        if (valueLines.length)
-          await copyIn(
-            c,
-            'copy metric_values (run_uid, seq, segment, iter, split, name, value) from stdin',
-            valueLines,
-          );
-        if (checkpointLines.length)
-          await copyIn(c, 'copy checkpoints (run_uid, seq, segment, iter, file) from stdin', checkpointLines);
+        const metricsSent = await copyTails(
+          c,
+          'metrics',
+          tails.map((t) => ({ uid: t.run.uid, id: t.run.row.id, from: t.fromMetric })),
+          source,
+        );
+        const metricTotals = tails.map((t, i) => t.fromMetric + metricsSent[i]!);
+        // The extra metrics of exactly the metric rows just sent (seq < the run's metric total).
+        await copyTails(
+          c,
+          'metric_values',
+          tails.map((t, i) => ({ uid: t.run.uid, id: t.run.row.id, from: t.fromValue, to: metricTotals[i] })),
+          source,
+        );
+        const checkpointsSent = await copyTails(
+          c,
+          'checkpoints',
+          tails.map((t) => ({ uid: t.run.uid, id: t.run.row.id, from: t.fromCheckpoint })),
+          source,
+        );
+        const sent = tails.map((t, i) => {
+          const haveMetrics = t.held?.metric_rows ?? 0;
+          const metricTotal = metricTotals[i]!;
+          if (!t.held || t.held.row_hash === null) result.new++;
+          else if (metricTotal > haveMetrics) result.grown++;
+          else result.updated++;
+          result.metricRows += Math.max(0, metricTotal - haveMetrics);
+          return { run: t.run, metrics: metricTotal, checkpoints: t.fromCheckpoint + checkpointsSent[i]! };
+        });
         await upsertRuns(
           c,
           host,
@@ -635,10 +633,8 @@ export interface PushRun {
 
 /** Where the rows come from (the local index). */
 export interface PushSource {
-  metricsFrom(id: string, fromSeq: number): MetricRow[];
-  checkpointsFrom(id: string, fromSeq: number): CheckpointRow[];
-  /** Extra metrics (metric_values) of metric seqs from fromSeq on. */
-  valuesFrom(id: string, fromSeq: number): MetricValueRow[];
+  /** One run's rows of a row table with fromSeq <= seq < toSeq, as tuples in PUSH_COLUMNS order. */
+  rows(table: PushTable, id: string, fromSeq: number, toSeq: number): unknown[][];
 }
 
 export interface PushBatchResult {
@@ -659,54 +655,76 @@ export function teamUid(row: Pick<RunRow, 'uid' | 'id'>, host: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** What identifies a version of a runs row, without the bookkeeping time (indexed_at). */
-export function rowHash(row: RunRow, host: string): string {
-  const h = createHash('sha1');
-  h.update(host);
-  for (const k of RUN_COLUMNS) {
-    if (k === 'indexed_at' || k === 'host') continue;
-    h.update('\0');
-    h.update(JSON.stringify((row as Record<string, unknown>)[k] ?? null));
-  }
-  return h.digest('hex');
+/** The run tuple positions a row hash covers: all but the bookkeeping time (indexed_at) and host. */
+const HASHED_POSITIONS = RUN_COLUMNS.flatMap((c, i) => (c === 'indexed_at' || c === 'host' ? [] : [i]));
+
+/** What identifies a version of a runs row (a tuple in RUN_COLUMNS order), without indexed_at. */
+export function rowHash(tuple: readonly unknown[], host: string): string {
+  // One update of the whole text: the same bytes as an update per column, at a fraction of the cost.
+  let text = host;
+  for (const i of HASHED_POSITIONS) text += '\0' + JSON.stringify(tuple[i] ?? null);
+  return createHash('sha1').update(text).digest('hex');
 }
 
-/** COPY text format: tab-separated, \N for NULL, backslash escapes in text. */
-function copyValue(v: unknown): string {
-  if (v === null || v === undefined) return '\\N';
+/** Seqs read per SQLite statement: a run of millions of rows is never held whole. */
+const PAGE_SEQS = 16_384;
+/** COPY data is sent in chunks of about this many characters. */
+const CHUNK_CHARS = 256 * 1024;
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+
+/** One value in COPY's text format: \N for NULL, backslash escapes in text. */
+function copyText(v: unknown): string {
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '\\N';
+  if (v === null || v === undefined) return '\\N';
   if (typeof v === 'boolean') return v ? 't' : 'f';
-  return String(v).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+  const text = String(v);
+  return NEEDS_ESCAPE.test(text)
+    ? text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+    : text;
 }
 
-function copyLine(values: unknown[]): string {
-  return values.map(copyValue).join('\t') + '\n';
-}
-
-function metricLine(uid: string, m: MetricRow): string {
-  const values: unknown[] = [uid];
-  for (const c of METRIC_VALUE_COLUMNS) values.push(m[c]);
-  return copyLine(values);
-}
-
-/** Streams lines into COPY … FROM STDIN in ~1 MB chunks. */
-async function copyIn(c: pg.Client, statement: string, lines: string[]): Promise<void> {
-  const stream = c.query(copyFrom(statement));
+/**
+ * COPY of the tails of some runs' rows of one table (each run's rows from seq `from` on, below
+ * `to` when given), read page by page from the local index while PostgreSQL takes the previous
+ * chunk, so the encoding here and the server's inserts overlap. Returns the rows sent per run.
+ */
+async function copyTails(
+  c: pg.Client,
+  table: PushTable,
+  tails: { uid: string; id: string; from: number; to?: number }[],
+  source: PushSource,
+): Promise<number[]> {
+  const counts = tails.map(() => 0);
+  if (!tails.length) return counts;
   async function* chunks() {
-    let buf: string[] = [];
-    let size = 0;
-    for (const l of lines) {
-      buf.push(l);
-      size += l.length;
-      if (size >= 1 << 20) {
-        yield buf.join('');
-        buf = [];
-        size = 0;
+    let buf = '';
+    for (let i = 0; i < tails.length; i++) {
+      const t = tails[i]!;
+      const prefix = copyText(t.uid) + '\t';
+      const end = t.to ?? Infinity;
+      for (let from = t.from; from < end; from += PAGE_SEQS) {
+        const rows = source.rows(table, t.id, from, Math.min(from + PAGE_SEQS, end));
+        for (const row of rows) {
+          let line = prefix + copyText(row[0]);
+          for (let k = 1; k < row.length; k++) line += '\t' + copyText(row[k]);
+          buf += line + '\n';
+        }
+        counts[i]! += rows.length;
+        if (buf.length >= CHUNK_CHARS) {
+          yield buf;
+          buf = '';
+        }
+        // Without an end: seqs are contiguous, so a short page is the run's last.
+        if (t.to === undefined && rows.length < PAGE_SEQS) break;
       }
     }
-    if (buf.length) yield buf.join('');
+    if (buf) yield buf;
   }
-  await pipeline(Readable.from(chunks()), stream);
+  await pipeline(
+    Readable.from(chunks()),
+    c.query(copyFrom(`copy ${table} (run_uid, ${PUSH_COLUMNS[table].join(', ')}) from stdin`)),
+  );
+  return counts;
 }
 
 /** Insert or update the runs rows of this host (never another host's: the uid check ran first). */

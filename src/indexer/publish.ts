@@ -2,7 +2,7 @@
 // of `runs train`: what the team database lacks of the given runs, judged by what it says it holds,
 // in batches of whole runs (one transaction each).
 import { RunsError } from '../core/errors.js';
-import { teamIdentity, type PushRun, type PushSource, type RunRow, type TeamDatabase } from '../db/index.js';
+import { runRowOf, teamIdentity, type PushRun, type PushSource, type TeamDatabase } from '../db/index.js';
 import type { IndexerContext } from './sync.js';
 
 export interface PublishReport {
@@ -43,24 +43,19 @@ export async function publishRuns(
 ): Promise<PublishReport> {
   const index = await ctx.index();
   const { teamUid, rowHash } = await teamIdentity();
-  const states = index.storedStates();
   const few = ids !== null && ids.size <= FEW_RUNS;
-  const rows: RunRow[] = few
-    ? [...ids].map((id) => index.getRun(id)).filter((r): r is RunRow => r !== undefined)
-    : index.listRuns({ sort: 'started', descending: false }).filter((r) => !ids || ids.has(r.id));
-  const runs: PushRun[] = rows.map((row) => {
-    const s = states.get(row.id);
-    return {
-      uid: teamUid(row, host),
-      row,
-      hash: rowHash(row, host),
-      committedMetrics: s?.committed_seq ?? 0,
-      committedCheckpoints: s?.committed_checkpoint_seq ?? 0,
-    };
-  });
+  const tuples = few
+    ? [...ids].flatMap((id) => index.runTuples(id))
+    : index.runTuples().filter((t) => !ids || ids.has(t.id));
+  const local = tuples.map((t) => ({
+    id: t.id,
+    values: t.values,
+    uid: teamUid(t, host),
+    hash: rowHash(t.values, host),
+  }));
   const report: PublishReport = {
     host,
-    total: runs.length,
+    total: local.length,
     new: 0,
     grown: 0,
     updated: 0,
@@ -71,21 +66,29 @@ export async function publishRuns(
   // Unchanged runs cost one hash and a map lookup: their row is what the team database holds.
   // For a few runs pushBatch's own check (under the host's lock) is cheaper than reading the
   // state of every run of this host.
-  let changed = runs;
+  let changed = local;
   if (!few) {
     const held = await team.pushState(host);
     // (A run pushed before extra metrics were carried has no values_seq: it is sent again.)
-    changed = runs.filter((r) => {
+    changed = local.filter((r) => {
       const h = held.get(r.uid);
       return h?.row_hash !== r.hash || h.values_seq === null;
     });
-    report.unchanged = runs.length - changed.length;
+    report.unchanged = local.length - changed.length;
   }
-  const source: PushSource = {
-    metricsFrom: (id, from) => index.metricsOf(id, from - 1),
-    checkpointsFrom: (id, from) => index.checkpointsOf(id).filter((c) => c.seq >= from),
-    valuesFrom: (id, from) => index.metricValuesFrom(id, from),
-  };
+  // One run (a live push) reads its own bookkeeping row only.
+  const committed = index.committedSeqs(changed.length === 1 ? changed[0]!.id : undefined);
+  const runs: PushRun[] = changed.map(({ id, values, uid, hash }) => {
+    const c = committed.get(id);
+    return {
+      uid,
+      row: runRowOf(values),
+      hash,
+      committedMetrics: c?.metrics ?? 0,
+      committedCheckpoints: c?.checkpoints ?? 0,
+    };
+  });
+  const source: PushSource = { rows: (table, id, from, to) => index.pushRows(table, id, from, to) };
   let batch: PushRun[] = [];
   let size = 0;
   const send = async () => {
@@ -100,7 +103,7 @@ export async function publishRuns(
     batch = [];
     size = 0;
   };
-  for (const run of changed) {
+  for (const run of runs) {
     batch.push(run);
     size += run.row.train_reports + run.row.val_reports + 1;
     if (size >= BATCH_ROWS || batch.length >= BATCH_RUNS) await send();

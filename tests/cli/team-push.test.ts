@@ -14,6 +14,20 @@ import { addRun, completedManifest, fixtureBytes, makeTree, type Tree } from '..
 const LONG = '15-mlxlm-0.31-long-1000-iters-lr-schedule-test.log';
 const CKPT = '03-mlxlm-0.3-peak-mem-npz-checkpoints-divergence-trunc.log';
 const SAME_SECOND = '2026-11-29_14-05-09';
+const PUSH_METRIC_COLUMNS = [
+  'seq',
+  'segment',
+  'iter',
+  'split',
+  'loss',
+  'learning_rate',
+  'it_per_sec',
+  'tokens_per_sec',
+  'trained_tokens',
+  'peak_mem_gb',
+  'val_time_s',
+  'test_ppl',
+];
 
 function localCount(tree: Tree, sql: string): number {
   const db = new Database(tree.db, { readonly: true });
@@ -155,6 +169,73 @@ describe.skipIf(!pgAvailable)('runs push (PostgreSQL)', { timeout: 120_000 }, ()
 
     const one = await as('host-c', tree, ['push', 'latest']);
     expect(one.stderr).toMatch(/^pushed 1 runs from host-c \(0 new, 0 grown, 1 unchanged\)/);
+  });
+
+  it('a run of more rows than one read page goes in whole, value for value; its growth once; text with backslashes and tabs intact', async () => {
+    const tree = makeTree();
+    const id = '2026-12-02_10-00-00';
+    const uid = 'dddddddd-0000-4000-8000-000000000005';
+    // Train reports with distinct values, a checkpoint whose path has backslashes every 2,500 iters.
+    const lines = (from: number, to: number) => {
+      let text = '';
+      for (let i = from; i <= to; i++) {
+        text += `Iter ${i}: Train loss ${(2 + Math.sin(i) / 3).toFixed(6)}, Learning Rate ${(i * 1.1e-9).toExponential(3)}, It/sec 2.${i % 1000}, Tokens/sec ${800 + (i % 97)}.5, Trained Tokens ${i * 37}, Peak mem 5.138 GB\n`;
+        if (i % 2500 === 0)
+          text += `Iter ${i}: Saved adapter weights to adapters\\ck\\${String(i).padStart(7, '0')}_adapters.safetensors.\n`;
+      }
+      return text;
+    };
+    const dir = addRun(tree, id, {
+      log: Buffer.from('Starting training..., iters: 60000\n' + lines(1, 40_000)),
+      manifest: completedManifest(id, { uid, git_dirty: true, note: 'a tab\there, a back\\slash, a line\nbreak' }),
+    });
+    const columns = PUSH_METRIC_COLUMNS.join(', ');
+    const localRows = (table: string, cols: string) => {
+      const local = new Database(tree.db, { readonly: true });
+      try {
+        return local.prepare(`select ${cols} from ${table} where run_id = ? order by seq`).all(id);
+      } finally {
+        local.close();
+      }
+    };
+    const teamRows = (table: string, cols: string) =>
+      db.sql(`select ${cols} from ${table} where run_uid = $1 order by seq`, [uid]);
+
+    const first = await as('host-p', tree, ['push']);
+    expect(first.exitCode).toBe(0);
+    const metrics = localRows('metrics', columns);
+    expect(metrics).toHaveLength(40_000);
+    expect(first.stderr).toMatch(
+      new RegExp(`\\(1 new, 0 grown, 0 unchanged\\), ${metrics.length.toLocaleString('en-US')} metric rows`),
+    );
+    expect(await teamRows('metrics', columns)).toEqual(metrics);
+    const checkpoints = localRows('checkpoints', 'seq, segment, iter, file');
+    expect(checkpoints).toHaveLength(16);
+    expect((checkpoints[0] as { file: string }).file).toContain('\\ck\\');
+    expect(await teamRows('checkpoints', 'seq, segment, iter, file')).toEqual(checkpoints);
+    const [row] = await db.sql<{ git_dirty: boolean; note: string }>(
+      'select git_dirty, note from runs where uid = $1',
+      [uid],
+    );
+    expect(row).toEqual({ git_dirty: true, note: 'a tab\there, a back\\slash, a line\nbreak' });
+
+    // Growth past the next page boundary, from the middle of a page.
+    fs.appendFileSync(path.join(dir, 'train.log'), lines(40_001, 60_000));
+    const grown = await as('host-p', tree, ['push']);
+    expect(grown.exitCode).toBe(0);
+    const after = localRows('metrics', columns);
+    expect(grown.stderr).toMatch(
+      new RegExp(
+        `\\(0 new, 1 grown, 0 unchanged\\), ${(after.length - metrics.length).toLocaleString('en-US')} metric rows`,
+      ),
+    );
+    expect(await teamRows('metrics', columns)).toEqual(after);
+    expect(await teamRows('checkpoints', 'seq, segment, iter, file')).toEqual(
+      localRows('checkpoints', 'seq, segment, iter, file'),
+    );
+
+    const again = await as('host-p', tree, ['push']);
+    expect(again.stderr).toMatch(/\(0 new, 0 grown, 1 unchanged\), 0 metric rows/);
   });
 
   it('an adopted folder (no run.json) keeps its identity when the root moves and the index is rebuilt', async () => {
