@@ -147,6 +147,15 @@ export function printRunDetails(ctx: Context, d: RunDetails & { lineage?: Lineag
       ['cwd', j.cwd ?? '-'],
       ['git', r.git_sha ? `${r.git_sha.slice(0, 12)}${r.git_dirty ? ' (dirty)' : ''}` : '-'],
       ['host', r.host ?? '-'],
+      // Only for a re-run or resumed run (most runs have none).
+      ...(r.parent === null
+        ? []
+        : [
+            ['parent', r.iter_offset === null ? r.parent : `${r.parent} (resumed at iteration ${r.iter_offset})`] as [
+              string,
+              string,
+            ],
+          ]),
       ['seed', displayValue(r.seed)],
       ['tags', parseTags(r.tags).join(', ') || '-'],
       ['note', r.note ?? '-'],

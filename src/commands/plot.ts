@@ -67,10 +67,7 @@ export async function plotRuns(
     const rows = await reader.metricsOf(run.id);
     if (column !== null) {
       // A resumed run is drawn as one curve with the runs it continues (run.json parent + iter_offset).
-      // (The team database has no parent links: there a run is its own curve.)
-      const parts = ctx.team()
-        ? [{ metrics: rows, shift: 0, upTo: null }]
-        : await lineageOf(ctx.locations().root, reader, run);
+      const parts = await lineageOf(reader, run);
       for (const split of column === 'loss' ? (['train', 'val'] as const) : (['train'] as const)) {
         if (!wanted(split)) continue;
         const joined = joinAxisCurves(

@@ -34,8 +34,6 @@ export async function showRun(ctx: Context, ref: string): Promise<RunDetails & {
     await reader.checkpointsOf(run.id),
     stoppedReason(ctx, run),
   );
-  // lineage: the runs a resumed run continues, so its loss curve is drawn as one (local runs only:
-  // the team database has no parent links yet, so a team run is its own whole curve).
-  if (ctx.team()) return { ...details, lineage: [{ id: run.id, metrics, shift: 0, upTo: null }] };
-  return { ...details, lineage: await lineageOf(ctx.locations().root, reader, run) };
+  // lineage: the runs a resumed run continues, so its loss curve is drawn as one.
+  return { ...details, lineage: await lineageOf(reader, run) };
 }

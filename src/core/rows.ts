@@ -56,6 +56,10 @@ export type RunRow = {
   trainable_params_m: number | null;
   total_params_m: number | null;
   resumed_from: string | null;
+  /** The run this one was re-run or resumed from (same root; under --team a host:id of the same host). */
+  parent: string | null;
+  /** Resumed runs: steps already trained in the parent's checkpoint it started from. */
+  iter_offset: number | null;
   /** JSON array of strings, or null. */
   warnings: string | null;
   source: string;

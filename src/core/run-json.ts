@@ -142,6 +142,9 @@ export interface RunProvenanceJson {
   git_sha: string | null;
   git_dirty: boolean | null;
   seed: number | null;
+  /** The run this one was re-run or resumed from (run.json `parent`), and the steps it resumed at. */
+  parent: string | null;
+  iter_offset: number | null;
   warnings: string[];
 }
 
@@ -163,6 +166,8 @@ export function provenanceJson(r: RunRow): RunProvenanceJson {
     git_sha: r.git_sha,
     git_dirty: r.git_dirty,
     seed: r.seed,
+    parent: r.parent,
+    iter_offset: r.iter_offset,
     warnings: jsonStrings(r.warnings) ?? [],
   };
 }

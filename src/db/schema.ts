@@ -72,6 +72,10 @@ export const runs = sqliteTable(
     trainable_params_m: real('trainable_params_m'),
     total_params_m: real('total_params_m'),
     resumed_from: text('resumed_from'),
+    /** run.json `parent`: the run this one was re-run (`runs train --from`) or resumed (`runs resume`) from. */
+    parent: text('parent'),
+    /** run.json `iter_offset` (resumed runs): training steps already in the weights it started from. */
+    iter_offset: integer('iter_offset'),
     /** JSON array of problems met while recording or indexing this run. */
     warnings: text('warnings'),
     /** Where the metadata came from: run.json, or the log alone (adopted folder). */

@@ -209,9 +209,18 @@ function splitQualified(id: string): [string, string] {
   return [id.slice(0, i), id.slice(i + 1)];
 }
 
-/** A team row, with the id a team reader shows: host:id (what refs and output use). */
+/**
+ * A team row, with the id a team reader shows: host:id (what refs and output use). A parent is a
+ * run of the same root, so of the same host: host:parent.
+ */
 function toRunRow(r: Record<string, unknown>): RunRow {
-  return { ...(r as unknown as RunRow), id: `${r.host as string}:${r.id as string}` };
+  const host = r.host as string;
+  const parent = r.parent as string | null;
+  return {
+    ...(r as unknown as RunRow),
+    id: `${host}:${r.id as string}`,
+    parent: parent === null ? null : `${host}:${parent}`,
+  };
 }
 
 /** The statement a user typed, run under the reader role in a read-only transaction. */

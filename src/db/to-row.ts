@@ -131,6 +131,8 @@ export function toRunRow(f: RunFacts): RunInsert {
     trainable_params_m: f.facts.trainable_params_m,
     total_params_m: f.facts.total_params_m,
     resumed_from: first(str(m.resumed_from), f.facts.resumed_from, str(cfg.resume_adapter_file)),
+    parent: str(m.parent),
+    iter_offset: int(m.iter_offset),
     warnings: warningsJson([...(m.warnings ?? []), ...f.warnings]),
     source: f.manifest ? 'run.json' : 'log',
     indexed_at: f.indexedAt,

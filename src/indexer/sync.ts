@@ -228,8 +228,11 @@ function checkLatestLink(root: string, onDisk: ReadonlySet<string>, warn: (w: st
 
 const LISTING_KEY = 'root_listing';
 const PARSER_KEY = 'parser_version';
-/** Bump when the parser (or metrics.jsonl reading) gets more out of the same files. */
-const PARSER_VERSION = '2';
+/**
+ * Bump when the parser (or metrics.jsonl reading, or the runs row) gets more out of the same files.
+ * 3: runs.parent and runs.iter_offset from run.json (migration 0006 marks an older index with runs as 2).
+ */
+const PARSER_VERSION = '3';
 
 /** Root path + a hash of the sorted folder names: equal means no folder was added or removed. */
 function listingFingerprint(root: string, names: readonly string[]): string {

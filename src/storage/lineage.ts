@@ -1,10 +1,10 @@
-// A resumed run and the runs it continues (run.json `parent` + `iter_offset`), oldest first: what
-// `plot` and `show` join into one continued curve.
+// A resumed run and the runs it continues (runs.parent + runs.iter_offset, from run.json), oldest
+// first: what `plot` and `show` join into one continued curve. Read from the index rows, so the
+// team database (no run folders there) draws the same curve: its reader names the parent host:id
+// of the child's own host.
 import type { MetricRow, RunRow } from '../core/rows.js';
-import { runPaths } from './layout.js';
-import { readManifestFile } from './manifest-file.js';
 
-/** What the lineage needs of a reader (the local index's, through ctx.reader()). */
+/** What the lineage needs of a reader (ctx.reader(): the local index or the team database). */
 export interface LineageSource {
   getRun(id: string): Promise<RunRow | undefined>;
   metricsOf(id: string): Promise<MetricRow[]>;
@@ -21,31 +21,33 @@ export interface LineagePart {
 
 const MAX_DEPTH = 20;
 
-function continuation(root: string, id: string): { parent: string; offset: number } | null {
-  const read = readManifestFile(runPaths(root, id).manifest);
-  if (read.kind !== 'ok') return null;
-  const { parent, iter_offset: offset } = read.manifest;
-  return typeof parent === 'string' && typeof offset === 'number' && offset >= 0 ? { parent, offset } : null;
+function continuation(run: RunRow): { parent: string; offset: number } | null {
+  const { parent, iter_offset: offset } = run;
+  return parent !== null && offset !== null && offset >= 0 ? { parent, offset } : null;
 }
 
 /** [oldest ancestor, …, run]; just [run] when it continues nothing (or its parent is gone). */
-export async function lineageOf(root: string, index: LineageSource, run: RunRow): Promise<LineagePart[]> {
+export async function lineageOf(index: LineageSource, run: RunRow): Promise<LineagePart[]> {
   const parts: LineagePart[] = [];
-  let id = run.id;
+  let current = run;
   let upTo: number | null = null;
   const seen = new Set<string>();
-  for (let depth = 0; depth < MAX_DEPTH && !seen.has(id); depth++) {
-    seen.add(id);
-    const link = continuation(root, id);
-    const parentIndexed = link !== null && (await index.getRun(link.parent)) !== undefined;
-    const shift = parentIndexed ? link.offset : 0;
-    parts.unshift({ id, metrics: await index.metricsOf(id), shift, upTo });
-    if (!parentIndexed) break;
+  for (let depth = 0; depth < MAX_DEPTH && !seen.has(current.id); depth++) {
+    seen.add(current.id);
+    const link = continuation(current);
+    const parent = link ? await index.getRun(link.parent) : undefined;
+    parts.unshift({
+      id: current.id,
+      metrics: await index.metricsOf(current.id),
+      shift: parent ? link!.offset : 0,
+      upTo,
+    });
+    if (!parent) break;
     // The parent's curve counts until the steps the child started from (in the parent's own iterations).
-    const grand = continuation(root, link.parent);
+    const grand = continuation(parent);
     const parentShift = grand && (await index.getRun(grand.parent)) ? grand.offset : 0;
-    upTo = link.offset - parentShift;
-    id = link.parent;
+    upTo = link!.offset - parentShift;
+    current = parent;
   }
   return parts;
 }
