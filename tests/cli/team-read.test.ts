@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { oneLegendLine } from '../helpers/chart-text.js';
 import { createDatabase, pgAvailable, type TestDatabase } from '../helpers/pg.js';
 import { runCli } from '../helpers/run-cli.js';
 import { addRun, completedManifest, makeTree, type Tree } from '../helpers/tree.js';
@@ -67,15 +68,6 @@ const CASES: string[][] = [
 
 /** The team's `host:id` back to the local id (in JSON, CSV and chart legends alike). */
 const unqualify = (text: string) => text.replaceAll(`${HOST}:`, '');
-/**
- * A chart's legend as one line: it wraps to the width, and host:id entries are longer (so they may
- * wrap sooner); the entries and their order must be the same.
- */
-const oneLegendLine = (text: string) => {
-  const lines = text.trimEnd().split('\n');
-  const ticks = lines.findIndex((l) => / iter$/.test(l));
-  return ticks < 0 ? text : `${[...lines.slice(0, ticks + 1), lines.slice(ticks + 1).join('   ')].join('\n')}\n`;
-};
 
 describe.skipIf(!pgAvailable)(
   'read commands: local index and team database give the same output',
