@@ -1,5 +1,5 @@
 // `runs train`: make the run folder, write run.json, start the trainer, record how it ended.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import { startHeartbeat } from '../storage/liveness.js';
 import { pointLatestAt } from '../storage/latest-link.js';
 import { updateManifestFile } from '../storage/manifest-file.js';
 import { createRunFolder } from '../storage/run-folder.js';
+import { reserveSpace } from '../storage/disk-reserve.js';
 import {
   buildTrainerCommand,
   recordedUserArgs,
@@ -27,7 +28,7 @@ import { installedVersion, launcherPath, reporterPython } from '../trainer/pytho
 import { holdStopSignals, runTrainer, type TrainerOutcome } from '../trainer/spawn.js';
 import { gitInfo } from '../trainer/probe.js';
 import type { Context } from './context.js';
-import { syncOneRun } from '../indexer/sync.js';
+import { liveIndexer } from '../indexer/live-index.js';
 import { livePusher } from '../indexer/live-push.js';
 import { runCheckpoints } from '../storage/run-checkpoints.js';
 import { refresh } from '../indexer/refresh.js';
@@ -51,7 +52,6 @@ export const DEFAULT_TRAINER = 'mlx_lm.lora';
 /** How the README says to install the trainer (kept the same everywhere). */
 const INSTALL_HINT = 'pip install "mlx-lm[train]"';
 /** Live indexing at most this often while the trainer prints. */
-const SYNC_THROTTLE_MS = 500;
 const DEFAULT_KILL_GRACE_S = 30;
 
 export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
@@ -182,7 +182,7 @@ export async function train(ctx: Context, opts: TrainOptions): Promise<void> {
   try {
     // 4. The trainer, with live indexing (and pushing, with RUNS_TEAM_DB) that can never hurt the run.
     const pusher = livePusher(ctx, id);
-    const sync = indexSyncer(ctx, id, () => pusher?.soon());
+    const sync = liveIndexer(ctx, id, () => pusher?.soon());
     // With a team database the run is there from its start (status running), not at its first output.
     if (pusher) sync.soon();
     const outcome = await runTrainer({
@@ -289,42 +289,6 @@ function abandonRunFolder(dir: string): void {
   }
 }
 
-/** Bytes held back in `<run>/.reserve` while the trainer runs: enough for run.json's temp copy. */
-const RESERVE_BYTES = 64 * 1024;
-
-/**
- * Holds back a little disk space for the end of the run. A trainer can fill the disk with its
- * output (train.log) or checkpoints; run.json's final rewrite (a temp copy renamed over it) then
- * needs space that is gone, and the run would stay `running` and look crashed. Releasing this
- * file just before that rewrite gives the space back. Best effort: on a disk already full at the
- * start there is nothing to hold back.
- */
-function reserveSpace(file: string): { release(): void } {
-  let held = false;
-  try {
-    // Random bytes, not zeros: a compressing file system (ZFS, btrfs) would store zeros in no space.
-    fs.writeFileSync(file, randomBytes(RESERVE_BYTES));
-    held = true;
-  } catch {
-    try {
-      fs.rmSync(file, { force: true }); // a partly written reserve holds what it got; give it back
-    } catch {
-      // best effort
-    }
-  }
-  return {
-    release() {
-      if (!held) return;
-      held = false;
-      try {
-        fs.rmSync(file, { force: true });
-      } catch {
-        // nothing was gained, nothing is lost
-      }
-    },
-  };
-}
-
 /** `: best val loss 1.203 @ 500, final train loss 1.118` from the index ('' when it has nothing). */
 async function resultSummary(ctx: Context, id: string): Promise<string> {
   try {
@@ -407,70 +371,6 @@ function spawnErrorMessage(file: string, outcome: TrainerOutcome): string {
       ? `install it with \`${INSTALL_HINT}\`, or pass --trainer / set RUNS_TRAINER`
       : 'check that it is an executable program, or pass --trainer / set RUNS_TRAINER';
   return `trainer "${file}" could not be started (${how}): ${fix}`;
-}
-
-/**
- * Live indexing for one run. The index is a disposable cache: a failure prints ONE warning and
- * never stops or fails the run (`runs index` catches up later). `soon()` runs at most every
- * SYNC_THROTTLE_MS, with a trailing call so the last output is indexed too; calls never overlap.
- */
-function indexSyncer(
-  ctx: Context,
-  id: string,
-  afterSync: () => void,
-): { soon: () => void; settle: () => Promise<void>; now: () => Promise<void> } {
-  let warned = false;
-  let last = 0;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | null = null;
-  let again = false;
-  let closed = false;
-
-  const once = async () => {
-    try {
-      await syncOneRun(ctx, id);
-      afterSync();
-    } catch (err) {
-      if (!warned) {
-        warned = true;
-        ctx.notice(
-          `warning: the index was not updated (${(err as Error)?.message ?? String(err)}); the run is recorded in its folder, \`runs index\` will catch up`,
-        );
-      }
-    }
-  };
-  const fire = () => {
-    timer = undefined;
-    if (closed) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    last = Date.now();
-    running = once().finally(() => {
-      running = null;
-      if (again) {
-        again = false;
-        soon();
-      }
-    });
-  };
-  const soon = () => {
-    if (closed || timer) return;
-    timer = setTimeout(fire, Math.max(0, last + SYNC_THROTTLE_MS - Date.now()));
-    timer.unref();
-  };
-  return {
-    soon,
-    /** Stops live syncing and waits for a sync in flight. */
-    async settle() {
-      closed = true;
-      clearTimeout(timer);
-      timer = undefined;
-      while (running) await running;
-    },
-    now: once,
-  };
 }
 
 interface ParentPlan {

@@ -9,6 +9,7 @@ import { pointLatestAt, readLatest } from '../../src/storage/latest-link.js';
 import { readManifestFile, updateManifestFile } from '../../src/storage/manifest-file.js';
 import { MAX_RUN_FILE_BYTES } from '../../src/storage/layout.js';
 import { createRunFolder } from '../../src/storage/run-folder.js';
+import { reserveSpace } from '../../src/storage/disk-reserve.js';
 
 let tmp: string;
 beforeEach(() => {
@@ -268,5 +269,25 @@ describe('updateManifestFile: one writer at a time, outcomes kept (issue #10, it
     );
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ id: 'x' });
     expect(fs.readdirSync(tmp)).toEqual(['run.json']);
+  });
+});
+
+describe('disk reserve', () => {
+  it('holds 64 KiB of incompressible bytes until released (twice is fine)', () => {
+    const file = path.join(tmp, '.reserve');
+    const reserve = reserveSpace(file);
+    const bytes = fs.readFileSync(file);
+    expect(bytes.length).toBe(64 * 1024);
+    expect(bytes.some((b) => b !== 0)).toBe(true);
+    reserve.release();
+    expect(fs.existsSync(file)).toBe(false);
+    fs.writeFileSync(file, 'not ours any more');
+    reserve.release(); // released already: leaves a later file alone
+    expect(fs.readFileSync(file, 'utf8')).toBe('not ours any more');
+  });
+
+  it('is best effort: nowhere to write means nothing held, and no error', () => {
+    const reserve = reserveSpace(path.join(tmp, 'missing-dir', '.reserve'));
+    expect(() => reserve.release()).not.toThrow();
   });
 });
