@@ -2,38 +2,45 @@
 import { divergence, type Divergence } from './failure.js';
 import type { CheckpointRow, MetricRow, ParamRow, RunRow } from './rows.js';
 
-export interface RunSummaryJson {
-  id: string;
-  uid: string | null;
-  status: string;
-  model: string | null;
-  data_dir: string | null;
-  started_at: string | null;
-  finished_at: string | null;
-  duration_s: number | null;
-  iters: number | null;
-  last_iter: number | null;
-  best_val_loss: number | null;
-  best_val_iter: number | null;
-  final_val_loss: number | null;
-  final_train_loss: number | null;
-  test_loss: number | null;
-  test_ppl: number | null;
-  checkpoints: number;
-  tokens_per_sec: number | null;
-  peak_mem_gb: number | null;
-  trained_tokens: number | null;
-  fine_tune_type: string | null;
-  lora_rank: number | null;
-  learning_rate: number | null;
-  batch_size: number | null;
-  exit_code: number | null;
-  signal: string | null;
-  tags: string[];
-  note: string | null;
-  log_format: string | null;
-  path: string;
-}
+/**
+ * The runs columns a summary carries, in output order. Their types come from RunRow (tags parsed
+ * to an array), so a column renamed or retyped there changes this shape or fails the typecheck.
+ */
+const SUMMARY_COLUMNS = [
+  'id',
+  'uid',
+  'status',
+  'model',
+  'data_dir',
+  'started_at',
+  'finished_at',
+  'duration_s',
+  'iters',
+  'last_iter',
+  'best_val_loss',
+  'best_val_iter',
+  'final_val_loss',
+  'final_train_loss',
+  'test_loss',
+  'test_ppl',
+  'checkpoints',
+  'tokens_per_sec',
+  'peak_mem_gb',
+  'trained_tokens',
+  'fine_tune_type',
+  'lora_rank',
+  'learning_rate',
+  'batch_size',
+  'exit_code',
+  'signal',
+  'tags',
+  'note',
+  'log_format',
+  'path',
+] as const satisfies readonly (keyof RunRow)[];
+
+type SummaryColumn = (typeof SUMMARY_COLUMNS)[number];
+export type RunSummaryJson = { [K in SummaryColumn]: K extends 'tags' ? string[] : RunRow[K] };
 
 export function parseTags(text: string | null): string[] {
   if (!text) return [];
@@ -75,38 +82,9 @@ export function typedParams<P extends { value: unknown }>(rows: readonly P[]): P
 }
 
 export function toRunSummaryJson(r: RunRow): RunSummaryJson {
-  return {
-    id: r.id,
-    uid: r.uid,
-    status: r.status,
-    model: r.model,
-    data_dir: r.data_dir,
-    started_at: r.started_at,
-    finished_at: r.finished_at,
-    duration_s: r.duration_s,
-    iters: r.iters,
-    last_iter: r.last_iter,
-    best_val_loss: r.best_val_loss,
-    best_val_iter: r.best_val_iter,
-    final_val_loss: r.final_val_loss,
-    final_train_loss: r.final_train_loss,
-    test_loss: r.test_loss,
-    test_ppl: r.test_ppl,
-    checkpoints: r.checkpoints,
-    tokens_per_sec: r.tokens_per_sec,
-    peak_mem_gb: r.peak_mem_gb,
-    trained_tokens: r.trained_tokens,
-    fine_tune_type: r.fine_tune_type,
-    lora_rank: r.lora_rank,
-    learning_rate: r.learning_rate,
-    batch_size: r.batch_size,
-    exit_code: r.exit_code,
-    signal: r.signal,
-    tags: parseTags(r.tags),
-    note: r.note,
-    log_format: r.log_format,
-    path: r.path,
-  };
+  const out: Record<string, unknown> = {};
+  for (const k of SUMMARY_COLUMNS) out[k] = k === 'tags' ? parseTags(r.tags) : r[k];
+  return out as RunSummaryJson;
 }
 
 export interface CheckpointFile {
