@@ -19,18 +19,17 @@
 // stderr, the table to stdout. Exits 0 even when a target is missed (it is a measurement); exits 1
 // when something could not be measured (e.g. the CLI failed) or when an answer is wrong: every
 // figure's run and row counts are checked against what the generator wrote (expected.json).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appendTrainLines, cacheRoot, ensureBigLogTree, ensureTree, runId, writeRun } from './generate.mjs';
+import { haveTime, measure, median, PROJECT, rmDb } from './measure.mjs';
 import { skippedTeamFigures, teamBenchAvailable, teamFigures } from './team-push.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
-const PROJECT = path.resolve(BENCH_DIR, '..');
 const BIN = path.join(PROJECT, 'dist', 'runs.mjs');
-const TIME = '/usr/bin/time';
 const MB = 1024 * 1024;
 const FIGURE_GROUPS = ['index', 'ui', 'team'];
 const CHROMIUM = '/usr/bin/chromium';
@@ -100,56 +99,6 @@ const warn = (msg) => {
   log(`WARNING: ${msg}`);
 };
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function rmDb(db) {
-  for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(db + suffix, { force: true });
-}
-
-const haveTime = fs.existsSync(TIME);
-
-/**
- * Spawns `node ...args` from the project root and returns wall time (ms, measured around the
- * spawn) and peak RSS (KiB: /usr/bin/time %M, else the child's own resourceUsage via a preload).
- */
-function measure(label, args, work) {
-  const rssFile = path.join(work, 'rss.txt');
-  fs.rmSync(rssFile, { force: true });
-  let cmd;
-  let argv;
-  const env = { ...process.env };
-  if (haveTime) {
-    cmd = TIME;
-    argv = ['-f', '%M', '-o', rssFile, process.execPath, ...args];
-  } else {
-    cmd = process.execPath;
-    argv = ['--require', path.join(BENCH_DIR, 'rss-preload.cjs'), ...args];
-    env.BENCH_RSS_FILE = rssFile;
-  }
-  const t0 = performance.now();
-  const r = spawnSync(cmd, argv, { cwd: PROJECT, env, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * MB });
-  const ms = performance.now() - t0;
-  if (r.error) throw new Error(`${label}: could not start: ${r.error.message}`);
-  if (r.status !== 0) {
-    const err = String(r.stderr).trim().split('\n').slice(-5).join('\n');
-    throw new Error(
-      `${label} failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ''}):\n  node ${args.join(' ')}\n${err}`,
-    );
-  }
-  let rssKb = NaN;
-  try {
-    const lines = fs.readFileSync(rssFile, 'utf8').trim().split('\n');
-    rssKb = Number(lines[lines.length - 1]);
-  } catch {
-    // left NaN: reported as missing
-  }
-  return { ms, rssKb, stdout: String(r.stdout), stderr: String(r.stderr) };
-}
-
 /** SELECT on a finished database (for sanity checks, not timed). */
 async function query(db, sql) {
   const { default: Database } = await import('better-sqlite3');
@@ -188,7 +137,7 @@ async function main() {
     process.stderr.write(`bench: better-sqlite3 cannot be loaded (${err.message}): run \`npm ci\` first.\n`);
     return 1;
   }
-  if (!haveTime) log(`${TIME} not found: peak RSS comes from the child's process.resourceUsage() (preload)`);
+  if (!haveTime) log(`/usr/bin/time not found: peak RSS comes from the child's process.resourceUsage() (preload)`);
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'runs-bench-work-'));
   const K = opts.repeat;
