@@ -147,7 +147,24 @@ runs best --path    # e.g. mlx_lm.fuse --adapter-path "$(runs best --path)/adapt
     .action(async (refs: string[], opts) => {
       const { pruneRuns } = await import('../commands/prune.js');
       const { printPrune } = await import('./print-workflow.js');
-      printPrune(ctx, await pruneRuns(ctx, refs, opts), outputFormat(opts));
+      const { terminalProgress } = await import('./progress.js');
+      const checking = terminalProgress(ctx, 'checking', 'runs');
+      const deleting = terminalProgress(ctx, 'deleting', 'files');
+      try {
+        const result = await pruneRuns(ctx, refs, {
+          ...opts,
+          onProgress: (done, total, what) => {
+            if (what === 'runs') return checking.update(done, total);
+            checking.end();
+            deleting.update(done, total);
+          },
+        });
+        deleting.end();
+        printPrune(ctx, result, outputFormat(opts));
+      } finally {
+        checking.end();
+        deleting.end();
+      }
     });
 
   program

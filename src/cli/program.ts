@@ -133,7 +133,15 @@ runs train --from latest -- --learning-rate 2e-5`),
     .action(async (opts) => {
       const { indexRuns } = await import('../commands/index-runs.js');
       const { printIndexReport } = await import('./print.js');
-      printIndexReport(ctx, await indexRuns(ctx, opts));
+      const { terminalProgress } = await import('./progress.js');
+      const progress = terminalProgress(ctx, 'indexing', 'runs');
+      try {
+        const report = await indexRuns(ctx, { ...opts, onProgress: progress.update });
+        progress.end();
+        printIndexReport(ctx, report);
+      } finally {
+        progress.end();
+      }
     });
 
   withOutputOptions(
@@ -279,7 +287,23 @@ the one with fewer points is drawn on top. The legend wraps to the width, one wh
     .action(async (refs: string[]) => {
       const { pushRuns } = await import('../commands/push.js');
       const { printPushReport } = await import('./print.js');
-      printPushReport(ctx, await pushRuns(ctx, refs));
+      const { terminalProgress } = await import('./progress.js');
+      const indexing = terminalProgress(ctx, 'indexing', 'runs');
+      const pushing = terminalProgress(ctx, 'pushing', 'runs');
+      try {
+        const report = await pushRuns(ctx, refs, {
+          onIndexProgress: indexing.update,
+          onPushProgress: (done, total) => {
+            indexing.end();
+            pushing.update(done, total);
+          },
+        });
+        pushing.end();
+        printPushReport(ctx, report);
+      } finally {
+        indexing.end();
+        pushing.end();
+      }
     });
 
   program

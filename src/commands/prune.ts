@@ -13,6 +13,8 @@ export interface PruneOptions {
   all?: boolean;
   keep?: string;
   dryRun?: boolean;
+  /** Hears of each run looked at, then of each file deleted. */
+  onProgress?: (done: number, total: number, what: 'runs' | 'files') => void;
 }
 
 export interface PrunedFile {
@@ -74,7 +76,8 @@ export async function pruneRuns(ctx: Context, refs: string[], opts: PruneOptions
   }
 
   const files: PrunedFile[] = [];
-  for (const run of runs) {
+  for (const [i, run] of runs.entries()) {
+    opts.onProgress?.(i, runs.length, 'runs');
     const cp = runCheckpoints(run, await reader.metricsOf(run.id));
     if (cp.files.length === 0) continue;
     const kept = new Set<number>(keep.iters);
@@ -94,8 +97,11 @@ export async function pruneRuns(ctx: Context, refs: string[], opts: PruneOptions
       );
   }
   let bytes = 0;
-  for (const f of files) {
-    if (!opts.dryRun) fs.rmSync(f.file);
+  for (const [i, f] of files.entries()) {
+    if (!opts.dryRun) {
+      opts.onProgress?.(i, files.length, 'files');
+      fs.rmSync(f.file);
+    }
     bytes += f.bytes;
   }
   return { files, bytes, dryRun: Boolean(opts.dryRun), notes };

@@ -10,15 +10,21 @@ export interface PushReport extends PublishReport {
   seconds: number;
 }
 
-export async function pushRuns(ctx: Context, refs: string[]): Promise<PushReport> {
+/** Progress of the two passes: indexing the local runs, then sending them. */
+export interface PushProgress {
+  onIndexProgress?: (done: number, total: number) => void;
+  onPushProgress?: (done: number, total: number) => void;
+}
+
+export async function pushRuns(ctx: Context, refs: string[], progress: PushProgress = {}): Promise<PushReport> {
   const started = performance.now();
   const host = publishHost(ctx);
-  const synced = await syncAll(ctx, 'full');
+  const synced = await syncAll(ctx, 'full', progress.onIndexProgress);
   const candidates = refs.length ? await (await ctx.reader()).refCandidates() : [];
   const ids = refs.length ? new Set(refs.map((ref) => resolveRunRef(ref, candidates))) : null;
   // Connect (and migrate) after indexing: a down team database must not cost the local index.
   const team = await ctx.teamDatabase();
-  const report = await publishRuns(ctx, team, host, ids);
+  const report = await publishRuns(ctx, team, host, ids, progress.onPushProgress);
   return {
     ...report,
     warnings: [...synced.warnings, ...report.warnings],

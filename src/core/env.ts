@@ -18,6 +18,8 @@ export const RunsEnvInput = z.object({
   RUNS_HOST: EnvText,
   /** Interpreter for the mlx-lm reporter (default: the one in the `mlx_lm.lora` script's shebang). */
   RUNS_PYTHON: EnvText,
+  /** Milliseconds a long pass (index, push, prune) runs before a terminal shows its progress line. */
+  RUNS_PROGRESS_AFTER_MS: EnvText,
   NO_COLOR: EnvText,
 });
 
@@ -29,6 +31,7 @@ export interface RunsEnv {
   RUNS_TEAM_DB?: string;
   RUNS_HOST?: string;
   RUNS_PYTHON?: string;
+  RUNS_PROGRESS_AFTER_MS?: number;
   NO_COLOR?: string;
 }
 
@@ -44,9 +47,11 @@ export function readEnv(env: NodeJS.ProcessEnv): RunsEnv {
     RUNS_TEAM_DB: env.RUNS_TEAM_DB,
     RUNS_HOST: env.RUNS_HOST,
     RUNS_PYTHON: env.RUNS_PYTHON,
+    RUNS_PROGRESS_AFTER_MS: env.RUNS_PROGRESS_AFTER_MS,
     NO_COLOR: env.NO_COLOR,
   });
   const grace = Number(nonEmpty(raw.RUNS_KILL_GRACE));
+  const progressAfter = Number(nonEmpty(raw.RUNS_PROGRESS_AFTER_MS));
   return {
     RUNS_ROOT: nonEmpty(raw.RUNS_ROOT),
     RUNS_DB: nonEmpty(raw.RUNS_DB),
@@ -56,6 +61,8 @@ export function readEnv(env: NodeJS.ProcessEnv): RunsEnv {
     RUNS_TEAM_DB: nonEmpty(raw.RUNS_TEAM_DB),
     RUNS_HOST: nonEmpty(raw.RUNS_HOST)?.trim(),
     RUNS_PYTHON: nonEmpty(raw.RUNS_PYTHON),
+    // A bad value keeps the default wait (progress is cosmetic: never an error).
+    RUNS_PROGRESS_AFTER_MS: Number.isFinite(progressAfter) && progressAfter >= 0 ? progressAfter : undefined,
     NO_COLOR: raw.NO_COLOR,
   };
 }

@@ -34,12 +34,16 @@ export function publishHost(ctx: { hostName(): string }): string {
   return host;
 }
 
-/** Publishes these local runs (all of them when `ids` is null). */
+/**
+ * Publishes these local runs (all of them when `ids` is null); `onProgress` hears of the runs done
+ * (the unchanged ones at once, the others batch by batch).
+ */
 export async function publishRuns(
   ctx: IndexerContext,
   team: TeamDatabase,
   host: string,
   ids: ReadonlySet<string> | null,
+  onProgress?: (done: number, total: number) => void,
 ): Promise<PublishReport> {
   const index = await ctx.index();
   const { teamUid, rowHash } = await teamIdentity();
@@ -91,9 +95,13 @@ export async function publishRuns(
   const source: PushSource = { rows: (table, id, from, to) => index.pushRows(table, id, from, to) };
   let batch: PushRun[] = [];
   let size = 0;
+  let done = runs.length - changed.length;
   const send = async () => {
     if (!batch.length) return;
+    onProgress?.(done, runs.length);
     const r = await team.pushBatch(host, batch, source);
+    done += batch.length;
+    onProgress?.(done, runs.length);
     report.new += r.new;
     report.grown += r.grown;
     report.updated += r.updated;

@@ -60,8 +60,12 @@ export interface SyncReport {
 /** From this many runs to read, a pass writes on a worker thread (starting one costs ~50 ms). */
 const BULK_RUNS = 200;
 
-/** Brings the index up to date with the folders. */
-export async function syncAll(ctx: IndexerContext, mode: SyncMode): Promise<SyncReport> {
+/** Brings the index up to date with the folders; `onProgress` hears of each run looked at. */
+export async function syncAll(
+  ctx: IndexerContext,
+  mode: SyncMode,
+  onProgress?: (done: number, total: number) => void,
+): Promise<SyncReport> {
   const started = performance.now();
   const index = await ctx.index();
   const { root, dbPath } = ctx.locations();
@@ -122,7 +126,8 @@ export async function syncAll(ctx: IndexerContext, mode: SyncMode): Promise<Sync
   // A folder that is not (yet) a run, e.g. one `runs train` or a copy is still filling.
   let sawNonRun = false;
   try {
-    for (const id of candidates) {
+    for (const [i, id] of candidates.entries()) {
+      onProgress?.(i, candidates.length);
       const outcome = await indexRun(env, id, storedOf(id), writer);
       if (outcome === 'unchanged') report.unchanged++;
       else if (outcome === 'added') report.added++;
