@@ -177,6 +177,19 @@ async function appliedMigrations(client: pg.Client): Promise<number[]> {
   return rows.rows.map((r: { created_at: string | number }) => Number(r.created_at));
 }
 
+/**
+ * The advisory lock is per database, but roles are per cluster: two team databases of one cluster
+ * migrating at once both add the role memberships of migrations-pg/0001 (GRANT role TO role, a
+ * row in the shared pg_auth_members), and the later one fails with a unique violation (or
+ * "tuple concurrently updated") once the first commits.
+ */
+function clusterCatalogRace(err: unknown): boolean {
+  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = e?.code ?? e?.cause?.code;
+  const message = `${e?.message ?? ''} ${e?.cause?.message ?? ''}`;
+  return code === '23505' || code === '40P01' || (code === 'XX000' && /concurrently/.test(message));
+}
+
 async function migrateTeam(client: pg.Client): Promise<void> {
   const folder = migrationsFolder('migrations-pg');
   const journal = JSON.parse(fs.readFileSync(path.join(folder, 'meta', '_journal.json'), 'utf8')) as Journal;
@@ -195,8 +208,17 @@ async function migrateTeam(client: pg.Client): Promise<void> {
   if (check(await appliedMigrations(client))) return;
   await client.query('select pg_advisory_lock($1)', [MIGRATE_LOCK]);
   try {
-    if (check(await appliedMigrations(client))) return;
-    await migrate(drizzle(client), { migrationsFolder: folder });
+    for (let attempt = 1; ; attempt++) {
+      if (check(await appliedMigrations(client))) return;
+      try {
+        await migrate(drizzle(client), { migrationsFolder: folder });
+        return;
+      } catch (err) {
+        // The migrations ran in one transaction, rolled back whole: the next try starts clean
+        // and finds the other database's catalog rows committed.
+        if (attempt >= 3 || !clusterCatalogRace(err)) throw err;
+      }
+    }
   } finally {
     await client.query('select pg_advisory_unlock($1)', [MIGRATE_LOCK]).catch(() => {});
   }

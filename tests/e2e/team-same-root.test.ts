@@ -3,9 +3,13 @@
 // this exited 1 in a test run; it is repeated because a race shows only now and then.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, pgAvailable, type TestDatabase } from '../helpers/pg.js';
+import { createDatabase, pgAvailable, withDatabase, type TestDatabase } from '../helpers/pg.js';
+import { findPgBin, startCluster, stopCluster } from '../helpers/pg-cluster.mjs';
 import { runBundle } from '../helpers/run-cli.js';
 import { addRun, completedManifest, fixtureBytes, makeTree, type Tree } from '../helpers/tree.js';
 
@@ -96,3 +100,74 @@ describe.skipIf(!pgAvailable)('two pushes of the same root at once', { timeout: 
     },
   );
 });
+
+// Roles are per cluster: the first migration of a team database makes runs_reader a member of
+// runs_pusher and of its owner (GRANT role TO role: a row in the cluster's pg_auth_members). Two
+// databases of one cluster set up at once both insert that row; the later one waited for the
+// first and then failed with a unique violation (exit 1) — as the test suite does, every test
+// file making its own database on one shared cluster. Made certain here: this test holds the same
+// GRANT open in another database until the push is seen waiting on it.
+describe.skipIf(!findPgBin())(
+  'two team databases of one cluster set up at once (own cluster)',
+  { timeout: 120_000 },
+  () => {
+    let clusterDir: string;
+    let url: string;
+    beforeAll(async () => {
+      clusterDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runs-pg-roles-'));
+      ({ url } = await startCluster(path.join(clusterDir, 'cluster')));
+    });
+    afterAll(() => {
+      if (clusterDir) {
+        stopCluster(path.join(clusterDir, 'cluster'));
+        fs.rmSync(clusterDir, { recursive: true, force: true });
+      }
+    });
+
+    it('the push that met the other database granting the same role membership completes', async () => {
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      const other = new pg.Client({ connectionString: withDatabase(url, 'team_other') });
+      const tree = treeOf(100);
+      try {
+        await admin.query('create database team_one');
+        await admin.query('create database team_other');
+        await admin.query('create role runs_reader nologin');
+        await admin.query('create role runs_pusher nologin');
+        await other.connect();
+        // The other database's first migration, half-way: its membership row not committed yet.
+        await other.query('begin');
+        await other.query('grant runs_reader to runs_pusher');
+        const push = runBundle([...tree.flags, 'push'], {
+          env: { RUNS_TEAM_DB: withDatabase(url, 'team_one'), RUNS_HOST: 'roles-host' },
+        });
+        // Wait until the push's migration is blocked on that row (bounded: 600 × 50 ms).
+        let waiting = false;
+        for (let i = 0; i < 600 && !waiting; i++) {
+          const r = await admin.query(
+            `select 1 from pg_stat_activity where datname = 'team_one' and application_name = 'runs' and wait_event_type = 'Lock'`,
+          );
+          waiting = r.rowCount! > 0;
+          if (!waiting) await new Promise((res) => setTimeout(res, 50));
+        }
+        expect(waiting).toBe(true);
+        await other.query('commit');
+        const r = await push;
+        expect([r.exitCode, r.stderr.startsWith('pushed') ? '' : r.stderr]).toEqual([0, '']);
+        expect(r.stderr).toMatch(new RegExp(`^pushed ${RUNS} runs from roles-host \\(${RUNS} new, `));
+        const one = new pg.Client({ connectionString: withDatabase(url, 'team_one') });
+        await one.connect();
+        try {
+          const [{ n }] = (await one.query('select count(*)::int as n from runs')).rows as [{ n: number }];
+          expect(n).toBe(RUNS);
+        } finally {
+          await one.end();
+        }
+      } finally {
+        await other.end().catch(() => {});
+        await admin.end();
+        fs.rmSync(tree.dir, { recursive: true, force: true });
+      }
+    });
+  },
+);
