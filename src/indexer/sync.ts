@@ -21,7 +21,7 @@ import { RunsError } from '../core/errors.js';
 import type { RunStatus } from '../core/manifest.js';
 import { emptySummaryState } from '../core/summarize.js';
 import { MlxLogParser } from '../parse/mlx-log-parser.js';
-import { toRunRow, type IndexWriter, type RunWrite, type RunsIndex, type StoredState } from '../db/index.js';
+import { leanHeap, toRunRow, type IndexWriter, type RunWrite, type RunsIndex, type StoredState } from '../db/index.js';
 import { loadConfigYaml } from '../storage/config-yaml.js';
 import { LATEST_LINK, runPaths } from '../storage/layout.js';
 import { isRunFolder, listRunFolderNames, stampRunFolder } from '../storage/scan.js';
@@ -121,8 +121,11 @@ export async function syncAll(
   // keep what they derive in the index (PRODUCT.md "On disk").
   const env: SyncEnv = { index, root, host: os.hostname(), nowMs: Date.now(), warn, mayWriteRuns: mode !== 'fresh' };
   if (candidates.length > 0) await loadConfigYaml();
-  // Many runs to read: insert on the writer thread while this one parses the next logs.
-  const writer = index.openWriter({ bulk: candidates.length >= BULK_RUNS });
+  // Many runs to read: insert on the writer thread while this one parses the next logs, and keep
+  // the heap to what is alive (db/lean-heap.ts).
+  const bulk = candidates.length >= BULK_RUNS;
+  if (bulk) leanHeap();
+  const writer = index.openWriter({ bulk });
   // A folder that is not (yet) a run, e.g. one `runs train` or a copy is still filling.
   let sawNonRun = false;
   try {

@@ -13,6 +13,7 @@ import {
   parseLabeledLine,
   type ParsedLine,
 } from './mlx-line.js';
+import { ownString } from './own-string.js';
 
 /** What was seen that tells the eras apart (fixtures README rule 13). */
 export interface EraEvidence {
@@ -458,6 +459,8 @@ export class MlxLogParser {
         }
         st.lastLineCut = p.cut;
         p.record.segment = st.segment;
+        // Kept until the batch is written: not a view into the whole decoded text (own-string.ts).
+        if (p.record.file !== null) p.record.file = ownString(p.record.file);
         out.push(p.record);
         return;
       }
@@ -499,7 +502,7 @@ export class MlxLogParser {
         return;
       case 'resume':
         this.#uncheckedLast = s;
-        st.resumed_from = p.file;
+        st.resumed_from = p.file === null ? null : ownString(p.file);
         if (p.fine_tuned) ev.v019 = true;
         else ev.pretrainedAdapters = true;
         return;
