@@ -8,7 +8,10 @@
 //                     the same bench run, alternating. Target <= 2x.
 //   team_grown_push   one run's log gains 100 train lines: `runs push` minus a no-op `runs push`
 //                     right after (both pay the same process start and the no-op index pass over
-//                     the whole tree, as `runs index` does in growing_log). Target < 100 ms.
+//                     the whole tree, as `runs index` does in growing_log). Target < 100 ms. At
+//                     least GROWN_PAIRS repetitions (a difference of two ~1 s commands needs them).
+//   team_noop_push    that no-op `runs push` against a no-op `runs index` (the same freshness pass
+//                     without the team database), alternating which goes first. Target <= 1.5x.
 //   team_grown_push_total   the whole grown push, for information.
 //
 // Every figure checks its answer in PostgreSQL: run, metric and checkpoint counts equal the local
@@ -26,7 +29,8 @@ const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const PROJECT = path.resolve(BENCH_DIR, '..');
 const BIN = path.join(PROJECT, 'dist', 'runs.mjs');
 const HOST = 'bench-host';
-export const TEAM_FIGURES = ['team_first_push', 'team_grown_push', 'team_grown_push_total'];
+export const TEAM_FIGURES = ['team_first_push', 'team_grown_push', 'team_noop_push', 'team_grown_push_total'];
+const GROWN_PAIRS = 5;
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -129,6 +133,7 @@ export function skippedTeamFigures(runs) {
   return [
     timeFigure('team_first_push', `team: first push, ${runs} runs (no PostgreSQL: skipped)`, [], [], {}),
     timeFigure('team_grown_push', 'team: push of one grown log (no PostgreSQL: skipped)', [], [], {}),
+    timeFigure('team_noop_push', 'team: no-op push vs no-op index (no PostgreSQL: skipped)', [], [], {}),
     timeFigure('team_grown_push_total', 'team: whole push with one grown log (info)', [], [], { info: true }),
   ];
 }
@@ -193,23 +198,36 @@ export async function teamFigures({ tree, indexDb, runs, repeat, work, log, warn
     const gid = runId(gi);
     const grown = [];
     const noop = [];
+    const noopIndex = [];
     const total = [];
     fs.writeFileSync(path.join(tree.dir, '.dirty'), `${gi}\n`);
     try {
-      for (let k = 1; k <= repeat; k++) {
+      const pairs = Math.max(repeat, GROWN_PAIRS);
+      for (let k = 1; k <= pairs; k++) {
         appendTrainLines(path.join(tree.root, gid, 'train.log'), 100, 100 + k);
         const env = { RUNS_TEAM_DB: url, RUNS_HOST: HOST };
         const a = timed('runs push (grown log)', [BIN, ...flags, 'push'], env);
-        const c = timed('runs push (no-op after it)', [BIN, ...flags, 'push'], env);
+        const pushNoop = () => timed('runs push (no-op after it)', [BIN, ...flags, 'push'], env);
+        const indexNoop = () => timed('runs index (no-op)', [BIN, ...flags, 'index']);
+        let c;
+        let i;
+        if (k % 2) {
+          c = pushNoop();
+          i = indexNoop();
+        } else {
+          i = indexNoop();
+          c = pushNoop();
+        }
         if (!/\(0 new, 1 grown, \d+ unchanged\), 100 metric rows/.test(a.stderr))
           warn(`grown push said: ${a.stderr.trim()}`);
         if (!/\(0 new, 0 grown, \d+ unchanged\), 0 metric rows/.test(c.stderr))
           warn(`no-op push said: ${c.stderr.trim()}`);
         grown.push(Math.max(0, a.ms - c.ms));
         noop.push(c.ms);
+        noopIndex.push(i.ms);
         total.push(a.ms);
         log(
-          `team grown-log push ${k}/${repeat}: ${(a.ms / 1000).toFixed(3)} s, no-op push ${(c.ms / 1000).toFixed(3)} s`,
+          `team grown-log push ${k}/${pairs}: ${(a.ms / 1000).toFixed(3)} s, no-op push ${(c.ms / 1000).toFixed(3)} s, no-op index ${(i.ms / 1000).toFixed(3)} s`,
         );
       }
       const want = localCounts(indexDb, gid);
@@ -232,6 +250,10 @@ export async function teamFigures({ tree, indexDb, runs, repeat, work, log, warn
       timeFigure('team_grown_push', 'team: push of one grown log (+100 lines; grown - no-op push)', grown, noop, {
         maxOursMs: 100,
         floorIs: 'the no-op push right after (for information; the target is absolute)',
+      }),
+      timeFigure('team_noop_push', `team: no-op push vs no-op index (${runs} unchanged runs)`, noop, noopIndex, {
+        maxRatio: 1.5,
+        floorIs: 'a no-op `runs index` of the same tree, alternating with the no-op push',
       }),
       timeFigure('team_grown_push_total', 'team: whole push with one grown log (info)', total, noop, {
         info: true,

@@ -19,11 +19,14 @@ export interface PushProgress {
 export async function pushRuns(ctx: Context, refs: string[], progress: PushProgress = {}): Promise<PushReport> {
   const started = performance.now();
   const host = publishHost(ctx);
+  // Connecting (and migrating) goes on while the index is brought up to date; a failure is
+  // reported after the pass, so a down team database never costs the local index.
+  const connecting = ctx.teamDatabase();
+  connecting.catch(() => {});
   const synced = await syncAll(ctx, 'full', progress.onIndexProgress);
   const candidates = refs.length ? await (await ctx.reader()).refCandidates() : [];
   const ids = refs.length ? new Set(refs.map((ref) => resolveRunRef(ref, candidates))) : null;
-  // Connect (and migrate) after indexing: a down team database must not cost the local index.
-  const team = await ctx.teamDatabase();
+  const team = await connecting;
   const report = await publishRuns(ctx, team, host, ids, progress.onPushProgress);
   return {
     ...report,

@@ -493,6 +493,24 @@ export class TeamDatabase {
     this.client.end().catch(() => {});
   }
 
+  /**
+   * The row hash (and values_seq) the team database holds of each of one host's runs, by uid: all a
+   * push needs to skip unchanged runs (two columns as arrays: 10,000 rows parse in a fraction).
+   */
+  async pushedHashes(host: string): Promise<Map<string, { row_hash: string | null; values_seq: number | null }>> {
+    const r = await this.exclusive(() =>
+      guarded(this.url, () =>
+        this.client.query<[string, string | null, number | null]>({
+          text: `select r.uid, s.row_hash, s.values_seq from runs r left join push_state s on s.run_uid = r.uid
+                 where r.host = $1`,
+          values: [host],
+          rowMode: 'array',
+        }),
+      ),
+    );
+    return new Map(r.rows.map(([uid, row_hash, values_seq]) => [uid, { row_hash, values_seq }]));
+  }
+
   /** What the team database holds of one host's runs (for deciding what to send). */
   async pushState(host: string): Promise<Map<string, TeamRunState>> {
     const r = await this.q<TeamRunState & { uid: string }>(
@@ -760,25 +778,17 @@ async function copyTails(
 
 /** Insert or update the runs rows of this host (never another host's: the uid check ran first). */
 async function upsertRuns(c: pg.Client, host: string, runs: PushRun[]): Promise<void> {
-  const cols = RUN_COLUMNS;
-  const perStatement = Math.max(1, Math.floor(30_000 / cols.length));
-  for (let i = 0; i < runs.length; i += perStatement) {
-    const part = runs.slice(i, i + perStatement);
-    const values: unknown[] = [];
-    const tuples = part.map((r) => {
-      const row: Record<string, unknown> = { ...(r.row as Record<string, unknown>), uid: r.uid, host };
-      const start = values.length;
-      for (const k of cols) values.push(row[k] ?? null);
-      return `(${cols.map((_, j) => `$${start + j + 1}`).join(', ')})`;
-    });
-    await c.query(
-      `insert into runs (${cols.join(', ')}) values ${tuples.join(', ')}
-       on conflict (uid) do update set ${cols
-         .filter((k) => k !== 'uid')
-         .map((k) => `${k} = excluded.${k}`)
-         .join(', ')}
-       where runs.host = excluded.host`,
-      values,
-    );
-  }
+  if (!runs.length) return;
+  const cols = RUN_COLUMNS.join(', ');
+  // All rows as one JSON parameter, typed by the table's own row type: a VALUES list of 53
+  // parameters per run cost more to build, bind and plan than the rows themselves.
+  const rows = JSON.stringify(runs.map((r) => ({ ...r.row, uid: r.uid, host })));
+  await c.query(
+    `insert into runs (${cols}) select ${cols} from json_populate_recordset(null::runs, $1::json)
+     on conflict (uid) do update set ${RUN_COLUMNS.filter((k) => k !== 'uid')
+       .map((k) => `${k} = excluded.${k}`)
+       .join(', ')}
+     where runs.host = excluded.host`,
+    [rows],
+  );
 }

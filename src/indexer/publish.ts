@@ -48,6 +48,10 @@ export async function publishRuns(
   const index = await ctx.index();
   const { teamUid, rowHash } = await teamIdentity();
   const few = ids !== null && ids.size <= FEW_RUNS;
+  // For a few runs pushBatch's own check (under the host's lock) is cheaper than reading the
+  // state of every run of this host. Asked first: the server answers while the rows are hashed.
+  const holding = few ? null : team.pushedHashes(host);
+  holding?.catch(() => {});
   const tuples = few
     ? [...ids].flatMap((id) => index.runTuples(id))
     : index.runTuples().filter((t) => !ids || ids.has(t.id));
@@ -68,11 +72,9 @@ export async function publishRuns(
     warnings: [],
   };
   // Unchanged runs cost one hash and a map lookup: their row is what the team database holds.
-  // For a few runs pushBatch's own check (under the host's lock) is cheaper than reading the
-  // state of every run of this host.
   let changed = local;
-  if (!few) {
-    const held = await team.pushState(host);
+  if (holding) {
+    const held = await holding;
     // (A run pushed before extra metrics were carried has no values_seq: it is sent again.)
     changed = local.filter((r) => {
       const h = held.get(r.uid);

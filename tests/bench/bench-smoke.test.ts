@@ -20,6 +20,7 @@ const FIGURES = [
   'ui_draw',
   'team_first_push',
   'team_grown_push',
+  'team_noop_push',
   'team_grown_push_total',
 ];
 /** Absolute targets, no floor (the web view). */
