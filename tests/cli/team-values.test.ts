@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, pgAvailable, type TestDatabase } from '../helpers/pg.js';
 import { runCli } from '../helpers/run-cli.js';
 import { addRun, completedManifest, makeTree, type Tree } from '../helpers/tree.js';
+import { startUi } from '../helpers/ui.js';
 
 const DPO = fs.readFileSync(
   path.join(import.meta.dirname, '..', 'fixtures', 'trainer-logs', '02-mlx-lm-lora-dpo-test-no-period.log'),
@@ -22,6 +23,13 @@ function local<T>(tree: Tree, sql: string): T[] {
   } finally {
     db.close();
   }
+}
+
+/** The data `runs report` embeds (the table, details and each run's charts by metric). */
+function reportCharts(file: string): Record<string, Record<string, unknown>> {
+  const html = fs.readFileSync(file, 'utf8');
+  const m = /<script type="application\/json" id="runs-data">(.*?)<\/script>/s.exec(html);
+  return (JSON.parse(m![1]!) as { charts: Record<string, Record<string, unknown>> }).charts;
 }
 
 interface ValueRow {
@@ -126,5 +134,43 @@ describe.skipIf(!pgAvailable)('extra metrics in the team database', { timeout: 1
     const again = await push(tree);
     expect(again.stderr).toMatch(/\(0 new, 0 grown, \d+ unchanged\), 0 metric rows/);
     expect(strip(await teamValues(uid))).toEqual(localValues(tree, id));
+  });
+
+  it('--team report and --team ui chart the extra metrics exactly as the local ones do', async () => {
+    const tree = makeTree();
+    const id = '2026-12-01_14-00-00';
+    addRun(tree, id, { log: DPO, manifest: completedManifest(id, { uid: 'eeeeeeee-0000-4000-8000-000000000003' }) });
+    expect((await push(tree)).exitCode).toBe(0);
+    const metrics = ['chosen_reward', 'accuracy', 'margin', 'rejected_reward'];
+    // Only this run (the database holds the other tests' runs too).
+    const teamFile = path.join(tree.dir, 'team.html');
+    const localFile = path.join(tree.dir, 'local.html');
+    const t = await team(tree, ['report', `${HOST}:${id}`, '-o', teamFile]);
+    const l = await runCli([...tree.flags, 'report', id, '-o', localFile]);
+    expect(t.exitCode, t.stderr).toBe(0);
+    expect(l.exitCode, l.stderr).toBe(0);
+    const teamCharts = reportCharts(teamFile)[`${HOST}:${id}`]!;
+    const localCharts = reportCharts(localFile)[id]!;
+    for (const metric of metrics) {
+      expect(localCharts[metric], metric).toBeDefined();
+      expect(teamCharts[metric], metric).toEqual({ ...(localCharts[metric] as object), id: `${HOST}:${id}` });
+    }
+
+    const teamUi = await startUi(['--team'], { ...process.env, RUNS_TEAM_DB: db.url });
+    const localUi = await startUi(tree.flags);
+    try {
+      const chart = async (url: string, ref: string, metric: string) => {
+        const res = await fetch(new URL(`/api/runs/${encodeURIComponent(ref)}/chart?metric=${metric}`, url));
+        expect(res.status).toBe(200);
+        return (await res.json()) as Record<string, unknown>;
+      };
+      for (const metric of metrics) {
+        const local = await chart(localUi.url, id, metric);
+        expect(await chart(teamUi.url, `${HOST}:${id}`, metric)).toEqual({ ...local, id: `${HOST}:${id}` });
+      }
+    } finally {
+      expect(await teamUi.stop()).toBe(0);
+      expect(await localUi.stop()).toBe(0);
+    }
   });
 });
