@@ -5,15 +5,21 @@ import { downsampleMinMax } from '../core/downsample.js';
 import { resolveRunRef, resolveTeamRunRef } from '../core/run-ref.js';
 import { METRIC_COLUMNS, WhereError, type MetricRow, type MetricTuple, type RunsReader } from '../db/index.js';
 import { runPaths } from '../storage/layout.js';
+import { lineageOf } from '../storage/lineage.js';
+import { continuedAxes, tokensAt } from '../core/curves.js';
 import { readLogTail } from '../storage/log-tail.js';
 import {
   appendTuples,
   checkpointX,
   emptyChart,
   newClock,
+  NO_LEAD_IN,
+  tickClock,
   trainingTimes,
+  type ChartStart,
   type ChartTuple,
   type RunChart,
+  type SplitSeries,
 } from './series.js';
 import { parseTags, runDetails, toRunSummaryJson, type RunDetails, type RunSummaryJson } from '../core/run-json.js';
 
@@ -83,12 +89,61 @@ export class DashboardData {
   /** One metric of one run as chart series, each split thinned to `points` (peaks kept). */
   async chart(ref: string, metric: string, points = DEFAULT_CHART_POINTS): Promise<RunChart> {
     const id = await this.resolve(ref);
-    const [rows, checkpoints, times] = await Promise.all([
+    const [rows, checkpoints, times, lead] = await Promise.all([
       this.reader.metricColumn(id, metric),
       this.reader.checkpointsOf(id),
       this.timesOf(id),
+      this.leadIn(id, [metric]),
     ]);
-    return buildChart(id, metric, rows, checkpoints, points, times);
+    return buildChart(id, metric, rows, checkpoints, points, times, lead.start, lead.splits[metric]);
+  }
+
+  /**
+   * A resumed run's chart begins with the runs it continues (runs.parent + iter_offset, as `plot`
+   * and `show` join them): each one's points up to where its child took over, on the same
+   * continued axes, and where the run's own rows start (iteration, tokens, training time).
+   */
+  private async leadIn(id: string, metrics: readonly string[]): Promise<LeadIn> {
+    const run = await this.reader.getRun(id);
+    // Most runs continue nothing: no lineage read (it reads every part's rows).
+    const lineage = run && run.parent !== null && run.iter_offset !== null ? await lineageOf(this.reader, run) : [];
+    const splits: Record<string, Record<string, SplitSeries>> = {};
+    let start: ChartStart = NO_LEAD_IN;
+    for (let i = 0; i + 1 < lineage.length; i++) {
+      const p = lineage[i]!;
+      // Every part's rows drive its clock; it starts where the parts before it stopped.
+      const clock = { ...newClock(), seconds: start.seconds };
+      const bySeq = new Map<number, number | null>();
+      for (const r of p.metrics)
+        bySeq.set(r.seq, tickClock(clock, r.segment, r.iter, r.split, r.it_per_sec, r.val_time_s));
+      let seconds: number | null = start.seconds;
+      for (const a of continuedAxes(p.metrics))
+        if (p.upTo === null || a.iter <= p.upTo) seconds = bySeq.get(a.row.seq) ?? null;
+      for (const m of metrics) {
+        const own = emptyChart(p.id, m);
+        appendTuples(
+          own,
+          (await this.reader.metricColumn(p.id, m)).map((r) => [...r, bySeq.get(r[0]) ?? null]),
+        );
+        const into = (splits[m] ??= {});
+        for (const [split, s] of Object.entries(own.splits)) {
+          const out = (into[split] ??= { x: [], tok: [], t: [], y: [] });
+          for (let k = 0; k < s.x.length; k++) {
+            if (p.upTo !== null && s.x[k]! > p.upTo) continue;
+            out.x.push(s.x[k]! + p.shift);
+            out.tok.push(s.tok[k] === null ? null : s.tok[k]! + start.tokens);
+            out.t.push(s.t[k]!);
+            out.y.push(s.y[k]!);
+          }
+        }
+      }
+      start = {
+        iter: lineage[i + 1]!.shift,
+        tokens: start.tokens + (tokensAt(p.metrics, p.upTo) ?? 0),
+        seconds,
+      };
+    }
+    return { start, splits };
   }
 
   /**
@@ -97,8 +152,13 @@ export class DashboardData {
    */
   async seriesAfter(ref: string, metric: string, afterSeq: number): Promise<ChartTuple[]> {
     const id = await this.resolve(ref);
-    const [rows, times] = await Promise.all([this.reader.metricColumn(id, metric), this.timesOf(id)]);
-    const bySeq = trainingTimes(times.itPerSec, times.valTime);
+    const [rows, times, lead] = await Promise.all([
+      this.reader.metricColumn(id, metric),
+      this.timesOf(id),
+      this.leadIn(id, []),
+    ]);
+    // A resumed run's clock continues after its parents' part.
+    const bySeq = trainingTimes(times.itPerSec, times.valTime, { ...newClock(), seconds: lead.start.seconds });
     return rows.filter((r) => r[0] > afterSeq).map((r) => [...r, bySeq.get(r[0]) ?? null]);
   }
 
@@ -113,10 +173,15 @@ export class DashboardData {
 
   /** Every metric a run has, for the report (which cannot ask later). */
   async charts(id: string, metrics: readonly string[], points: number): Promise<Record<string, RunChart>> {
-    const [checkpoints, times] = await Promise.all([this.reader.checkpointsOf(id), this.timesOf(id)]);
+    const [checkpoints, times, lead] = await Promise.all([
+      this.reader.checkpointsOf(id),
+      this.timesOf(id),
+      this.leadIn(id, metrics),
+    ]);
     const out: Record<string, RunChart> = {};
     for (const m of metrics) {
-      const c = buildChart(id, m, await this.reader.metricColumn(id, m), checkpoints, points, times);
+      const rows = await this.reader.metricColumn(id, m);
+      const c = buildChart(id, m, rows, checkpoints, points, times, lead.start, lead.splits[m]);
       if (Object.keys(c.splits).length > 0) out[m] = c;
     }
     return out;
@@ -151,6 +216,13 @@ export class DashboardData {
   }
 }
 
+/** What a resumed run's chart starts with (DashboardData.leadIn). */
+interface LeadIn {
+  start: ChartStart;
+  /** metric → split → the parents' points, already on the run's axes. */
+  splits: Record<string, Record<string, SplitSeries>>;
+}
+
 interface TimingColumns {
   itPerSec: readonly MetricTuple[];
   valTime: readonly MetricTuple[];
@@ -163,14 +235,19 @@ export function buildChart(
   checkpoints: readonly { segment: number; iter: number }[],
   points: number,
   times: TimingColumns,
+  start: ChartStart = NO_LEAD_IN,
+  leadIn: Record<string, SplitSeries> = {},
 ): RunChart {
-  const chart = emptyChart(id, metric);
+  const chart = emptyChart(id, metric, start);
+  // A resumed run: its parents' points come first, its own rows continue the axes after them.
+  for (const [split, s] of Object.entries(leadIn))
+    chart.splits[split] = { x: [...s.x], tok: [...s.tok], t: [...s.t], y: [...s.y] };
   // The timing columns were read by other statements: rows a live run added in between are
   // left out, so the clock handed to the page stands exactly at the chart's last row (a live
   // page ticks it on with the `metrics` rows after that one).
   const last = rows.at(-1)?.[0] ?? -1;
   const upTo = (c: readonly MetricTuple[]) => c.filter((r) => r[0] <= last);
-  const clock = newClock();
+  const clock = chart.axis.clock;
   const bySeq = trainingTimes(upTo(times.itPerSec), upTo(times.valTime), clock);
   appendTuples(
     chart,

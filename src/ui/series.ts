@@ -84,6 +84,8 @@ export interface AxisState {
   lastSeq: number;
   /** Training time up to lastSeq (advanced by every metrics row, whatever the chart's metric). */
   clock: TrainingClock;
+  /** Tokens trained before this run started (a resumed run's parents): added to its own. */
+  tokenShift: number;
 }
 
 export interface SplitSeries {
@@ -105,12 +107,30 @@ export interface RunChart {
   axis: AxisState;
 }
 
-export function newAxisState(): AxisState {
-  return { segment: 0, offsets: [0], segmentMaxIter: 0, tokens: null, lastSeq: -1, clock: newClock() };
+/** Where a run's own rows start on the chart's axes: after the parts of the runs it resumed. */
+export interface ChartStart {
+  iter: number;
+  tokens: number;
+  /** Training time of the parents' part; null when unknown (so is the run's own then). */
+  seconds: number | null;
 }
 
-export function emptyChart(id: string, metric: string): RunChart {
-  return { id, metric, splits: {}, checkpoints: [], axis: newAxisState() };
+export const NO_LEAD_IN: ChartStart = { iter: 0, tokens: 0, seconds: 0 };
+
+export function newAxisState(start: ChartStart = NO_LEAD_IN): AxisState {
+  return {
+    segment: 0,
+    offsets: [start.iter],
+    segmentMaxIter: 0,
+    tokens: null,
+    lastSeq: -1,
+    clock: { ...newClock(), seconds: start.seconds },
+    tokenShift: start.tokens,
+  };
+}
+
+export function emptyChart(id: string, metric: string, start: ChartStart = NO_LEAD_IN): RunChart {
+  return { id, metric, splits: {}, checkpoints: [], axis: newAxisState(start) };
 }
 
 /**
@@ -155,7 +175,7 @@ export function appendTuples(chart: RunChart, rows: readonly ChartTuple[]): numb
     if (v === null || !Number.isFinite(v)) continue;
     const s = (chart.splits[split] ??= { x: [], tok: [], t: [], y: [] });
     s.x.push((a.offsets[segment] ?? 0) + iter);
-    s.tok.push(a.tokens);
+    s.tok.push(a.tokens === null ? null : a.tokens + a.tokenShift);
     s.t.push(t ?? null);
     s.y.push(v);
     added++;
