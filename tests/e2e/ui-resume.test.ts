@@ -1,14 +1,15 @@
 // The web view draws a resumed run as one continued curve, as `runs plot` does: a parent trained by
 // the stand-in trainer (a real child process), a `runs resume` child, then the chart `runs ui`
 // serves, the series a live page appends and what `runs report` embeds; the same under --team.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_TRAINER, FIXTURE_LOGS } from '../helpers/paths.js';
+import { BIN, FAKE_TRAINER, FIXTURE_LOGS } from '../helpers/paths.js';
 import { createDatabase, pgAvailable, type TestDatabase } from '../helpers/pg.js';
 import { runCli } from '../helpers/run-cli.js';
 import { makeTree, type Tree } from '../helpers/tree.js';
-import { removeTree, startUi, type UiProcess } from '../helpers/ui.js';
+import { haveChromium, launchChromium, removeTree, startUi, type UiProcess } from '../helpers/ui.js';
 
 const PARENT_LOG = path.join(FIXTURE_LOGS, '16-mlxlm-0.28-crlf-line-endings.log'); // 200 iters, saves at 50..200
 const CHILD_LOG = path.join(FIXTURE_LOGS, '09-mlxlm-0.19-report-every-step-lr-decay-end-of-run.log'); // 60 iters
@@ -133,6 +134,93 @@ describe('runs ui: a resumed run', { timeout: 60_000 }, () => {
     const served = await getJson<Chart>(ui.url, `/api/runs/${child}/chart?metric=loss`);
     expect(embedded.splits).toEqual(served.splits);
     expect(pairs(embedded.splits.val!)).toEqual(await plotPoints(child, 'val'));
+  });
+});
+
+describe.skipIf(!haveChromium())('runs ui in Chromium: a resumed run while it runs', { timeout: 120_000 }, () => {
+  it('draws the parent part plus the child, and appends the child live after the join', async () => {
+    const resumeFile = path.join(tree.dir, 'go-on');
+    // The child stops after its first 4 train reports until the page has drawn them.
+    const recorder = spawn(
+      process.execPath,
+      [BIN, ...tree.flags, 'resume', parent, '--checkpoint', String(OFFSET), '--', '--iters', '60'],
+      {
+        cwd: tree.dir,
+        env: {
+          ...process.env,
+          RUNS_TRAINER: `node ${FAKE_TRAINER}`,
+          FAKE_LOG: CHILD_LOG,
+          FAKE_PAUSE_AFTER_LINES: '4',
+          FAKE_RESUME_FILE: resumeFile,
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    const recorded = new Promise<number | null>((r) => recorder.on('close', (c) => r(c)));
+    const browser = await launchChromium();
+    try {
+      // Until the new run's first rows are in the index (polled: no time is asserted).
+      const deadline = Date.now() + 60_000;
+      let live = '';
+      for (;;) {
+        const latest = fs.existsSync(path.join(tree.root, 'latest')) ? newestId() : child;
+        if (latest !== child) {
+          const own = await getJson<Tuple[]>(ui.url, `/api/runs/${latest}/series?metric=loss&after=-1`);
+          if (own.filter((r) => r[3] === 'train' && r[5] !== null).length >= 4) {
+            live = latest;
+            break;
+          }
+        }
+        if (Date.now() > deadline) throw new Error('the resumed run was not indexed');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const parentPart = (await plotPoints(parent, 'train')).filter(([x]) => x <= OFFSET).length;
+      const page = await browser.context.newPage();
+      await page.goto(ui.url);
+      await page.waitForSelector('body[data-ready="1"]');
+      await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+      // Raw values (no smoothing): the drawn points are the data's.
+      await page.check('#raw');
+      await page.check(`#runs tr[data-id="${live}"] input[type=checkbox]`);
+      const drawn = () =>
+        page.evaluate((label) => {
+          const u = (
+            window as unknown as {
+              runsDashboard: { plot(): { series: { label: string }[]; data: (number | null)[][] } | null };
+            }
+          ).runsDashboard.plot();
+          const i = u ? u.series.findIndex((s) => s.label === label) : -1;
+          if (!u || i < 1) return [];
+          const col = u.data[i]!;
+          return u.data[0]!.flatMap((x, k) => (col[k] === null || col[k] === undefined ? [] : [[x, col[k]]]));
+        }, `${live} train`);
+      await page.waitForFunction(
+        (label) => (window as any).runsDashboard.plot()?.series.some((s: { label: string }) => s.label === label),
+        `${live} train`,
+      );
+      // The parent's part, then the child's 4 reports at offset + its own iteration.
+      const first = await drawn();
+      expect(first).toHaveLength(parentPart + 4);
+      expect(first.slice(parentPart).map(([x]) => x)).toEqual([OFFSET + 49, OFFSET + 50, OFFSET + 51, OFFSET + 52]);
+      fs.writeFileSync(resumeFile, '');
+      expect(await recorded).toBe(0);
+      // The page grows it live (no reload) into exactly what `runs plot --json` gives for the run.
+      const want = await plotPoints(live, 'train');
+      await page.waitForFunction(
+        ([label, n]) => {
+          const u = (window as any).runsDashboard.plot();
+          const i = u?.series.findIndex((s: { label: string }) => s.label === label);
+          return i > 0 && u.data[i].filter((v: number | null) => v !== null).length === n;
+        },
+        [`${live} train`, want.length] as const,
+        { timeout: 60_000 },
+      );
+      expect(await drawn()).toEqual(want);
+      expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    } finally {
+      if (recorder.exitCode === null) recorder.kill('SIGINT');
+      await browser.close();
+    }
   });
 });
 
