@@ -23,7 +23,6 @@ export {
   type RunsReader,
 } from './reader.js';
 export { METRIC_TABLE_COLUMNS } from './schema.js';
-export { leanHeap } from './lean-heap.js';
 export type { CheckpointRow, IndexStateRow, MetricRow, MetricValueRow, ParamRow, RunInsert, RunRow } from './schema.js';
 export type { SqlResult, SqlStream } from './read-only-sql.js';
 export type {

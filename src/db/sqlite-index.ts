@@ -7,6 +7,7 @@ import path from 'node:path';
 import { METRIC_WIDTH, orNull, SPLITS, type EncodedBatch } from './batch-codec.js';
 import { openDatabase, type JournalMode, type OpenedDatabase } from './client.js';
 import { BatchingWriter, type IndexWriter } from './index-writer.js';
+import { leanHeap } from './lean-heap.js';
 import type { OpenIndexOptions, RunsIndex, StoredState, WriteResult } from './local-index.js';
 import { networkLocation } from './network-fs.js';
 import { runs } from './schema.js';
@@ -53,11 +54,21 @@ export class SqliteRunsIndex extends SqliteReads implements RunsIndex {
   openWriter(opts: { bulk: boolean }): IndexWriter {
     const script = opts.bulk ? writerScript() : null;
     if (!script) return new BatchingWriter((batch) => this.writeEncoded(batch));
-    // Started with the first batch: a pass that finds every run unchanged (a no-op `runs index`)
-    // never pays for a thread (~100 ms of CPU to start, ~30 MB of RSS).
+    // The first batch is written on this thread; the writer thread (and the lean heap of a bulk
+    // pass) starts with the second. A pass that finds every run unchanged (a no-op `runs index`),
+    // or one grown log among thousands (one batch, at the end), never pays for a thread: ~100 ms
+    // of CPU to start, ~30 MB of RSS, and nothing left to overlap it with.
     let thread: WriterThread | null = null;
+    let batches = 0;
     return new BatchingWriter(
-      (batch) => (thread ??= new WriterThread(script, this.dbPath, this.journal, this.warn)).write(batch),
+      (batch) => {
+        if (batches++ === 0) return this.writeEncoded(batch);
+        if (!thread) {
+          leanHeap();
+          thread = new WriterThread(script, this.dbPath, this.journal, this.warn);
+        }
+        return thread.write(batch);
+      },
       async () => thread?.close(),
     );
   }

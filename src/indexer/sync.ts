@@ -21,7 +21,7 @@ import { RunsError } from '../core/errors.js';
 import type { RunStatus } from '../core/manifest.js';
 import { emptySummaryState } from '../core/summarize.js';
 import { MlxLogParser } from '../parse/mlx-log-parser.js';
-import { leanHeap, toRunRow, type IndexWriter, type RunWrite, type RunsIndex, type StoredState } from '../db/index.js';
+import { toRunRow, type IndexWriter, type RunWrite, type RunsIndex, type StoredState } from '../db/index.js';
 import { loadConfigYaml } from '../storage/config-yaml.js';
 import { LATEST_LINK, runPaths } from '../storage/layout.js';
 import { isRunFolder, listRunFolderNames, stampRunFolder } from '../storage/scan.js';
@@ -122,10 +122,8 @@ export async function syncAll(
   const env: SyncEnv = { index, root, host: os.hostname(), nowMs: Date.now(), warn, mayWriteRuns: mode !== 'fresh' };
   if (candidates.length > 0) await loadConfigYaml();
   // Many runs to read: insert on the writer thread while this one parses the next logs, and keep
-  // the heap to what is alive (db/lean-heap.ts).
-  const bulk = candidates.length >= BULK_RUNS;
-  if (bulk) leanHeap();
-  const writer = index.openWriter({ bulk });
+  // the heap to what is alive (db/lean-heap.ts), once there is more than one batch to write.
+  const writer = index.openWriter({ bulk: candidates.length >= BULK_RUNS });
   // A folder that is not (yet) a run, e.g. one `runs train` or a copy is still filling.
   let sawNonRun = false;
   try {
