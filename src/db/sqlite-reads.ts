@@ -2,7 +2,7 @@
 // publisher reads of this machine's runs. Reads use drizzle, except where a raw statement is much
 // cheaper (params keep their SQLite types; chart columns as tuples). User SQL (`runs sql`,
 // --where) only ever runs on a separate read-only connection.
-import { and, asc, desc, eq, gt, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, getTableColumns, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import type { RefCandidate } from '../core/run-ref.js';
 import type { SortKey } from '../core/sort-keys.js';
@@ -69,14 +69,22 @@ export class SqliteReads implements SqliteReadSide {
     // Runs without a value sort last in both directions.
     const order = [asc(sql`${column} is null`), q.descending ? desc(column) : asc(column), desc(runs.id)];
     if (q.where !== undefined) return this.listWithWhere(q, order);
-    const filters: SQL[] = [];
-    if (q.status) filters.push(eq(runs.status, q.status));
-    const query = this.db
-      .select()
-      .from(runs)
-      .where(filters.length ? and(...filters) : undefined)
-      .orderBy(...order);
-    return (q.limit ? query.limit(q.limit) : query).all();
+    // Read as two queries, the runs with a value and then the rest, so that each walks the sort
+    // column's index: `order by col is null, col` cannot use it and reads and sorts the whole table
+    // (at 10k runs `list --sort val_loss --limit 20`: ~35 ms cold against ~2 ms). Same order.
+    const status = q.status ? eq(runs.status, q.status) : undefined;
+    const part = (withValue: boolean, limit: number | undefined) => {
+      const query = this.db
+        .select()
+        .from(runs)
+        .where(and(withValue ? isNotNull(column) : isNull(column), status))
+        .orderBy(...(withValue ? [order[1]!, order[2]!] : [order[2]!]));
+      return limit === undefined ? query.all() : query.limit(limit).all();
+    };
+    const limit = q.limit ? q.limit : undefined;
+    const valued = part(true, limit);
+    if (limit !== undefined && valued.length >= limit) return valued;
+    return [...valued, ...part(false, limit === undefined ? undefined : limit - valued.length)];
   }
 
   /** --where is user SQL: it only ever runs on the read-only connection, after both guards (where-clause.ts). */

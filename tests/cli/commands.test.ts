@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { runCli } from '../helpers/run-cli.js';
 import { addRun, completedManifest, makeTree, type Tree } from '../helpers/tree.js';
+import { SORT_KEYS } from '../../src/core/sort-keys.js';
 
 let tree: Tree;
 const A = '2026-11-28_22-10-03';
@@ -94,6 +95,25 @@ describe('runs list', () => {
     expect(asc.map((r) => r.id)).toEqual([C, A, B, D]);
     const desc = JSON.parse((await cli('list', '--sort', 'val_loss', '--desc', '--json')).stdout) as { id: string }[];
     expect(desc.map((r) => r.id)).toEqual([B, A, C, D]);
+    // --limit across the border between runs with a value and runs without.
+    const ids = async (...argv: string[]) =>
+      (JSON.parse((await cli('list', '--json', ...argv)).stdout) as { id: string }[]).map((r) => r.id);
+    expect(await ids('--sort', 'val_loss', '--limit', '3')).toEqual([C, A, B]);
+    expect(await ids('--sort', 'val_loss', '--limit', '4')).toEqual([C, A, B, D]);
+    expect(await ids('--sort', 'val_loss', '--desc', '--limit', '2')).toEqual([B, A]);
+  });
+
+  it('--limit N is the first N of the whole listing for every sort key and direction', async () => {
+    const ids = async (...argv: string[]) =>
+      (JSON.parse((await cli('list', '--json', ...argv)).stdout) as { id: string }[]).map((r) => r.id);
+    for (const key of SORT_KEYS) {
+      for (const dir of [[], ['--desc']]) {
+        const all = await ids('--sort', key, ...dir);
+        expect(all, key).toHaveLength(4);
+        for (const n of [1, 2, 3])
+          expect(await ids('--sort', key, ...dir, '--limit', String(n)), key).toEqual(all.slice(0, n));
+      }
+    }
   });
 
   it('--json objects carry the PRODUCT.md fields', async () => {
