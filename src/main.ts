@@ -4,7 +4,7 @@ import { CommanderError } from 'commander';
 import { createProgram } from './cli/program.js';
 import type { Context, Io } from './commands/context.js';
 import { readEnv } from './core/env.js';
-import { ExitError, RunsError, UsageError } from './core/errors.js';
+import { codedError, ExitError, RunsError, UsageError } from './core/errors.js';
 import { escapeControlChars } from './core/terminal-text.js';
 import fs from 'node:fs';
 import { checkRootExists, resolveLocations, type Locations } from './storage/layout.js';
@@ -63,17 +63,9 @@ function fail(io: Io, message: string, code: number): number {
 function describeEnvironmentError(outer: unknown): string | null {
   const database = databaseErrorMessage(outer);
   if (database !== null) return database;
-  let err = outer;
-  for (
-    let i = 0;
-    i < 5 && typeof (err as { code?: unknown })?.code !== 'string' && (err as { cause?: unknown })?.cause;
-    i++
-  ) {
-    err = (err as { cause: unknown }).cause;
-  }
-  const code = (err as { code?: unknown })?.code;
-  if (typeof code !== 'string') return null;
-  const message = (err as Error).message;
+  const found = codedError(outer);
+  if (!found) return null;
+  const { code, message } = found;
   const fsFix: Record<string, string> = {
     ENOSPC: 'the disk is full: free some space and try again',
     EDQUOT: 'the disk quota is used up: free some space and try again',

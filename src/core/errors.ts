@@ -28,3 +28,20 @@ export class ExitError extends Error {
     super(message);
   }
 }
+
+/**
+ * The error inside `outer` that carries a string `code` (SQLITE_FULL, ENOSPC, …): drivers' errors
+ * reach us wrapped (drizzle's "Failed to run the query …" has the SQLite error as its cause).
+ */
+export function codedError(outer: unknown): { code: string; message: string } | null {
+  let err = outer;
+  for (
+    let i = 0;
+    i < 5 && typeof (err as { code?: unknown })?.code !== 'string' && (err as { cause?: unknown })?.cause;
+    i++
+  ) {
+    err = (err as { cause: unknown }).cause;
+  }
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' ? { code, message: (err as Error).message } : null;
+}

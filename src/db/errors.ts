@@ -2,21 +2,12 @@
 // knowledge (SQLite's result codes), not the CLI's: the reader maps its errors to RunsErrors here,
 // and main.ts asks here about any error that still carries a database code. `--rebuild` is advised
 // only where it helps (a damaged index), never for a full or read-only disk.
-import { DatabaseError } from '../core/errors.js';
+import { codedError, DatabaseError } from '../core/errors.js';
 
 /** The SQLite error inside `outer` (drizzle wraps it: DrizzleError "Failed to run the query …", cause). */
 function sqliteCode(outer: unknown): { code: string; message: string } | null {
-  let err = outer;
-  for (
-    let i = 0;
-    i < 5 && typeof (err as { code?: unknown })?.code !== 'string' && (err as { cause?: unknown })?.cause;
-    i++
-  ) {
-    err = (err as { cause: unknown }).cause;
-  }
-  const code = (err as { code?: unknown })?.code;
-  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return null;
-  return { code, message: (err as Error).message };
+  const found = codedError(outer);
+  return found?.code.startsWith('SQLITE_') ? found : null;
 }
 
 /** The one-line explanation of a database error; null when `err` is not one. */
