@@ -1,5 +1,6 @@
 // Printers: command results → stdout (data) / stderr (notices). Formats never depend on the TTY;
 // only colour does (on a TTY, unless NO_COLOR is set).
+import { thousands } from '../core/thousands.js';
 import type { Context } from '../commands/context.js';
 import { formatDuration } from '../core/duration.js';
 import type { SyncReport } from '../indexer/sync.js';
@@ -51,8 +52,8 @@ function terminalWidth(ctx: Context): number {
 export function printIndexReport(ctx: Context, r: SyncReport): void {
   for (const w of r.warnings) ctx.warn(w);
   ctx.notice(
-    `indexed ${r.total.toLocaleString('en-US')} runs (${r.added} new, ${r.changed} changed, ${r.unchanged} unchanged, ` +
-      `${r.removed} removed), ${r.metricRows.toLocaleString('en-US')} metric rows in ${r.seconds.toFixed(1)}s`,
+    `indexed ${thousands(r.total)} runs (${r.added} new, ${r.changed} changed, ${r.unchanged} unchanged, ` +
+      `${r.removed} removed), ${thousands(r.metricRows)} metric rows in ${r.seconds.toFixed(1)}s`,
   );
 }
 
@@ -353,7 +354,7 @@ export function printPlot(ctx: Context, p: PlotData, format: OutputFormat = 'tab
   const width = p.width ?? terminalWidth(ctx);
   const height = p.height ?? 16;
   const xLabel = p.x === 'tokens' ? 'tokens' : 'iter';
-  const formatX = p.x === 'tokens' ? (x: number) => Math.round(x).toLocaleString('en-US') : undefined;
+  const formatX = p.x === 'tokens' ? (x: number) => thousands(x) : undefined;
   ctx.io.stdout.write(
     `${renderChart(series, { width, height, paint: painter(ctx), yLabel: p.metric, xLabel, formatX }).join('\n')}\n`,
   );
@@ -369,7 +370,7 @@ export function printPushReport(ctx: Context, r: PushReport): void {
     `${r.unchanged} unchanged`,
   ];
   ctx.notice(
-    `pushed ${r.total.toLocaleString('en-US')} runs from ${r.host} (${parts.join(', ')}), ` +
-      `${r.metricRows.toLocaleString('en-US')} metric rows in ${r.seconds.toFixed(1)}s`,
+    `pushed ${thousands(r.total)} runs from ${r.host} (${parts.join(', ')}), ` +
+      `${thousands(r.metricRows)} metric rows in ${r.seconds.toFixed(1)}s`,
   );
 }

@@ -3,6 +3,7 @@
 // that follows starts on a clean line. Nothing at all for a pass that ends within `afterMs`, or
 // when stderr is not a terminal (a pipe or a file gets the summary only). The passes report through
 // an `onProgress(done, total)` callback; only this file knows about the terminal.
+import { thousands } from '../core/thousands.js';
 import type { Context, OutputStream } from '../commands/context.js';
 
 export interface ProgressLine {
@@ -36,7 +37,7 @@ export function progressLine(stream: OutputStream, opts: ProgressOptions): Progr
       if (lastDraw !== null && t - lastDraw < interval) return;
       lastDraw = t;
       drawn = true;
-      const n = (v: number) => v.toLocaleString('en-US');
+      const n = thousands;
       // \x1b[K erases what a longer previous line left to the right.
       stream.write(`\r${opts.verb} ${n(done)}/${n(total)} ${opts.unit}\x1b[K`);
     },

@@ -33,6 +33,10 @@ export interface RunWrite {
 }
 
 /** What the index remembers of a run's files and how far its log was read. */
+/**
+ * What a pass remembers of a run: its stamps, and its indexed status when that is `running` or
+ * `crashed` (the two a pass acts on: indexer/plan.ts firstLook), else null.
+ */
 export type StoredState = Omit<IndexStateRow, 'parse_state'> & { status: string | null };
 
 export interface WriteResult {

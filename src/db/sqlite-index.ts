@@ -39,6 +39,38 @@ export function openSqliteIndex(opts: OpenIndexOptions): SqliteRunsIndex {
   return new SqliteRunsIndex(opts.dbPath, openDatabase(opts.dbPath, { warn: opts.warn, journal }), opts.warn, journal);
 }
 
+/** index_state's stamp columns, in StampTuple's order (everything but parse_state). */
+const STAMP_COLUMNS = `run_id, manifest_stamp, adapter_config_stamp, config_stamp, log_size, log_mtime_ms,
+  log_offset, committed_seq, committed_checkpoint_seq, metrics_jsonl_stamp`;
+type StampTuple = [
+  string,
+  string | null,
+  string | null,
+  string | null,
+  number | null,
+  number | null,
+  number,
+  number,
+  number,
+  string | null,
+];
+
+function storedStateOf(r: StampTuple, status: string | null): StoredState {
+  return {
+    run_id: r[0],
+    manifest_stamp: r[1],
+    adapter_config_stamp: r[2],
+    config_stamp: r[3],
+    log_size: r[4],
+    log_mtime_ms: r[5],
+    log_offset: r[6],
+    committed_seq: r[7],
+    committed_checkpoint_seq: r[8],
+    metrics_jsonl_stamp: r[9],
+    status,
+  };
+}
+
 export class SqliteRunsIndex extends SqliteReads implements RunsIndex {
   private statements: ReturnType<typeof prepareWriteStatements> | undefined;
 
@@ -79,15 +111,19 @@ export class SqliteRunsIndex extends SqliteReads implements RunsIndex {
   }
 
   storedStates() {
-    // Everything but parse_state (the bulk of the row): deciding what changed needs only stamps.
-    const rows = this.sqlite
-      .prepare(
-        `select s.run_id, s.manifest_stamp, s.adapter_config_stamp, s.config_stamp, s.log_size, s.log_mtime_ms,
-                s.log_offset, s.committed_seq, s.committed_checkpoint_seq, s.metrics_jsonl_stamp, r.status as status
-         from index_state s left join runs r on r.id = s.run_id`,
-      )
-      .all() as StoredState[];
-    return new Map(rows.map((r) => [r.run_id, r]));
+    // Stamps only (parse_state is the bulk of an index_state row), and no join to the wide runs
+    // rows: a pass acts on two statuses only (StoredState.status), found through runs' status index.
+    // The join read every runs row: ~50 ms of a 10k-run no-op pass.
+    const acted = new Map(
+      this.sqlite.prepare(`select id, status from runs where status in ('running', 'crashed')`).raw().all() as [
+        string,
+        string,
+      ][],
+    );
+    const rows = this.sqlite.prepare(`select ${STAMP_COLUMNS} from index_state`).raw().all() as StampTuple[];
+    const states = new Map<string, StoredState>();
+    for (const r of rows) states.set(r[0], storedStateOf(r, acted.get(r[0]) ?? null));
+    return states;
   }
 
   committedSeqs(id?: string) {
@@ -120,13 +156,14 @@ export class SqliteRunsIndex extends SqliteReads implements RunsIndex {
   }
 
   storedState(id: string): StoredState | undefined {
-    return this.sqlite
-      .prepare(
-        `select s.run_id, s.manifest_stamp, s.adapter_config_stamp, s.config_stamp, s.log_size, s.log_mtime_ms,
-                s.log_offset, s.committed_seq, s.committed_checkpoint_seq, s.metrics_jsonl_stamp, r.status as status
-         from index_state s left join runs r on r.id = s.run_id where s.run_id = ?`,
-      )
-      .get(id) as StoredState | undefined;
+    const row = this.sqlite.prepare(`select ${STAMP_COLUMNS} from index_state where run_id = ?`).raw().get(id) as
+      StampTuple | undefined;
+    if (!row) return undefined;
+    const status = this.sqlite
+      .prepare(`select status from runs where id = ? and status in ('running', 'crashed')`)
+      .pluck()
+      .get(id) as string | undefined;
+    return storedStateOf(row, status ?? null);
   }
 
   parseStateOf(id: string): string | null {

@@ -4,6 +4,7 @@
 // that drops a push that stalls); a failure says so ONCE, and the next attempt (or the end of the
 // run, or `runs push`) catches up with exact counts, since every push sends what the team database
 // says it lacks. At the end of the run one last push gets at most FINAL_WAIT_MS.
+import { thousands } from '../core/thousands.js';
 import { openTeam, type TeamDatabase } from '../db/index.js';
 import { publishHost, publishRuns } from './publish.js';
 import type { IndexerContext } from './sync.js';
@@ -135,9 +136,7 @@ export function livePusher(ctx: LivePushContext, id: string): LivePusher | null 
             );
           }
         } else if (outcome) {
-          ctx.notice(
-            `pushed ${host}:${id} to the team database (${(outcome.metric_rows ?? 0).toLocaleString('en-US')} metric rows)`,
-          );
+          ctx.notice(`pushed ${host}:${id} to the team database (${thousands(outcome.metric_rows ?? 0)} metric rows)`);
         }
       } finally {
         clearTimeout(timeout);
