@@ -32,7 +32,6 @@ export interface RunWrite {
   records: LogRecord[];
 }
 
-/** What the index remembers of a run's files and how far its log was read. */
 /**
  * What a pass remembers of a run: its stamps, and its indexed status when that is `running` or
  * `crashed` (the two a pass acts on: indexer/plan.ts firstLook), else null.
