@@ -1,8 +1,8 @@
 // Printers: command results → stdout (data) / stderr (notices). Formats never depend on the TTY;
 // only colour does (on a TTY, unless NO_COLOR is set).
-import { thousands } from '../core/thousands.js';
 import type { Context } from '../commands/context.js';
 import { formatDuration } from '../core/duration.js';
+import { thousands } from '../core/thousands.js';
 import type { SyncReport } from '../indexer/sync.js';
 import type { PushReport } from '../commands/push.js';
 import type { RunListItem } from '../commands/list.js';
@@ -354,7 +354,7 @@ export function printPlot(ctx: Context, p: PlotData, format: OutputFormat = 'tab
   const width = p.width ?? terminalWidth(ctx);
   const height = p.height ?? 16;
   const xLabel = p.x === 'tokens' ? 'tokens' : 'iter';
-  const formatX = p.x === 'tokens' ? (x: number) => thousands(x) : undefined;
+  const formatX = p.x === 'tokens' ? thousands : undefined;
   ctx.io.stdout.write(
     `${renderChart(series, { width, height, paint: painter(ctx), yLabel: p.metric, xLabel, formatX }).join('\n')}\n`,
   );

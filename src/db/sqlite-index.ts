@@ -42,6 +42,8 @@ export function openSqliteIndex(opts: OpenIndexOptions): SqliteRunsIndex {
 /** index_state's stamp columns, in StampTuple's order (everything but parse_state). */
 const STAMP_COLUMNS = `run_id, manifest_stamp, adapter_config_stamp, config_stamp, log_size, log_mtime_ms,
   log_offset, committed_seq, committed_checkpoint_seq, metrics_jsonl_stamp`;
+/** The statuses a pass acts on (StoredState.status): the others are stored as null. */
+const ACTED_ON = `status in ('running', 'crashed')`;
 type StampTuple = [
   string,
   string | null,
@@ -115,10 +117,7 @@ export class SqliteRunsIndex extends SqliteReads implements RunsIndex {
     // rows: a pass acts on two statuses only (StoredState.status), found through runs' status index.
     // The join read every runs row: ~50 ms of a 10k-run no-op pass.
     const acted = new Map(
-      this.sqlite.prepare(`select id, status from runs where status in ('running', 'crashed')`).raw().all() as [
-        string,
-        string,
-      ][],
+      this.sqlite.prepare(`select id, status from runs where ${ACTED_ON}`).raw().all() as [string, string][],
     );
     const rows = this.sqlite.prepare(`select ${STAMP_COLUMNS} from index_state`).raw().all() as StampTuple[];
     const states = new Map<string, StoredState>();
@@ -156,14 +155,17 @@ export class SqliteRunsIndex extends SqliteReads implements RunsIndex {
   }
 
   storedState(id: string): StoredState | undefined {
-    const row = this.sqlite.prepare(`select ${STAMP_COLUMNS} from index_state where run_id = ?`).raw().get(id) as
-      StampTuple | undefined;
+    // One run: the status is an indexed lookup here, so one query.
+    const row = this.sqlite
+      .prepare(
+        `select (select status from runs where id = run_id and ${ACTED_ON}), ${STAMP_COLUMNS}
+         from index_state where run_id = ?`,
+      )
+      .raw()
+      .get(id) as [string | null, ...StampTuple] | undefined;
     if (!row) return undefined;
-    const status = this.sqlite
-      .prepare(`select status from runs where id = ? and status in ('running', 'crashed')`)
-      .pluck()
-      .get(id) as string | undefined;
-    return storedStateOf(row, status ?? null);
+    const [status, ...stamps] = row;
+    return storedStateOf(stamps, status);
   }
 
   parseStateOf(id: string): string | null {
