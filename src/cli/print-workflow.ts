@@ -22,14 +22,14 @@ export function formatBytes(n: number): string {
   return `${v.toFixed(1)} ${units[u]}`;
 }
 
-export function printBest(ctx: Context, run: RunRow, format: OutputFormat, asPath: boolean): void {
+export async function printBest(ctx: Context, run: RunRow, format: OutputFormat, asPath: boolean): Promise<void> {
   if (format === 'table') {
     ctx.io.stdout.write(`${asPath ? run.path : run.id}\n`);
     return;
   }
   const json = toRunSummaryJson(run);
   const keys = Object.keys(json) as (keyof typeof json)[];
-  render(
+  await render(
     [json],
     keys.map((k) => ({ header: k, key: k, value: (r: typeof json) => r[k] })),
     format,
@@ -71,8 +71,8 @@ const USAGE_COLUMNS: Column<RunUsage>[] = [
   },
 ];
 
-export function printDiskUsage(ctx: Context, rows: RunUsage[], format: OutputFormat): void {
-  if (format !== 'table') return render(rows, USAGE_COLUMNS, format, ctx.io.stdout);
+export async function printDiskUsage(ctx: Context, rows: RunUsage[], format: OutputFormat): Promise<void> {
+  if (format !== 'table') return await render(rows, USAGE_COLUMNS, format, ctx.io.stdout);
   if (rows.length === 0) return ctx.notice('no runs yet: nothing uses any space');
   const sum = (k: 'checkpoint_files' | 'checkpoints_bytes' | 'log_bytes' | 'other_bytes' | 'total_bytes') =>
     rows.reduce((a, r) => a + r[k], 0);
@@ -85,10 +85,10 @@ export function printDiskUsage(ctx: Context, rows: RunUsage[], format: OutputFor
     other_bytes: sum('other_bytes'),
     total_bytes: sum('total_bytes'),
   };
-  render([...rows, total], USAGE_COLUMNS, format, ctx.io.stdout);
+  await render([...rows, total], USAGE_COLUMNS, format, ctx.io.stdout);
 }
 
-export function printComparison(ctx: Context, c: RunComparison, format: OutputFormat): void {
+export async function printComparison(ctx: Context, c: RunComparison, format: OutputFormat): Promise<void> {
   const ids = c.runs.map((r) => r.id);
   if (format !== 'table') {
     // One column per run, keyed by its id; `best` names the best run of a metric row.
@@ -99,7 +99,7 @@ export function printComparison(ctx: Context, c: RunComparison, format: OutputFo
       ...ids.map((id, i) => ({ header: id, key: id, value: (r: Row) => r.values[i] })),
       { header: 'best', key: 'best', value: (r) => (r.best === null ? null : ids[r.best]) },
     ];
-    return render(c.rows, columns, format, ctx.io.stdout);
+    return await render(c.rows, columns, format, ctx.io.stdout);
   }
   const blocks: string[] = [];
   for (const section of ['config', 'metadata', 'metric'] as const) {
@@ -112,7 +112,7 @@ export function printComparison(ctx: Context, c: RunComparison, format: OutputFo
       (section === 'metric' ? (typeof v === 'number' ? formatNumber(v) : displayValue(v)) : displaySetting(v, key)) +
       (isBest ? ' *' : '');
     blocks.push(
-      tableText(
+      await tableText(
         [section, ...ids],
         rows.map((r) => [r.key, ...r.values.map((v, i) => cell(r.key, v, r.best === i))]),
         ['left', ...ids.map(() => (section === 'metric' ? ('right' as const) : ('left' as const)))],
@@ -123,7 +123,7 @@ export function printComparison(ctx: Context, c: RunComparison, format: OutputFo
   if (c.rows.some((r) => r.best !== null)) ctx.notice('* = best of the row');
 }
 
-export function printTrash(ctx: Context, rows: TrashedRun[], format: OutputFormat): void {
+export async function printTrash(ctx: Context, rows: TrashedRun[], format: OutputFormat): Promise<void> {
   const columns: Column<TrashedRun>[] = [
     { header: 'id', key: 'id', value: (r) => r.id },
     { header: 'status', key: 'status', value: (r) => r.status },
@@ -137,10 +137,10 @@ export function printTrash(ctx: Context, rows: TrashedRun[], format: OutputForma
     { header: 'path', key: 'path', value: (r) => r.path },
   ];
   if (format === 'table' && rows.length === 0) return ctx.notice('the trash is empty');
-  render(rows, columns, format, ctx.io.stdout);
+  await render(rows, columns, format, ctx.io.stdout);
 }
 
-export function printPrune(ctx: Context, r: PruneResult, format: OutputFormat): void {
+export async function printPrune(ctx: Context, r: PruneResult, format: OutputFormat): Promise<void> {
   for (const n of r.notes) ctx.notice(n);
   const columns: Column<PruneResult['files'][number]>[] = [
     { header: 'id', key: 'id', value: (f) => f.id },
@@ -148,7 +148,7 @@ export function printPrune(ctx: Context, r: PruneResult, format: OutputFormat): 
     { header: 'bytes', key: 'bytes', value: (f) => f.bytes, display: (f) => formatBytes(f.bytes), align: 'right' },
     { header: 'file', key: 'file', value: (f) => f.file },
   ];
-  if (format !== 'table' || r.files.length > 0) render(r.files, columns, format, ctx.io.stdout);
+  if (format !== 'table' || r.files.length > 0) await render(r.files, columns, format, ctx.io.stdout);
   const what = `${r.files.length} checkpoint file(s), ${r.bytes} bytes (${formatBytes(r.bytes)})`;
   ctx.notice(r.dryRun ? `dry run: would delete ${what}; nothing was deleted` : `deleted ${what}`);
 }

@@ -1,25 +1,21 @@
 // Printers: command results → stdout (data) / stderr (notices). Formats never depend on the TTY;
-// only colour does (on a TTY, unless NO_COLOR is set).
+// only colour does (on a TTY, unless NO_COLOR is set). `runs list` has its own (print-list.ts).
 import type { Context } from '../commands/context.js';
 import { formatDuration } from '../core/duration.js';
 import { thousands } from '../core/thousands.js';
 import type { SyncReport } from '../indexer/sync.js';
 import type { PushReport } from '../commands/push.js';
-import type { RunListItem } from '../commands/list.js';
 import { METRIC_CSV_COLUMNS, type RunDetails } from '../commands/show.js';
 import type { RunDiff } from '../commands/diff.js';
 import type { SqlRows } from '../commands/sql.js';
-import type { RunRow } from '../db/index.js';
 import type { PlotData } from '../commands/plot.js';
 import { curve } from '../commands/plot.js';
 import { joinCurves } from '../core/curves.js';
 import type { LineagePart } from '../storage/lineage.js';
-import { parseTags, tagsValue, toRunSummaryJson } from '../core/run-json.js';
+import { parseTags, tagsValue } from '../core/run-json.js';
 import type { MetricDelta } from '../core/diff.js';
 import { escapeControlChars } from '../core/terminal-text.js';
 import { assignMarks, MARK_PAIRS, renderChart, type Series } from './chart.js';
-import { listTableColumns } from './list-table.js';
-import type { SortKey } from '../core/sort-keys.js';
 import type { OutputFormat } from './options.js';
 import {
   displaySetting,
@@ -30,24 +26,8 @@ import {
   render,
   renderStream,
   tableText,
-  type Column,
 } from './render.js';
-
-function useColour(ctx: Context): boolean {
-  return Boolean(ctx.io.stdout.isTTY) && ctx.env.NO_COLOR === undefined;
-}
-
-const ANSI = ['\x1b[36m', '\x1b[33m', '\x1b[35m', '\x1b[32m', '\x1b[34m', '\x1b[31m'];
-
-function painter(ctx: Context) {
-  return useColour(ctx)
-    ? (text: string, i: number) => `${ANSI[i % ANSI.length]}${text}\x1b[0m`
-    : (text: string) => text;
-}
-
-function terminalWidth(ctx: Context): number {
-  return Math.min(Math.max(outputWidth(ctx, 80), 40), 200);
-}
+import { painter, terminalWidth } from './terminal.js';
 
 export function printIndexReport(ctx: Context, r: SyncReport): void {
   for (const w of r.warnings) ctx.warn(w);
@@ -57,55 +37,11 @@ export function printIndexReport(ctx: Context, r: SyncReport): void {
   );
 }
 
-export function printRunList(
+export async function printRunDetails(
   ctx: Context,
-  items: RunListItem[],
+  d: RunDetails & { lineage?: LineagePart[] },
   format: OutputFormat,
-  filtered = false,
-  table: { sort?: SortKey; where?: string; columns?: string[] } = {},
-): void {
-  if (format === 'json') {
-    out(
-      ctx,
-      `${JSON.stringify(
-        items.map((i) => i.json),
-        null,
-        2,
-      )}\n`,
-    );
-    return;
-  }
-  if (format === 'csv') {
-    // The keys of the JSON shape, also when there are no rows: an empty CSV still has its full header.
-    const keys = Object.keys(items[0]?.json ?? toRunSummaryJson({} as RunRow)) as (keyof RunListItem['json'])[];
-    const columns: Column<RunListItem>[] = keys.map((k) => ({ header: k, key: k, value: (i) => i.json[k] }));
-    render(items, columns, format, ctx.io.stdout);
-    return;
-  }
-  if (items.length === 0) {
-    ctx.notice(
-      filtered
-        ? 'no runs match (drop --status / --where to see them all)'
-        : 'no runs yet: record one with `runs train` (or `runs index` to pick up existing folders)',
-    );
-    return;
-  }
-  // Sized to the terminal (COLUMNS when stdout is not one, else 120): the model column gets what is left.
-  const { rows, columns } = listTableColumns(items, { width: outputWidth(ctx, 120), ...table });
-  render(rows, columns, format, ctx.io.stdout);
-}
-
-function out(ctx: Context, text: string): void {
-  ctx.io.stdout.write(text);
-}
-
-/** The terminal's width; COLUMNS (as shells export it) when stdout is not a terminal; else `fallback`. */
-export function outputWidth(ctx: Context, fallback: number): number {
-  const env = Number(ctx.processEnv.COLUMNS);
-  return ctx.io.stdout.columns ?? (Number.isInteger(env) && env > 0 ? env : fallback);
-}
-
-export function printRunDetails(ctx: Context, d: RunDetails & { lineage?: LineagePart[] }, format: OutputFormat): void {
+): Promise<void> {
   const out = ctx.io.stdout;
   if (format === 'json') {
     out.write(`${JSON.stringify(d.json, null, 2)}\n`);
@@ -114,7 +50,7 @@ export function printRunDetails(ctx: Context, d: RunDetails & { lineage?: Lineag
   if (format === 'csv') {
     // One row per metric record: the run's curves, for spreadsheets.
     const cols = METRIC_CSV_COLUMNS;
-    render(
+    await render(
       d.metrics,
       cols.map((c) => ({ header: c, key: c, value: (m: (typeof d.metrics)[number]) => m[c] })),
       'csv',
@@ -191,7 +127,7 @@ export function printRunDetails(ctx: Context, d: RunDetails & { lineage?: Lineag
   section(`checkpoints (${d.checkpoints.length})`);
   if (d.checkpoints.length) {
     out.write(
-      `${tableText(
+      `${await tableText(
         ['iter', 'val loss', 'file', ''],
         d.checkpoints.map((c) => [String(c.iter), formatNumber(c.val_loss), c.file ?? '-', c.best ? '← best' : '']),
         ['right', 'right', 'left', 'left'],
@@ -241,7 +177,7 @@ function verdictText(m: MetricDelta): string {
   return `${sign}${formatNumber(m.delta)}${m.verdict && m.verdict !== 'same' ? ` (${m.verdict})` : ''}`;
 }
 
-export function printRunDiff(ctx: Context, d: RunDiff, format: OutputFormat): void {
+export async function printRunDiff(ctx: Context, d: RunDiff, format: OutputFormat): Promise<void> {
   const out = ctx.io.stdout;
   for (const n of d.notes) ctx.notice(`note: ${n}`); // stderr, whatever the format
   if (format !== 'table') {
@@ -257,7 +193,7 @@ export function printRunDiff(ctx: Context, d: RunDiff, format: OutputFormat): vo
     ].map((r) => ({ ...r, a_id: d.a.id, b_id: d.b.id }));
     type Row = (typeof rows)[number];
     const keys = ['section', 'key', 'iter', 'a', 'b', 'delta', 'verdict', 'a_id', 'b_id'] as const;
-    render(
+    await render(
       rows,
       keys.map((k) => ({ header: k, key: k, value: (r: Row) => r[k] })),
       format,
@@ -268,7 +204,7 @@ export function printRunDiff(ctx: Context, d: RunDiff, format: OutputFormat): vo
   const blocks: string[] = [];
   blocks.push(
     d.config.length
-      ? tableText(
+      ? await tableText(
           ['config', d.a.id, d.b.id],
           d.config.map((c) => [c.key, displaySetting(c.a), displaySetting(c.b)]),
         )
@@ -276,14 +212,14 @@ export function printRunDiff(ctx: Context, d: RunDiff, format: OutputFormat): vo
   );
   if (d.metadata.length)
     blocks.push(
-      tableText(
+      await tableText(
         ['metadata', d.a.id, d.b.id],
         d.metadata.map((c) => [c.key, displaySetting(c.a, c.key), displaySetting(c.b, c.key)]),
       ),
     );
   const metricRows = [...d.metrics.filter((m) => m.a !== null || m.b !== null), ...d.valLoss];
   blocks.push(
-    tableText(
+    await tableText(
       ['metric', 'a', 'b', 'delta'],
       metricRows.map((m) => [m.metric, formatNumber(m.a), formatNumber(m.b), verdictText(m)]),
       ['left', 'right', 'right', 'left'],
@@ -301,12 +237,12 @@ export async function printSqlResult(ctx: Context, r: SqlRows, format: OutputFor
       c === 'tags' ? (row: Record<string, unknown>) => tagsValue(row[c]) : (row: Record<string, unknown>) => row[c],
   }));
   // JSON and CSV stream (any size); a table needs every row to size its columns.
-  if (format === 'table') render([...r.rows], columns, format, ctx.io.stdout);
+  if (format === 'table') await render([...r.rows], columns, format, ctx.io.stdout);
   else await renderStream(r.rows, columns, format, ctx.io.stdout);
   if (r.truncated) ctx.notice(`truncated at ${r.limit} rows (use --limit)`);
 }
 
-export function printPlot(ctx: Context, p: PlotData, format: OutputFormat = 'table'): void {
+export async function printPlot(ctx: Context, p: PlotData, format: OutputFormat = 'table'): Promise<void> {
   if (format !== 'table') {
     // One row per point: a resumed run's points continue its parent's (iter = steps trained; with
     // --x tokens also the tokens trained, continued the same way).
@@ -321,7 +257,7 @@ export function printPlot(ctx: Context, p: PlotData, format: OutputFormat = 'tab
       ...(p.x === 'tokens' ? (['trained_tokens'] as const) : []),
       'value',
     ] as const;
-    render(
+    await render(
       rows,
       keys.map((k) => ({
         header: k === 'value' ? p.metric : k,

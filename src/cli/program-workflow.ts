@@ -32,7 +32,7 @@ runs best --path    # e.g. mlx_lm.fuse --adapter-path "$(runs best --path)/adapt
     .action(async (opts) => {
       const { bestRun } = await import('../commands/best.js');
       const { printBest } = await import('./print-workflow.js');
-      printBest(ctx, await bestRun(ctx, opts), outputFormat(opts), Boolean(opts.path));
+      await printBest(ctx, await bestRun(ctx, opts), outputFormat(opts), Boolean(opts.path));
     });
 
   withOutputOptions(
@@ -45,7 +45,7 @@ runs best --path    # e.g. mlx_lm.fuse --adapter-path "$(runs best --path)/adapt
     .action(async (refs: string[], opts) => {
       const { diskUsage } = await import('../commands/du.js');
       const { printDiskUsage } = await import('./print-workflow.js');
-      printDiskUsage(ctx, await diskUsage(ctx, refs), outputFormat(opts));
+      await printDiskUsage(ctx, await diskUsage(ctx, refs), outputFormat(opts));
     });
 
   program
@@ -75,7 +75,7 @@ runs best --path    # e.g. mlx_lm.fuse --adapter-path "$(runs best --path)/adapt
     .action(async (refs: string[], opts) => {
       const { compareRuns } = await import('../commands/compare.js');
       const { printComparison } = await import('./print-workflow.js');
-      printComparison(ctx, await compareRuns(ctx, refs, opts), outputFormat(opts));
+      await printComparison(ctx, await compareRuns(ctx, refs, opts), outputFormat(opts));
     });
 
   program
@@ -111,7 +111,7 @@ runs best --path    # e.g. mlx_lm.fuse --adapter-path "$(runs best --path)/adapt
       const { emptyTrash, listTrashed } = await import('../commands/trash.js');
       const { printTrash, formatBytes } = await import('./print-workflow.js');
       const trashed = await listTrashed(ctx);
-      if (!opts.empty) return printTrash(ctx, trashed, outputFormat(opts));
+      if (!opts.empty) return await printTrash(ctx, trashed, outputFormat(opts));
       if (trashed.length === 0) return ctx.notice('the trash is empty');
       if (!opts.yes) {
         const bytes = formatBytes(trashed.reduce((a, t) => a + t.total_bytes, 0));
@@ -160,7 +160,7 @@ runs best --path    # e.g. mlx_lm.fuse --adapter-path "$(runs best --path)/adapt
           },
         });
         deleting.end();
-        printPrune(ctx, result, outputFormat(opts));
+        await printPrune(ctx, result, outputFormat(opts));
       } finally {
         checking.end();
         deleting.end();

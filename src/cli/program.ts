@@ -170,8 +170,8 @@ runs list --columns id,model,params,best_val_loss,test_loss`),
     )
     .action(async (opts) => {
       const { listRuns } = await import('../commands/list.js');
-      const { printRunList } = await import('./print.js');
-      printRunList(
+      const { printRunList } = await import('./print-list.js');
+      await printRunList(
         ctx,
         await listRuns(ctx, opts),
         outputFormat(opts),
@@ -203,7 +203,7 @@ ${example('runs show latest\nruns show 2026-11-29_14 --json')}`,
     .action(async (ref: string, opts) => {
       const { showRun } = await import('../commands/show.js');
       const { printRunDetails } = await import('./print.js');
-      printRunDetails(ctx, await showRun(ctx, ref), outputFormat(opts));
+      await printRunDetails(ctx, await showRun(ctx, ref), outputFormat(opts));
     });
 
   withOutputOptions(
@@ -218,7 +218,7 @@ ${example('runs show latest\nruns show 2026-11-29_14 --json')}`,
     .action(async (a: string, b: string, opts) => {
       const { diffRuns } = await import('../commands/diff.js');
       const { printRunDiff } = await import('./print.js');
-      printRunDiff(ctx, await diffRuns(ctx, a, b, opts), outputFormat(opts));
+      await printRunDiff(ctx, await diffRuns(ctx, a, b, opts), outputFormat(opts));
     });
 
   withOutputOptions(
@@ -276,7 +276,7 @@ the one with fewer points is drawn on top. The legend wraps to the width, one wh
     .action(async (refs: string[], opts) => {
       const { plotRuns } = await import('../commands/plot.js');
       const { printPlot } = await import('./print.js');
-      printPlot(ctx, await plotRuns(ctx, refs, opts), outputFormat(opts));
+      await printPlot(ctx, await plotRuns(ctx, refs, opts), outputFormat(opts));
     });
 
   program

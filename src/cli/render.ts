@@ -1,5 +1,6 @@
 // The one place rows become text: a table for people, JSON or CSV for programs (STYLE.md §4).
-import Table from 'cli-table3';
+// Printing a table is async because cli-table3 (and the emoji-regex it carries) is loaded only
+// when a table is printed: --json, --csv and the start-up of every command never pay for it.
 import type { OutputStream } from '../commands/context.js';
 import type { OutputFormat } from './options.js';
 import { escapeControlChars } from '../core/terminal-text.js';
@@ -15,13 +16,13 @@ export interface Column<Row> {
   align?: 'left' | 'right';
 }
 
-export function render<Row>(
+export async function render<Row>(
   rows: readonly Row[],
   columns: readonly Column<Row>[],
   format: OutputFormat,
   out: OutputStream,
   options: { json?: (row: Row) => unknown } = {},
-): void {
+): Promise<void> {
   if (format === 'json') {
     const toJson =
       options.json ?? ((row: Row) => Object.fromEntries(columns.map((c) => [c.key, c.value(row) ?? null])));
@@ -34,7 +35,7 @@ export function render<Row>(
     return;
   }
   out.write(
-    `${tableText(
+    `${await tableText(
       columns.map((c) => c.header),
       rows.map((row) => columns.map((c) => (c.display ? c.display(row) : displayValue(c.value(row))))),
       // Numbers line up on the right unless a column says otherwise.
@@ -88,7 +89,8 @@ export async function renderStream<Row>(
 const STREAM_CHUNK = 64 * 1024;
 
 /** A borderless, aligned table: the shape people paste into issues and notes. */
-export function tableText(header: string[], body: string[][], aligns?: ('left' | 'right')[]): string {
+export async function tableText(header: string[], body: string[][], aligns?: ('left' | 'right')[]): Promise<string> {
+  const { default: Table } = await import('cli-table3');
   const table = new Table({
     head: header.map((h) => escapeControlChars(h)),
     chars: {
