@@ -40,7 +40,6 @@ function fill(tree: Tree): void {
   }
 }
 
-// eslint-disable-next-line no-control-regex -- terminal codes
 const UPDATE = (verb: string, unit: string) => new RegExp(`\\r${verb} \\d+/[\\d,]+ ${unit}\\x1b\\[K`, 'g');
 const CLEAR = '\r\x1b[K';
 const NOW = { RUNS_PROGRESS_AFTER_MS: '0' };
