@@ -113,6 +113,25 @@ const NO_CHILD_PROCESS = {
   message: `only ${PROCESS_FILES.join(' and ')} start processes: ask them (probe.ts for quick lookups).`,
 };
 
+/**
+ * The local index reads and writes without drizzle (db/columns.ts says why: ~7 ms of every
+ * command's start-up): outside the schema and the team backend, db/ imports drizzle and the
+ * schema for types only. The migrator is loaded with import() when a migration is pending.
+ */
+const DRIZZLE_FILES = ['src/db/schema.ts', 'src/db/team.ts', 'src/db/team-schema.ts'];
+const NO_DRIZZLE_VALUES = [
+  {
+    regex: String.raw`^drizzle-orm(?:/|$)`,
+    allowTypeImports: true,
+    message: `the local index loads no drizzle: name columns from db/columns.ts and write plain SQL (types are fine; only ${DRIZZLE_FILES.join(', ')} use drizzle's values).`,
+  },
+  {
+    regex: String.raw`^\./schema\.js$`,
+    allowTypeImports: true,
+    message: 'the schema module loads drizzle: import its types only, and column names from ./columns.js.',
+  },
+];
+
 /** @param {keyof typeof LAYERS} layer */
 function layerBlock(layer) {
   const more = [...(layer === 'commands' ? [NO_SIBLING_COMMAND] : []), NO_CHILD_PROCESS];
@@ -209,6 +228,12 @@ export default defineConfig(
     },
   },
   ...FOLDERS.map((layer) => layerBlock(/** @type {keyof typeof LAYERS} */ (layer))),
+  {
+    name: 'db/no-drizzle-on-the-local-path',
+    files: ['src/db/**/*.ts'],
+    ignores: DRIZZLE_FILES,
+    rules: { [restricted]: ['error', { patterns: layerPatterns('db', [NO_CHILD_PROCESS, ...NO_DRIZZLE_VALUES]) }] },
+  },
   {
     name: 'layers/trainer-process-files',
     files: PROCESS_FILES,

@@ -3,13 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { RunsError } from '../core/errors.js';
-import * as schema from './schema.js';
 
 export type Sqlite = Database.Database;
-export type Drizzle = BetterSQLite3Database<typeof schema>;
 
 /**
  * The committed drizzle-kit output. Found from this module's URL (src/db/ when run from source,
@@ -54,27 +50,27 @@ function appliedMigrationCount(sqlite: Sqlite): number {
 
 /**
  * Applies pending migrations. Cheap when up to date (reads the journal, counts rows), which is
- * every command after the first. Two processes creating a new database at once race inside
- * drizzle's migrator (it reads what is applied before it takes the lock); the loser's transaction
- * rolls back, so it re-checks and goes on when the winner already did the work.
+ * every command after the first; drizzle's migrator is loaded only when there is one to apply
+ * (loading drizzle costs every command ~7 ms, columns.ts). Two processes creating a new database at once race
+ * inside the migrator (it reads what is applied before it takes the lock); the loser's
+ * transaction rolls back, so it re-checks and goes on when the winner already did the work.
  */
-function migrateIfNeeded(sqlite: Sqlite, db: Drizzle): void {
+async function migrateIfNeeded(sqlite: Sqlite): Promise<void> {
   const folder = migrationsFolder();
   const wanted = journalEntryCount(folder);
   for (let attempt = 0; ; attempt++) {
     if (appliedMigrationCount(sqlite) >= wanted) return;
+    const [{ drizzle }, { migrate }] = await Promise.all([
+      import('drizzle-orm/better-sqlite3'),
+      import('drizzle-orm/better-sqlite3/migrator'),
+    ]);
     try {
-      migrate(db, { migrationsFolder: folder });
+      migrate(drizzle(sqlite), { migrationsFolder: folder });
       return;
     } catch (err) {
       if (attempt >= 3) throw err;
     }
   }
-}
-
-export interface OpenedDatabase {
-  sqlite: Sqlite;
-  db: Drizzle;
 }
 
 const NOT_A_DATABASE = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT']);
@@ -91,7 +87,7 @@ export interface OpenDatabaseOptions {
  * look) and started again (the folders are the truth, so nothing is lost); anything else (a
  * `--db package-lock.json`, another program's database) is refused and left exactly as it is.
  */
-export function openDatabase(dbPath: string, opts: OpenDatabaseOptions): OpenedDatabase {
+export async function openDatabase(dbPath: string, opts: OpenDatabaseOptions): Promise<Sqlite> {
   try {
     fs.mkdirSync(path.dirname(dbPath), { recursive: true });
   } catch (err) {
@@ -107,7 +103,7 @@ export function openDatabase(dbPath: string, opts: OpenDatabaseOptions): OpenedD
     );
   }
   try {
-    return openAndMigrate(dbPath, opts.journal);
+    return await openAndMigrate(dbPath, opts.journal);
   } catch (err) {
     const code = (err as { code?: string }).code;
     // A full disk during the migration surfaces as drizzle's failed ROLLBACK (SQLite already
@@ -125,7 +121,7 @@ export function openDatabase(dbPath: string, opts: OpenDatabaseOptions): OpenedD
     opts.warn(
       `${dbPath} is a damaged runs index (${code}); moved it to ${aside} and started a new index (run \`runs index\` to fill it)`,
     );
-    return openAndMigrate(dbPath, opts.journal);
+    return await openAndMigrate(dbPath, opts.journal);
   }
 }
 
@@ -218,13 +214,12 @@ function hasOwnSchemaText(dbPath: string): boolean {
   return OWN_TABLES.every((t) => text.includes(`CREATE TABLE \`${t}\``));
 }
 
-function openAndMigrate(dbPath: string, journal: JournalMode): OpenedDatabase {
+async function openAndMigrate(dbPath: string, journal: JournalMode): Promise<Sqlite> {
   const sqlite = new Database(dbPath);
   try {
     applyPragmas(sqlite, journal);
-    const db = drizzle(sqlite, { schema });
-    migrateIfNeeded(sqlite, db);
-    return { sqlite, db };
+    await migrateIfNeeded(sqlite);
+    return sqlite;
   } catch (err) {
     sqlite.close();
     throw err;

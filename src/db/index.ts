@@ -22,7 +22,7 @@ export {
   type ReaderListQuery,
   type RunsReader,
 } from './reader.js';
-export { METRIC_TABLE_COLUMNS } from './schema.js';
+export { METRIC_TABLE_COLUMNS } from './columns.js';
 export type { CheckpointRow, IndexStateRow, MetricRow, MetricValueRow, ParamRow, RunInsert, RunRow } from './schema.js';
 export type { SqlResult, SqlStream } from './read-only-sql.js';
 export type {

@@ -1,23 +1,26 @@
 // The columns `runs push` carries of the runs table and of each row table, in table order, without run_id (the team
 // tables key rows on run_uid instead). The local reads (sqlite-reads.ts) select them and the team
 // COPY (team.ts) names them from this one list, so the two cannot disagree on the order.
-import { getTableColumns } from 'drizzle-orm';
-import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { checkpoints, metrics, metricValues, runs, type RunRow } from './schema.js';
+import type { RunRow } from '../core/rows.js';
+import {
+  CHECKPOINT_COLUMNS,
+  METRIC_TABLE_COLUMNS,
+  METRIC_VALUE_COLUMNS,
+  RUN_BOOLEAN_COLUMNS,
+  RUN_COLUMNS,
+} from './columns.js';
 
 /** Every column of `runs`, in table order: the order of a run tuple (SqliteReads.runTuples). */
-export const RUN_COLUMNS = Object.keys(getTableColumns(runs));
+export { RUN_COLUMNS };
 /** Positions in a run tuple of the columns SQLite stores as 0/1 (booleans in a RunRow). */
-export const RUN_BOOLEAN_POSITIONS = Object.values(getTableColumns(runs)).flatMap((c, i) =>
-  c.columnType === 'SQLiteBoolean' ? [i] : [],
-);
+export const RUN_BOOLEAN_POSITIONS = RUN_BOOLEAN_COLUMNS.map((c) => RUN_COLUMNS.indexOf(c));
 
-const afterRunId = (table: SQLiteTable) => Object.keys(getTableColumns(table)).filter((c) => c !== 'run_id');
+const afterRunId = (columns: readonly string[]) => columns.filter((c) => c !== 'run_id');
 
 export const PUSH_COLUMNS = {
-  metrics: afterRunId(metrics),
-  metric_values: afterRunId(metricValues),
-  checkpoints: afterRunId(checkpoints),
+  metrics: afterRunId(METRIC_TABLE_COLUMNS),
+  metric_values: afterRunId(METRIC_VALUE_COLUMNS),
+  checkpoints: afterRunId(CHECKPOINT_COLUMNS),
 } as const;
 
 /** A row table `runs push` copies; each has a `seq` (metrics and checkpoints: 0, 1, …; metric_values: its metric row's). */

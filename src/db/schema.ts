@@ -1,8 +1,9 @@
 // The index schema. Table and column names of `runs`, `metrics`, `params` and `checkpoints` are a
 // public contract (PRODUCT.md "SQL surface"): users query them with `runs sql` and sqlite3.
-// Change it here, then `npm run db:generate` and commit the new migration (never edit old ones).
+// Change it here, then `npm run db:generate` and commit the new migration (never edit old ones);
+// columns.ts lists the column names for the code that reads and writes without drizzle.
 import type { CheckpointRow, MetricRow, MetricValueRow, ParamRow, RunRow } from '../core/rows.js';
-import { getTableColumns, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { index, integer, numeric, primaryKey, real, sqliteTable, sqliteView, text } from 'drizzle-orm/sqlite-core';
 
 export const runs = sqliteTable(
@@ -111,13 +112,6 @@ export const metrics = sqliteTable(
   // The key is also the only index: rows arrive in (run_id, seq) order, so inserts append.
   (t) => [primaryKey({ columns: [t.run_id, t.seq] })],
 );
-
-/**
- * The `metrics` columns in table order: the index writer's INSERT, the team database's COPY and
- * select, and `runs show --csv` are all written from this list, so a column added above reaches
- * each of them.
- */
-export const METRIC_TABLE_COLUMNS = Object.keys(getTableColumns(metrics)) as (keyof typeof metrics.$inferSelect)[];
 
 /**
  * `metric_values`: the other named values of a report (rewards, accuracy, margin, KL, grad norm,

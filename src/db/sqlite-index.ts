@@ -2,15 +2,13 @@
 // (stored states, parse state, meta, the root it mirrors, the writer, removal). Bulk writes use raw
 // prepared statements (write-statements.ts: one per table, prepared once, reused; one transaction
 // per batch), on the writer thread (writer-thread.ts) for passes over many runs.
-import { eq } from 'drizzle-orm';
 import path from 'node:path';
 import { METRIC_WIDTH, orNull, SPLITS, type EncodedBatch } from './batch-codec.js';
-import { openDatabase, type JournalMode, type OpenedDatabase } from './client.js';
+import { openDatabase, type JournalMode, type Sqlite } from './client.js';
 import { BatchingWriter, type IndexWriter } from './index-writer.js';
 import { leanHeap } from './lean-heap.js';
 import type { OpenIndexOptions, RunsIndex, StoredState, WriteResult } from './local-index.js';
 import { networkLocation } from './network-fs.js';
-import { runs } from './schema.js';
 import type { IndexStateRow } from './schema.js';
 import { SqliteReads } from './sqlite-reads.js';
 import { prepareWriteStatements, runParams } from './write-statements.js';
@@ -19,12 +17,12 @@ import { WriterThread, writerScript } from './writer-thread.js';
 /** index_meta key: the absolute path of the runs root the index belongs to. */
 const ROOT_KEY = 'root';
 
-export function openIndex(opts: OpenIndexOptions): RunsIndex {
+export async function openIndex(opts: OpenIndexOptions): Promise<RunsIndex> {
   return openSqliteIndex(opts);
 }
 
 /** The SQLite index with its internals (the writer thread uses writeEncoded). */
-export function openSqliteIndex(opts: OpenIndexOptions): SqliteRunsIndex {
+export async function openSqliteIndex(opts: OpenIndexOptions): Promise<SqliteRunsIndex> {
   let journal = opts.journal;
   if (journal === undefined) {
     const where = networkLocation(opts.dbPath);
@@ -36,7 +34,8 @@ export function openSqliteIndex(opts: OpenIndexOptions): SqliteRunsIndex {
       );
     }
   }
-  return new SqliteRunsIndex(opts.dbPath, openDatabase(opts.dbPath, { warn: opts.warn, journal }), opts.warn, journal);
+  const sqlite = await openDatabase(opts.dbPath, { warn: opts.warn, journal });
+  return new SqliteRunsIndex(opts.dbPath, sqlite, opts.warn, journal);
 }
 
 /** index_state's stamp columns, in StampTuple's order (everything but parse_state). */
@@ -78,11 +77,11 @@ export class SqliteRunsIndex extends SqliteReads implements RunsIndex {
 
   constructor(
     dbPath: string,
-    opened: OpenedDatabase,
+    sqlite: Sqlite,
     private readonly warn: (message: string) => void,
     readonly journal: JournalMode,
   ) {
-    super(dbPath, opened);
+    super(dbPath, sqlite);
   }
 
   openWriter(opts: { bulk: boolean }): IndexWriter {
@@ -298,7 +297,10 @@ export class SqliteRunsIndex extends SqliteReads implements RunsIndex {
       .immediate();
   }
 
-  runningRuns() {
-    return this.db.select({ id: runs.id, status: runs.status }).from(runs).where(eq(runs.status, 'running')).all();
+  runningRuns(): { id: string; status: string }[] {
+    return this.sqlite.prepare("select id, status from runs where status = 'running'").all() as {
+      id: string;
+      status: string;
+    }[];
   }
 }

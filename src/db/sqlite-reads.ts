@@ -1,41 +1,37 @@
 // The SQLite index's reads: what the async reader (reader.ts) answers from, and what the indexer's
-// publisher reads of this machine's runs. Reads use drizzle, except where a raw statement is much
-// cheaper (params keep their SQLite types; chart columns as tuples). User SQL (`runs sql`,
-// --where) only ever runs on a separate read-only connection.
-import { and, asc, desc, eq, gt, getTableColumns, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+// publisher reads of this machine's runs. Plain prepared statements over the column lists of
+// columns.ts, not drizzle's query builder: a command that reads never loads drizzle (columns.ts
+// says what that saves). User SQL (`runs sql`, --where) only ever runs on a separate read-only
+// connection.
 import type Database from 'better-sqlite3';
 import type { RefCandidate } from '../core/run-ref.js';
 import type { SortKey } from '../core/sort-keys.js';
-import { openReadOnly, type OpenedDatabase, type Sqlite } from './client.js';
-import {
-  PUSH_COLUMNS,
-  RUN_BOOLEAN_POSITIONS,
-  RUN_COLUMNS as RUN_TUPLE_COLUMNS,
-  type PushTable,
-} from './push-columns.js';
+import { openReadOnly, type Sqlite } from './client.js';
+import { CHECKPOINT_COLUMNS, METRIC_TABLE_COLUMNS, METRIC_VALUE_COLUMNS, RUN_COLUMNS } from './columns.js';
+import { PUSH_COLUMNS, RUN_BOOLEAN_POSITIONS, type PushTable } from './push-columns.js';
 import type { ListQuery, RunTuple } from './local-index.js';
 import { runReadOnlyQuery, streamReadOnlyQuery, type SqlResult, type SqlStream } from './read-only-sql.js';
 import { METRIC_COLUMNS, sqliteReader, type MetricTuple, type RunsReader, type SqliteReadSide } from './reader.js';
-import { checkpoints, metricValues, metrics, runs } from './schema.js';
-import type { ParamRow, RunRow } from './schema.js';
+import type { CheckpointRow, MetricRow, MetricValueRow, ParamRow, RunRow } from './schema.js';
 import { checkedWhere, unknownColumnHint, verifyWhereShape, WhereError } from './where-clause.js';
 
 const SORT_COLUMNS = {
-  started: runs.started_at,
-  val_loss: runs.best_val_loss,
-  final_val_loss: runs.final_val_loss,
-  train_loss: runs.final_train_loss,
-  test_loss: runs.test_loss,
-  iters: runs.iters,
-  tokens_per_sec: runs.tokens_per_sec,
-  peak_mem: runs.peak_mem_gb,
-  duration: runs.duration_s,
-} satisfies Record<SortKey, unknown>;
+  started: 'started_at',
+  val_loss: 'best_val_loss',
+  final_val_loss: 'final_val_loss',
+  train_loss: 'final_train_loss',
+  test_loss: 'test_loss',
+  iters: 'iters',
+  tokens_per_sec: 'tokens_per_sec',
+  peak_mem: 'peak_mem_gb',
+  duration: 'duration_s',
+} as const satisfies Record<SortKey, keyof RunRow>;
 
-/** Property names = SQL column names (STYLE.md §5), so rows bind straight to @name parameters. */
-const RUN_COLUMNS = Object.keys(getTableColumns(runs));
-const TUPLE_ID = RUN_TUPLE_COLUMNS.indexOf('id');
-const TUPLE_UID = RUN_TUPLE_COLUMNS.indexOf('uid');
+/** Every column, in table order, as `select *` would (property names = SQL column names, STYLE.md §5). */
+const SELECT_RUNS = `select ${RUN_COLUMNS.join(', ')} from runs`;
+const columnsOf = (columns: readonly string[]) => columns.join(', ');
+const TUPLE_ID = RUN_COLUMNS.indexOf('id');
+const TUPLE_UID = RUN_COLUMNS.indexOf('uid');
 
 export class SqliteReads implements SqliteReadSide {
   protected readonly sqlite: Sqlite;
@@ -47,13 +43,9 @@ export class SqliteReads implements SqliteReadSide {
 
   constructor(
     readonly dbPath: string,
-    protected readonly opened: OpenedDatabase,
+    sqlite: Sqlite,
   ) {
-    this.sqlite = opened.sqlite;
-  }
-
-  protected get db() {
-    return this.opened.db;
+    this.sqlite = sqlite;
   }
 
   refCandidates(): RefCandidate[] {
@@ -66,20 +58,23 @@ export class SqliteReads implements SqliteReadSide {
 
   listRuns(q: ListQuery): RunRow[] {
     const column = SORT_COLUMNS[q.sort];
+    const direction = q.descending ? 'desc' : 'asc';
+    const status = q.status ? ' and status = ?' : '';
+    const statusParams = q.status ? [q.status] : [];
     // Runs without a value sort last in both directions.
-    const order = [asc(sql`${column} is null`), q.descending ? desc(column) : asc(column), desc(runs.id)];
-    if (q.where !== undefined) return this.listWithWhere(q, order);
+    if (q.where !== undefined)
+      return this.listWithWhere(q, `order by ${column} is null, ${column} ${direction}, id desc`, status, statusParams);
     // Read as two queries, the runs with a value and then the rest, so that each walks the sort
     // column's index: `order by col is null, col` cannot use it and reads and sorts the whole table
     // (at 10k runs `list --sort val_loss --limit 20`: ~35 ms cold against ~2 ms). Same order.
-    const status = q.status ? eq(runs.status, q.status) : undefined;
     const part = (withValue: boolean, limit: number | undefined) => {
-      const query = this.db
-        .select()
-        .from(runs)
-        .where(and(withValue ? isNotNull(column) : isNull(column), status))
-        .orderBy(...(withValue ? [order[1]!, order[2]!] : [order[2]!]));
-      return limit === undefined ? query.all() : query.limit(limit).all();
+      const rows = this.sqlite
+        .prepare(
+          `${SELECT_RUNS} where ${column} is ${withValue ? 'not null' : 'null'}${status}
+           order by ${withValue ? `${column} ${direction}, ` : ''}id desc${limit === undefined ? '' : ' limit ?'}`,
+        )
+        .all(...statusParams, ...(limit === undefined ? [] : [limit])) as Record<string, unknown>[];
+      return rows.map(mapRunRow);
     };
     const limit = q.limit ? q.limit : undefined;
     const valued = part(true, limit);
@@ -88,21 +83,14 @@ export class SqliteReads implements SqliteReadSide {
   }
 
   /** --where is user SQL: it only ever runs on the read-only connection, after both guards (where-clause.ts). */
-  private listWithWhere(q: ListQuery, order: SQL[]): RunRow[] {
+  private listWithWhere(q: ListQuery, orderBy: string, status: string, statusParams: string[]): RunRow[] {
     const where = checkedWhere(q.where!);
-    const build = (filter: SQL) =>
-      this.db
-        .select()
-        .from(runs)
-        .where(and(filter, q.status ? eq(runs.status, q.status) : undefined))
-        .orderBy(...order)
-        .limit(q.limit ?? -1)
-        .toSQL();
-    const built = build(sql.raw(`(${where})`));
+    const build = (filter: string) => `${SELECT_RUNS} where (${filter})${status} ${orderBy} limit ?`;
+    const params = [...statusParams, q.limit ?? -1];
     const ro = this.readOnlyConnection();
     let stmt;
     try {
-      stmt = ro.prepare(built.sql);
+      stmt = ro.prepare(build(where));
     } catch (err) {
       const message = (err as Error).message;
       throw new WhereError(
@@ -111,13 +99,13 @@ export class SqliteReads implements SqliteReadSide {
     }
     // The shape the statement must have: the same query with a filter that is surely one expression.
     this.runColumns ??= ro
-      .prepare(build(sql.raw('(1)')).sql)
+      .prepare(build('1'))
       .columns()
       .map((c) => c.column ?? c.name);
     verifyWhereShape(ro, stmt, where, this.runColumns);
     let rows: Record<string, unknown>[];
     try {
-      rows = stmt.all(...built.params) as Record<string, unknown>[];
+      rows = stmt.all(...params) as Record<string, unknown>[];
     } catch (err) {
       // Raised while running, e.g. load_extension() refused by SQLite or an oversized randomblob().
       throw new WhereError(`--where "${q.where}" failed: ${(err as Error).message}`);
@@ -132,7 +120,7 @@ export class SqliteReads implements SqliteReadSide {
   runTuples(id?: string): RunTuple[] {
     const rows = this.sqlite
       .prepare(
-        `select ${RUN_TUPLE_COLUMNS.join(', ')} from runs ${id === undefined ? '' : 'where id = ?'}
+        `${SELECT_RUNS} ${id === undefined ? '' : 'where id = ?'}
          order by started_at is null, started_at, id desc`,
       )
       .raw()
@@ -143,14 +131,17 @@ export class SqliteReads implements SqliteReadSide {
     });
   }
 
-  getRun(id: string) {
-    return this.db.select().from(runs).where(eq(runs.id, id)).get();
+  getRun(id: string): RunRow | undefined {
+    const row = this.sqlite.prepare(`${SELECT_RUNS} where id = ?`).get(id) as Record<string, unknown> | undefined;
+    return row && mapRunRow(row);
   }
 
-  metricsOf(id: string, afterSeq?: number) {
-    const where =
-      afterSeq === undefined ? eq(metrics.run_id, id) : and(eq(metrics.run_id, id), gt(metrics.seq, afterSeq));
-    return this.db.select().from(metrics).where(where).orderBy(asc(metrics.seq)).all();
+  metricsOf(id: string, afterSeq?: number): MetricRow[] {
+    return this.sqlite
+      .prepare(
+        `select ${columnsOf(METRIC_TABLE_COLUMNS)} from metrics where run_id = ?${afterSeq === undefined ? '' : ' and seq > ?'} order by seq`,
+      )
+      .all(id, ...(afterSeq === undefined ? [] : [afterSeq])) as MetricRow[];
   }
 
   /** Raw tuples of six columns: a chart of 50 long runs reads 50,000+ rows, objects cost 3x. */
@@ -181,13 +172,12 @@ export class SqliteReads implements SqliteReadSide {
       .all(id) as ParamRow[];
   }
 
-  metricValuesOf(id: string, name: string) {
-    return this.db
-      .select()
-      .from(metricValues)
-      .where(and(eq(metricValues.run_id, id), eq(metricValues.name, name)))
-      .orderBy(asc(metricValues.seq))
-      .all();
+  metricValuesOf(id: string, name: string): MetricValueRow[] {
+    return this.sqlite
+      .prepare(
+        `select ${columnsOf(METRIC_VALUE_COLUMNS)} from metric_values where run_id = ? and name = ? order by seq`,
+      )
+      .all(id, name) as MetricValueRow[];
   }
 
   metricNames(): string[] {
@@ -213,8 +203,10 @@ export class SqliteReads implements SqliteReadSide {
     return stmt.all(id, fromSeq, toSeq) as unknown[][];
   }
 
-  checkpointsOf(id: string) {
-    return this.db.select().from(checkpoints).where(eq(checkpoints.run_id, id)).orderBy(asc(checkpoints.seq)).all();
+  checkpointsOf(id: string): CheckpointRow[] {
+    return this.sqlite
+      .prepare(`select ${columnsOf(CHECKPOINT_COLUMNS)} from checkpoints where run_id = ? order by seq`)
+      .all(id) as CheckpointRow[];
   }
 
   query(text: string, limit: number): SqlResult {
@@ -249,7 +241,7 @@ export class SqliteReads implements SqliteReadSide {
   }
 }
 
-/** Raw rows of `select * from runs` → the drizzle row type (booleans). */
+/** Raw rows of `select * from runs` → RunRow (git_dirty: 0/1 stored, a boolean in the row, as drizzle reads it). */
 function mapRunRow(r: Record<string, unknown>): RunRow {
   return { ...(r as unknown as RunRow), git_dirty: r.git_dirty === null ? null : Boolean(r.git_dirty) };
 }

@@ -20,7 +20,7 @@ import { PUSH_COLUMNS, RUN_COLUMNS, type PushTable } from './push-columns.js';
 import { METRIC_COLUMNS, type MetricTuple, type ReaderListQuery, type RunsReader } from './reader.js';
 import type { SqlResult } from './read-only-sql.js';
 import { ReadOnlyViolation } from './read-only-sql.js';
-import { METRIC_TABLE_COLUMNS } from './schema.js';
+import { METRIC_TABLE_COLUMNS } from './columns.js';
 import { checkedWhere, unknownColumnHint, WhereError } from './where-clause.js';
 import type { CheckpointRow, MetricRow, MetricValueRow, ParamRow, RunRow } from './schema.js';
 

@@ -1,13 +1,17 @@
 // The index writer's prepared statements: upserts of runs and index_state, and multi-row INSERTs
 // of metrics, metric_values and checkpoints (prepared once per connection, reused every batch).
-import { getTableColumns } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import type { Sqlite } from './client.js';
-import { checkpoints, indexState, METRIC_TABLE_COLUMNS, metricValues, runs } from './schema.js';
+import {
+  CHECKPOINT_COLUMNS,
+  INDEX_STATE_COLUMNS,
+  METRIC_TABLE_COLUMNS,
+  METRIC_VALUE_COLUMNS,
+  RUN_COLUMNS,
+} from './columns.js';
 import type { RunInsert } from './schema.js';
 
-/** Property names = SQL column names (STYLE.md §5), so rows bind straight to @name parameters. */
-const RUN_COLUMNS = Object.keys(getTableColumns(runs));
+// Property names = SQL column names (STYLE.md §5), so rows bind straight to @name parameters.
 
 export function runParams(row: RunInsert): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -33,7 +37,7 @@ class RowInserter {
   constructor(
     sqlite: Sqlite,
     table: string,
-    private readonly columns: string[],
+    private readonly columns: readonly string[],
   ) {
     const row = `(${columns.map(() => '?').join(', ')})`;
     const head = `insert into ${table} (${columns.join(', ')}) values `;
@@ -62,7 +66,7 @@ class RowInserter {
 
 export function prepareWriteStatements(sqlite: Sqlite) {
   const runCols = RUN_COLUMNS;
-  const stateCols = Object.keys(getTableColumns(indexState));
+  const stateCols = INDEX_STATE_COLUMNS;
   return {
     getState: sqlite.prepare(
       'select log_offset, committed_seq, committed_checkpoint_seq, manifest_stamp from index_state where run_id = ?',
@@ -73,9 +77,9 @@ export function prepareWriteStatements(sqlite: Sqlite) {
     deleteRun: sqlite.prepare('delete from runs where id = ?'),
     deleteState: sqlite.prepare('delete from index_state where run_id = ?'),
     metricRows: new RowInserter(sqlite, 'metrics', METRIC_TABLE_COLUMNS),
-    // Column lists in table order (schema.ts); the writer's add() calls pass values in that order.
-    checkpointRows: new RowInserter(sqlite, 'checkpoints', Object.keys(getTableColumns(checkpoints))),
-    valueRows: new RowInserter(sqlite, 'metric_values', Object.keys(getTableColumns(metricValues))),
+    // Column lists in table order (columns.ts); the writer's add() calls pass values in that order.
+    checkpointRows: new RowInserter(sqlite, 'checkpoints', CHECKPOINT_COLUMNS),
+    valueRows: new RowInserter(sqlite, 'metric_values', METRIC_VALUE_COLUMNS),
     upsertRun: sqlite.prepare(
       `insert into runs (${runCols.join(', ')}) values (${runCols.map((c) => `@${c}`).join(', ')})
        on conflict(id) do update set ${runCols

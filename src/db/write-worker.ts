@@ -7,7 +7,11 @@ import { openSqliteIndex } from './sqlite-index.js';
 
 const { dbPath, journal } = workerData as { dbPath: string; journal: JournalMode };
 const port = parentPort!;
-const index = openSqliteIndex({ dbPath, journal, warn: (message) => port.postMessage({ type: 'warn', message }) });
+const index = await openSqliteIndex({
+  dbPath,
+  journal,
+  warn: (message) => port.postMessage({ type: 'warn', message }),
+});
 // SQLite's default 2 MB page cache: a 32 MB one cost 17 MB of peak RSS and no time (10k-run
 // full index, 3 alternating pairs with bench/ab.mjs: 10.24 s vs 10.06 s, 235 vs 218 MB).
 

@@ -34,7 +34,7 @@ export async function openIndexFor(access: IndexAccess): Promise<OpenedIndex> {
         `the index ${dbPath} cannot be written (${problem}); make it writable, or pass --db PATH (or set RUNS_DB) to a file on a writable disk`,
       );
     }
-    const index = openIndex({ dbPath, warn: access.warn, notice: access.notice });
+    const index = await openIndex({ dbPath, warn: access.warn, notice: access.notice });
     return { index, temporary: false, close: () => index.close() };
   }
   // A read command: never create the index, never write a read-only one.
@@ -52,7 +52,7 @@ export async function openIndexFor(access: IndexAccess): Promise<OpenedIndex> {
         `note: no index at ${dbPath} yet; answering from a temporary one (run \`runs index\` to create it)`,
       );
     }
-    const index = openIndex({ dbPath: tmpDb, warn: access.warn });
+    const index = await openIndex({ dbPath: tmpDb, warn: access.warn });
     return {
       index,
       temporary: true,

@@ -58,7 +58,7 @@ async function write(index: RunsIndex, w: RunWrite): Promise<string[]> {
 
 describe('writes are compare-and-swap on the stored run.json stamp', () => {
   it('refuses a write computed from a run.json older than the stored one', async () => {
-    const index = openIndex({ dbPath: path.join(dir, 'runs.db'), warn: () => {} });
+    const index = await openIndex({ dbPath: path.join(dir, 'runs.db'), warn: () => {} });
     try {
       // A live pass of the recorder, then its last one after recording the outcome.
       expect(await write(index, runWrite('running', '100:1', null))).toEqual([]);

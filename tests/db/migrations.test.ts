@@ -84,7 +84,7 @@ describe('migrations', () => {
     oldParams.run('lora_parameters.keys', '["self_attn.q_proj"]');
     old.close();
 
-    const index = openIndex({ dbPath: tree.db, warn: () => {} });
+    const index = await openIndex({ dbPath: tree.db, warn: () => {} });
     index.close();
     const db = new Database(tree.db, { readonly: true });
     expect(columns(db, 'runs')).toEqual(expect.arrayContaining(['trainer', 'cwd', 'config_json']));
@@ -106,7 +106,7 @@ describe('migrations', () => {
     expect(q.stdout).toBe('n\n112\n');
   });
 
-  it('an index of schema 0004 gets WITHOUT ROWID metric tables (no separate key index) with every row kept', () => {
+  it('an index of schema 0004 gets WITHOUT ROWID metric tables (no separate key index) with every row kept', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runs-rowid-'));
     try {
       const file = path.join(dir, 'runs.db');
@@ -150,7 +150,7 @@ describe('migrations', () => {
       expect(keyIndexes(old)).toHaveLength(2);
       old.close();
 
-      openIndex({ dbPath: file, warn: () => {} }).close();
+      (await openIndex({ dbPath: file, warn: () => {} })).close();
       const db = new Database(file, { readonly: true });
       expect(dump(db)).toEqual(before);
       expect(keyIndexes(db)).toEqual([]);

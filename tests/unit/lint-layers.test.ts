@@ -95,6 +95,25 @@ describe('lint: layer arrows', () => {
     expect(await importErrors('src/core/x.ts', typeOnly('../db/index.js'))).toHaveLength(1);
   });
 
+  it('the local index loads no drizzle: db/ outside the schema and the team backend imports it for types only', async () => {
+    for (const file of ['src/db/sqlite-reads.ts', 'src/db/client.ts', 'src/db/new-module.ts']) {
+      expect(await importErrors(file, value('drizzle-orm'))).toEqual([expect.stringContaining('loads no drizzle')]);
+      expect(await importErrors(file, value('drizzle-orm/sqlite-core'))).toHaveLength(1);
+      expect(await importErrors(file, value('./schema.js'))).toEqual([expect.stringContaining('loads drizzle')]);
+      expect(await importErrors(file, typeOnly('drizzle-orm'))).toEqual([]);
+      expect(await importErrors(file, typeOnly('./schema.js'))).toEqual([]);
+      expect(await importErrors(file, value('./columns.js'))).toEqual([]);
+      // The layer arrows still hold in these files.
+      expect(await importErrors(file, value('../indexer/sync.js'))).toEqual([
+        expect.stringContaining('layer arrow: src/db may import'),
+      ]);
+    }
+    for (const file of ['src/db/schema.ts', 'src/db/team.ts', 'src/db/team-schema.ts']) {
+      expect(await importErrors(file, value('drizzle-orm'))).toEqual([]);
+    }
+    expect(await importErrors('src/db/team.ts', value('./schema.js'))).toEqual([]);
+  });
+
   it('the browser page (ui/app.ts, ui/series.ts) imports core only and no Node module', async () => {
     for (const file of ['src/ui/app.ts', 'src/ui/series.ts']) {
       expect(await importErrors(file, value('../core/run-json.js'))).toEqual([]);
