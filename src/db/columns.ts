@@ -70,6 +70,18 @@ export const RUN_COLUMNS = [
 /** The `runs` columns SQLite stores as 0/1 and a RunRow holds as booleans (drizzle's boolean mode). */
 export const RUN_BOOLEAN_COLUMNS = ['git_dirty'] as const satisfies readonly (keyof RunRow)[];
 
+/** The numeric columns of `metrics`, after its key and position columns: what a chart can draw. */
+export const METRIC_MEASURE_COLUMNS = [
+  'loss',
+  'learning_rate',
+  'it_per_sec',
+  'tokens_per_sec',
+  'trained_tokens',
+  'peak_mem_gb',
+  'val_time_s',
+  'test_ppl',
+] as const satisfies readonly (keyof MetricRow)[];
+
 /**
  * The `metrics` columns in table order: the index writer's INSERT, the team database's COPY and
  * select, and `runs show --csv` are all written from this list.
@@ -80,14 +92,7 @@ export const METRIC_TABLE_COLUMNS = [
   'segment',
   'iter',
   'split',
-  'loss',
-  'learning_rate',
-  'it_per_sec',
-  'tokens_per_sec',
-  'trained_tokens',
-  'peak_mem_gb',
-  'val_time_s',
-  'test_ppl',
+  ...METRIC_MEASURE_COLUMNS,
 ] as const satisfies readonly (keyof MetricRow)[];
 
 export const METRIC_VALUE_COLUMNS = [

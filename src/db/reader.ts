@@ -4,6 +4,7 @@
 import type { RefCandidate } from '../core/run-ref.js';
 import type { CheckpointRow, MetricRow, MetricValueRow, ParamRow, RunRow } from '../core/rows.js';
 import { asRunsError } from './errors.js';
+import { METRIC_MEASURE_COLUMNS } from './columns.js';
 import type { SqlResult, SqlStream } from './read-only-sql.js';
 
 /** Same filter language as `runs list` (sort key, status, --where). */
@@ -50,17 +51,8 @@ export interface RunsReader {
   changeToken(): Promise<string>;
 }
 
-/** The numeric columns of `metrics` a chart can draw. */
-export const METRIC_COLUMNS = [
-  'loss',
-  'learning_rate',
-  'it_per_sec',
-  'tokens_per_sec',
-  'trained_tokens',
-  'peak_mem_gb',
-  'val_time_s',
-  'test_ppl',
-] as const;
+/** The numeric columns of `metrics` a chart can draw (columns.ts). */
+export const METRIC_COLUMNS = METRIC_MEASURE_COLUMNS;
 export type MetricColumn = (typeof METRIC_COLUMNS)[number];
 /** [seq, segment, iter, split, trained_tokens, value of the asked column]. */
 export type MetricTuple = [number, number, number | null, string, number | null, number | null];

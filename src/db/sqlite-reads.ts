@@ -5,7 +5,7 @@
 // connection.
 import type Database from 'better-sqlite3';
 import type { RefCandidate } from '../core/run-ref.js';
-import type { SortKey } from '../core/sort-keys.js';
+import { SORT_KEY_COLUMNS, type SortKey } from '../core/sort-keys.js';
 import { openReadOnly, type Sqlite } from './client.js';
 import { CHECKPOINT_COLUMNS, METRIC_TABLE_COLUMNS, METRIC_VALUE_COLUMNS, RUN_COLUMNS } from './columns.js';
 import { PUSH_COLUMNS, RUN_BOOLEAN_POSITIONS, type PushTable } from './push-columns.js';
@@ -15,17 +15,8 @@ import { METRIC_COLUMNS, sqliteReader, type MetricTuple, type RunsReader, type S
 import type { CheckpointRow, MetricRow, MetricValueRow, ParamRow, RunRow } from './schema.js';
 import { checkedWhere, unknownColumnHint, verifyWhereShape, WhereError } from './where-clause.js';
 
-const SORT_COLUMNS = {
-  started: 'started_at',
-  val_loss: 'best_val_loss',
-  final_val_loss: 'final_val_loss',
-  train_loss: 'final_train_loss',
-  test_loss: 'test_loss',
-  iters: 'iters',
-  tokens_per_sec: 'tokens_per_sec',
-  peak_mem: 'peak_mem_gb',
-  duration: 'duration_s',
-} as const satisfies Record<SortKey, keyof RunRow>;
+/** The `runs` column each sort key sorts by. */
+const SORT_COLUMNS = SORT_KEY_COLUMNS satisfies Record<SortKey, keyof RunRow>;
 
 /** Every column, in table order, as `select *` would (property names = SQL column names, STYLE.md §5). */
 const SELECT_RUNS = `select ${RUN_COLUMNS.join(', ')} from runs`;
