@@ -30,6 +30,7 @@ export type {
   LocalIndex,
   OpenIndexOptions,
   RunsIndex,
+  RowIdentity,
   RunTuple,
   RunWrite,
   StoredState,
@@ -53,8 +54,8 @@ export async function openTeam(
 }
 
 export async function teamIdentity(): Promise<
-  Pick<typeof import('./team.js'), 'teamUid' | 'rowHash' | 'DEFAULT_SQL_TIMEOUT_S'>
+  Pick<typeof import('./team.js'), 'teamUid' | 'rowHash' | 'ROW_HASH_SCHEME' | 'DEFAULT_SQL_TIMEOUT_S'>
 > {
-  const { teamUid, rowHash, DEFAULT_SQL_TIMEOUT_S } = await import('./team.js');
-  return { teamUid, rowHash, DEFAULT_SQL_TIMEOUT_S };
+  const { teamUid, rowHash, ROW_HASH_SCHEME, DEFAULT_SQL_TIMEOUT_S } = await import('./team.js');
+  return { teamUid, rowHash, ROW_HASH_SCHEME, DEFAULT_SQL_TIMEOUT_S };
 }

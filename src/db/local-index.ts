@@ -92,6 +92,12 @@ export interface LocalIndex {
   adoptRoot(root: string): void;
 }
 
+/** A runs row as the team database knows it: its uid there and the hash of its values. */
+export interface RowIdentity {
+  uid: string;
+  hash: string;
+}
+
 /** A runs row as the values of a RunRow in RUN_COLUMNS order (runRowOf makes the object). */
 export interface RunTuple {
   id: string;
@@ -109,6 +115,25 @@ export interface RunsIndex extends LocalIndex, SqliteReadSide {
   metricsOf(id: string, afterSeq?: number): MetricRow[];
   /** Every run (or the one with this id) in start order, as tuples (runs push). */
   runTuples(id?: string): RunTuple[];
+  /** Every run's id, read from the key's index (none of the wide rows). */
+  runIds(): string[];
+  /**
+   * What an earlier `runs push` stored of each run's row for `host` with this hash recipe: its
+   * team uid and row hash. Only runs whose row has not changed since are in it (triggers drop a
+   * run's entries when its row is updated or deleted).
+   */
+  storedRowHashes(host: string, scheme: string): Map<string, RowIdentity>;
+  /**
+   * The tuples of these runs (of every run when null), each with what `identify` says of it,
+   * stored for the next push. Read and stored in one write transaction: no change to a row can
+   * come between its read and its stored hash.
+   */
+  hashRunTuples(
+    ids: readonly string[] | null,
+    host: string,
+    scheme: string,
+    identify: (tuple: RunTuple) => RowIdentity,
+  ): (RunTuple & RowIdentity)[];
   /** One run's rows of a row table with fromSeq <= seq < toSeq, as tuples in PUSH_COLUMNS order (runs push). */
   pushRows(table: PushTable, id: string, fromSeq: number, toSeq: number): unknown[][];
   /** The same as query, read row by row as it is used (`runs sql` over a huge result keeps memory flat). */

@@ -199,3 +199,22 @@ export const indexMeta = sqliteTable('index_meta', {
   key: text('key').primaryKey(),
   value: text('value'),
 });
+
+/**
+ * What `runs push` computed of each runs row, kept so that a push with nothing new reads neither
+ * the wide rows nor hashes them again (not part of the public SQL surface). Valid while the row
+ * is unchanged: triggers (migration 0007) delete a run's entries on any update or delete of its
+ * runs row. `scheme` names the row hash's recipe (team.ts ROW_HASH_SCHEME): another recipe's
+ * entries are ignored.
+ */
+export const runHashes = sqliteTable(
+  'run_hashes',
+  {
+    run_id: text('run_id').notNull(),
+    host: text('host').notNull(),
+    scheme: text('scheme').notNull(),
+    uid: text('uid').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.run_id, t.host] })],
+);

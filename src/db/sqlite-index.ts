@@ -7,7 +7,7 @@ import { METRIC_WIDTH, orNull, SPLITS, type EncodedBatch } from './batch-codec.j
 import { openDatabase, type JournalMode, type Sqlite } from './client.js';
 import { BatchingWriter, type IndexWriter } from './index-writer.js';
 import { leanHeap } from './lean-heap.js';
-import type { OpenIndexOptions, RunsIndex, StoredState, WriteResult } from './local-index.js';
+import type { OpenIndexOptions, RowIdentity, RunsIndex, RunTuple, StoredState, WriteResult } from './local-index.js';
 import { networkLocation } from './network-fs.js';
 import type { IndexStateRow } from './schema.js';
 import { SqliteReads } from './sqlite-reads.js';
@@ -293,6 +293,40 @@ export class SqliteRunsIndex extends SqliteReads implements RunsIndex {
       .transaction(() => {
         this.sqlite.prepare('update runs set path = ? || id').run(prefix);
         this.setMeta(ROOT_KEY, root);
+      })
+      .immediate();
+  }
+
+  runIds(): string[] {
+    return this.sqlite.prepare('select id from runs').pluck().all() as string[];
+  }
+
+  storedRowHashes(host: string, scheme: string): Map<string, RowIdentity> {
+    const rows = this.sqlite
+      .prepare('select run_id, uid, hash from run_hashes where host = ? and scheme = ?')
+      .raw()
+      .all(host, scheme) as [string, string, string][];
+    return new Map(rows.map(([id, uid, hash]) => [id, { uid, hash }]));
+  }
+
+  hashRunTuples(
+    ids: readonly string[] | null,
+    host: string,
+    scheme: string,
+    identify: (tuple: RunTuple) => RowIdentity,
+  ): (RunTuple & RowIdentity)[] {
+    const store = this.sqlite.prepare(
+      `insert into run_hashes (run_id, host, scheme, uid, hash) values (?, ?, ?, ?, ?)
+       on conflict (run_id, host) do update set scheme = excluded.scheme, uid = excluded.uid, hash = excluded.hash`,
+    );
+    return this.sqlite
+      .transaction(() => {
+        const tuples = ids === null ? this.runTuples() : ids.flatMap((id) => this.runTuples(id));
+        return tuples.map((t) => {
+          const identity = identify(t);
+          store.run(t.id, host, scheme, identity.uid, identity.hash);
+          return { ...t, ...identity };
+        });
       })
       .immediate();
   }

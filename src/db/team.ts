@@ -707,6 +707,16 @@ export function teamUid(row: Pick<RunRow, 'uid' | 'id'>, host: string): string {
 /** The run tuple positions a row hash covers: all but the bookkeeping time (indexed_at) and host. */
 const HASHED_POSITIONS = RUN_COLUMNS.flatMap((c, i) => (c === 'indexed_at' || c === 'host' ? [] : [i]));
 
+/**
+ * Names rowHash's recipe (the hashed columns, in order, and how each is written): the hashes a
+ * push stored locally (run_hashes) are used only by a build with the same recipe, so a column
+ * added or a change below makes every run's hash be computed again.
+ */
+export const ROW_HASH_SCHEME = `sha1-json-v1:${createHash('sha1')
+  .update(HASHED_POSITIONS.map((i) => RUN_COLUMNS[i]).join(','))
+  .digest('hex')
+  .slice(0, 16)}`;
+
 /** What identifies a version of a runs row (a tuple in RUN_COLUMNS order), without indexed_at. */
 export function rowHash(tuple: readonly unknown[], host: string): string {
   // One update of the whole text: the same bytes as an update per column, at a fraction of the cost.

@@ -52,6 +52,22 @@ describe('migrations', () => {
     sqlite.close();
   });
 
+  it('leave the triggers that keep run_hashes honest (a migration that rebuilds runs must make them again)', () => {
+    const sqlite = new Database(':memory:');
+    try {
+      migrate(drizzle(sqlite), { migrationsFolder: migrationsFolder() });
+      const triggers = sqlite
+        .prepare(`select name, tbl_name from sqlite_master where type = 'trigger' order by name`)
+        .all();
+      expect(triggers).toEqual([
+        { name: 'run_hashes_row_deleted', tbl_name: 'runs' },
+        { name: 'run_hashes_row_updated', tbl_name: 'runs' },
+      ]);
+    } finally {
+      sqlite.close();
+    }
+  });
+
   it('there is more than one migration, so the upgrade test below means something', () => {
     expect(journal.entries.length).toBeGreaterThan(1);
   });
