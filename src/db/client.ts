@@ -51,9 +51,10 @@ function appliedMigrationCount(sqlite: Sqlite): number {
 /**
  * Applies pending migrations. Cheap when up to date (reads the journal, counts rows), which is
  * every command after the first; drizzle's migrator is loaded only when there is one to apply
- * (loading drizzle costs every command ~7 ms, columns.ts). Two processes creating a new database at once race
- * inside the migrator (it reads what is applied before it takes the lock); the loser's
- * transaction rolls back, so it re-checks and goes on when the winner already did the work.
+ * (loading drizzle would cost every command ~7 ms, columns.ts). Two processes creating a new
+ * database at once race inside the migrator (it reads what is applied before it takes the lock);
+ * the loser's transaction rolls back, so it re-checks and goes on when the winner already did
+ * the work.
  */
 async function migrateIfNeeded(sqlite: Sqlite): Promise<void> {
   const folder = migrationsFolder();

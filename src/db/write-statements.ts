@@ -11,8 +11,7 @@ import {
 } from './columns.js';
 import type { RunInsert } from './schema.js';
 
-// Property names = SQL column names (STYLE.md §5), so rows bind straight to @name parameters.
-
+/** A runs row as the upsert's @name parameters (property names = SQL column names, STYLE.md §5). */
 export function runParams(row: RunInsert): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of RUN_COLUMNS) {

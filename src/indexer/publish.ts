@@ -91,7 +91,7 @@ export async function publishRuns(
   const read = new Map(
     (unread.length ? index.hashRunTuples(unread, host, ROW_HASH_SCHEME, identify) : []).map((r) => [r.id, r]),
   );
-  // One run (a live push) reads its own bookkeeping row only; nothing to send, none.
+  // One run (a live push) reads its own bookkeeping row only; with nothing to send, none is read.
   const committed =
     changed.length === 0
       ? new Map<string, { metrics: number; checkpoints: number }>()
