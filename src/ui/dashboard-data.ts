@@ -95,7 +95,17 @@ export class DashboardData {
       this.timesOf(id),
       this.leadIn(id, [metric]),
     ]);
-    return buildChart(id, metric, rows, checkpoints, points, times, lead.start, lead.splits[metric]);
+    return buildChart(
+      id,
+      metric,
+      rows,
+      checkpoints,
+      points,
+      times,
+      lead.start,
+      lead.splits[metric],
+      lead.checkpoints[metric],
+    );
   }
 
   /**
@@ -108,9 +118,11 @@ export class DashboardData {
     // Most runs continue nothing: no lineage read (it reads every part's rows).
     const lineage = run && run.parent !== null && run.iter_offset !== null ? await lineageOf(this.reader, run) : [];
     const splits: Record<string, Record<string, SplitSeries>> = {};
+    const checkpoints: Record<string, number[]> = {};
     let start: ChartStart = NO_LEAD_IN;
     for (let i = 0; i + 1 < lineage.length; i++) {
       const p = lineage[i]!;
+      const saved = metrics.length ? await this.reader.checkpointsOf(p.id) : [];
       // Every part's rows drive its clock; it starts where the parts before it stopped.
       const clock = { ...newClock(), seconds: start.seconds };
       const bySeq = new Map<number, number | null>();
@@ -125,6 +137,12 @@ export class DashboardData {
           own,
           (await this.reader.metricColumn(p.id, m)).map((r) => [...r, bySeq.get(r[0]) ?? null]),
         );
+        // Its checkpoints up to where the child took over (the one it resumed from included).
+        const marks = (checkpoints[m] ??= []);
+        for (const c of saved) {
+          const x = checkpointX(own.axis, c.segment, c.iter);
+          if (p.upTo === null || x <= p.upTo) marks.push(x + p.shift);
+        }
         const into = (splits[m] ??= {});
         for (const [split, s] of Object.entries(own.splits)) {
           const out = (into[split] ??= { x: [], tok: [], t: [], y: [] });
@@ -143,7 +161,7 @@ export class DashboardData {
         seconds,
       };
     }
-    return { start, splits };
+    return { start, splits, checkpoints };
   }
 
   /**
@@ -181,7 +199,7 @@ export class DashboardData {
     const out: Record<string, RunChart> = {};
     for (const m of metrics) {
       const rows = await this.reader.metricColumn(id, m);
-      const c = buildChart(id, m, rows, checkpoints, points, times, lead.start, lead.splits[m]);
+      const c = buildChart(id, m, rows, checkpoints, points, times, lead.start, lead.splits[m], lead.checkpoints[m]);
       if (Object.keys(c.splits).length > 0) out[m] = c;
     }
     return out;
@@ -221,6 +239,8 @@ interface LeadIn {
   start: ChartStart;
   /** metric → split → the parents' points, already on the run's axes. */
   splits: Record<string, Record<string, SplitSeries>>;
+  /** metric → the parents' checkpoints (iteration axis), already on the run's axis. */
+  checkpoints: Record<string, number[]>;
 }
 
 interface TimingColumns {
@@ -237,6 +257,7 @@ export function buildChart(
   times: TimingColumns,
   start: ChartStart = NO_LEAD_IN,
   leadIn: Record<string, SplitSeries> = {},
+  leadInCheckpoints: readonly number[] = [],
 ): RunChart {
   const chart = emptyChart(id, metric, start);
   // A resumed run: its parents' points come first, its own rows continue the axes after them.
@@ -262,6 +283,6 @@ export function buildChart(
     s.t = keep.map((i) => s.t[i]!);
     s.y = keep.map((i) => s.y[i]!);
   }
-  chart.checkpoints = checkpoints.map((c) => checkpointX(chart.axis, c.segment, c.iter));
+  chart.checkpoints = [...leadInCheckpoints, ...checkpoints.map((c) => checkpointX(chart.axis, c.segment, c.iter))];
   return chart;
 }

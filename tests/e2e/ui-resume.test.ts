@@ -24,6 +24,7 @@ interface Split {
 interface Chart {
   id: string;
   splits: Record<string, Split>;
+  checkpoints: number[];
   axis: { offsets: number[]; lastSeq: number; clock: { seconds: number | null } };
 }
 type Tuple = [number, number, number | null, string, number | null, number | null, number | null];
@@ -124,6 +125,21 @@ describe('runs ui: a resumed run', { timeout: 60_000 }, () => {
     expect(await getJson<Tuple[]>(ui.url, `/api/runs/${child}/series?metric=loss&after=${chart.axis.lastSeq}`)).toEqual(
       [],
     );
+  });
+
+  it("marks the parent's checkpoints up to the join (the one resumed from included), then the child's", async () => {
+    const chart = await getJson<Chart>(ui.url, `/api/runs/${child}/chart?metric=loss`);
+    const alone = await getJson<Chart>(ui.url, `/api/runs/${parent}/chart?metric=loss`);
+    const parentMarks = alone.checkpoints.filter((x) => x <= OFFSET);
+    expect(parentMarks).toEqual([50, 100, 150]);
+    const shown = await cli(['show', child, '--json']);
+    expect(shown.exitCode, shown.stderr).toBe(0);
+    const own = (JSON.parse(shown.stdout) as { checkpoint_files: { iter: number }[] }).checkpoint_files;
+    expect(chart.checkpoints).toEqual([...parentMarks, ...own.map((c) => OFFSET + c.iter)]);
+    // The same marks in what `runs report` embeds.
+    const out = path.join(tree.dir, 'report-marks.html');
+    expect((await cli(['report', '-o', out])).exitCode).toBe(0);
+    expect(reportCharts(out)[child]!.loss!.checkpoints).toEqual(chart.checkpoints);
   });
 
   it('runs report embeds the same joined chart', async () => {
@@ -247,6 +263,9 @@ describe.skipIf(!pgAvailable)('runs --team ui / report: a resumed run', { timeou
     );
     expect(remote.splits).toEqual(local.splits);
     expect(remote.splits.train!.x.some((x) => x <= OFFSET)).toBe(true);
+    // The parent's checkpoints up to the join too.
+    expect(remote.checkpoints).toEqual(local.checkpoints);
+    expect(remote.checkpoints.filter((x) => x <= OFFSET)).toEqual([50, 100, 150]);
     const out = path.join(tree.dir, 'team.html');
     const r = await runCli(['--team', 'report', '-o', out], { env: { RUNS_TEAM_DB: db.url } });
     expect(r.exitCode, r.stderr).toBe(0);
