@@ -7,7 +7,9 @@ import type { Locations } from '../storage/layout.js';
 export interface OutputStream {
   /** false: the stream's buffer is full; wait for 'drain' (process.stdout on a pipe). */
   write(chunk: string | Uint8Array): unknown;
-  once?(event: 'drain', listener: () => void): unknown;
+  /** 'close': the reader went away (a pipe closed by `| head`); no 'drain' will come. */
+  once?(event: 'drain' | 'close', listener: () => void): unknown;
+  removeListener?(event: 'drain' | 'close', listener: () => void): unknown;
   isTTY?: boolean;
   columns?: number;
 }

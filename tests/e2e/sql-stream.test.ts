@@ -2,7 +2,7 @@
 // written as they are read, in pieces, waiting on the pipe. Why a real process: only
 // process.stdout on a pipe pushes back (write() returning false, then 'drain'), and the shipped
 // bundle is what users run. Memory is measured in the report (/usr/bin/time -v), not here.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/paths.js';
@@ -78,4 +78,32 @@ describe('runs sql streams big results (spawn)', () => {
     expect(status).toBe(1);
     expect(stdout).toBe('');
   });
+
+  it.each(['--json', '--csv'])(
+    '%s under `| head -1`: the reader closes the pipe, runs stops and exits 0 (it used to hang on drain: exit 13)',
+    async (format) => {
+      const child = spawn(process.execPath, [BIN, ...tree.flags, 'sql', QUERY, format, '--limit', String(N)], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      // Read the first line, then close our end of the pipe, as `head -1` does.
+      const first = await new Promise<string>((resolve) => {
+        let text = '';
+        const onData = (d: Buffer) => {
+          text += d.toString();
+          if (!text.includes('\n')) return;
+          child.stdout.off('data', onData);
+          child.stdout.destroy();
+          resolve(text.slice(0, text.indexOf('\n')));
+        };
+        child.stdout.on('data', onData);
+      });
+      expect(first).toBe(format === '--json' ? '[' : 'i,label,half,empty');
+      expect(await exited).toBe(0);
+      expect(stderr).toBe('');
+    },
+    SLOW,
+  );
 });
