@@ -194,8 +194,10 @@ function indexFileKind(dbPath: string): IndexFileKind {
   }
   if (tables.length === 0) return { kind: 'new' };
   if (OWN_TABLES.every((t) => tables.includes(t))) return { kind: 'runs-index' };
-  // Another `runs` is creating this index right now: drizzle makes its bookkeeping table first.
-  if (tables.every((t) => EARLY_TABLES.has(t))) return { kind: 'runs-index' };
+  // Another `runs` is creating this index right now: drizzle makes its bookkeeping table first
+  // (so without it, a lone `runs` table is another program's, not an index being made).
+  if (tables.includes('__drizzle_migrations') && tables.every((t) => EARLY_TABLES.has(t)))
+    return { kind: 'runs-index' };
   return {
     kind: 'foreign',
     reason: `a SQLite database of another program (tables: ${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', …' : ''})`,

@@ -449,21 +449,27 @@ describe('the index is disposable', () => {
     const db = new Database(other);
     db.exec("create table notes (id integer primary key, text text); insert into notes (text) values ('keep me')");
     db.close();
-    const lockBytes = fs.readFileSync(lock);
-    const otherBytes = fs.readFileSync(other);
+    // Another program's tables that share a name with ours (a `runs` table of its own).
+    const sameName = path.join(tree.dir, 'experiments.sqlite');
+    const db2 = new Database(sameName);
+    db2.exec("create table runs (id text, x integer); insert into runs values ('a', 1); create table checkpoints (n)");
+    db2.close();
+    const targets = [lock, other, sameName];
+    const bytes = targets.map((t) => fs.readFileSync(t));
 
-    for (const target of [lock, other]) {
-      for (const argv of [['sql', 'select 1'], ['index'], ['list']]) {
+    for (const target of targets) {
+      for (const argv of [['sql', 'select 1'], ['index'], ['index', '--rebuild'], ['list'], ['tag', 'x', 'y']]) {
         const r = await runCli(['--root', tree.root, '--db', target, ...argv]);
-        expect(r.exitCode, `${target} ${argv[0]}`).toBe(1);
+        expect(r.exitCode, `${target} ${argv.join(' ')}`).toBe(1);
         expect(r.stderr).toMatch(
-          /^Error: .+ is not a runs index \((not a SQLite database|a SQLite database of another program \(tables: notes\))\); it was left as it is/,
+          /^Error: .+ is not a runs index \((not a SQLite database|a SQLite database of another program \(tables: (notes|runs, checkpoints)\))\); it was left as it is/,
         );
       }
     }
-    expect(fs.readFileSync(lock).equals(lockBytes)).toBe(true);
-    expect(fs.readFileSync(other).equals(otherBytes)).toBe(true);
-    expect(fs.readdirSync(tree.dir).sort()).toEqual(['notes.sqlite', 'package-lock.json', 'runs', 'runs.db'].sort());
+    targets.forEach((t, i) => expect(fs.readFileSync(t).equals(bytes[i]!), t).toBe(true));
+    expect(fs.readdirSync(tree.dir).sort()).toEqual(
+      ['experiments.sqlite', 'notes.sqlite', 'package-lock.json', 'runs', 'runs.db'].sort(),
+    );
   });
 
   it('a damaged runs index (its tables are ours) is moved aside with one warning and rebuilt', async () => {
