@@ -83,7 +83,9 @@ export class SqliteReads implements SqliteReadSide {
     try {
       stmt = ro.prepare(build(where));
     } catch (err) {
-      const message = (err as Error).message;
+      // SQLite's message for the expression alone, if it has one: the query around it would make
+      // `best_val_loss <` "near ")": syntax error", a parenthesis the user never typed.
+      const message = prepareError(ro, `select 1 from runs where ${where}`) ?? (err as Error).message;
       throw new WhereError(
         `--where "${q.where}" is not a valid filter: ${message}${unknownColumnHint(message, RUN_COLUMNS)}`,
       );
@@ -229,6 +231,16 @@ export class SqliteReads implements SqliteReadSide {
     this.readOnly?.close();
     this.readOnly = undefined;
     if (this.sqlite.open) this.sqlite.close();
+  }
+}
+
+/** The error preparing `sql` raises (nothing is run), or null when it prepares. */
+function prepareError(db: Sqlite, sql: string): string | null {
+  try {
+    db.prepare(sql);
+    return null;
+  } catch (err) {
+    return (err as Error).message;
   }
 }
 

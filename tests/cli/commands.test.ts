@@ -103,6 +103,18 @@ describe('runs list', () => {
     expect(await ids('--sort', 'val_loss', '--desc', '--limit', '2')).toEqual([B, A]);
   });
 
+  it('--asc and --desc together are a usage error (exit 2), in either order', async () => {
+    for (const argv of [
+      ['--asc', '--desc'],
+      ['--desc', '--asc'],
+    ]) {
+      const r = await cli('list', '--sort', 'val_loss', ...argv);
+      expect(r.exitCode).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/cannot be used with option '--(asc|desc)'/);
+    }
+  });
+
   it('--limit N is the first N of the whole listing for every sort key and direction', async () => {
     const ids = async (...argv: string[]) =>
       (JSON.parse((await cli('list', '--json', ...argv)).stdout) as { id: string }[]).map((r) => r.id);
@@ -177,6 +189,14 @@ describe('runs list', () => {
     const db = new Database(tree.db, { readonly: true });
     expect((db.prepare('select count(*) as n from runs').get() as { n: number }).n).toBe(4);
     db.close();
+  });
+
+  it('an incomplete --where is called incomplete, not a syntax error near a parenthesis the user never typed', async () => {
+    for (const expr of ['best_val_loss <', 'lora_rank >= 16 and']) {
+      const r = await cli('list', '--where', expr, '--status', 'completed', '--limit', '3');
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toBe(`Error: --where "${expr}" is not a valid filter: incomplete input\n`);
+    }
   });
 
   it('an empty result says whether the filter or the tree is empty', async () => {
