@@ -34,10 +34,17 @@ export interface PruneResult {
 
 export function parseKeep(text: string | undefined): { best: boolean; last: boolean; iters: Set<number> } {
   const keep = { best: false, last: false, iters: new Set<number>() };
-  for (const word of (text ?? 'best,last')
+  const words = (text ?? 'best,last')
     .split(',')
     .map((w) => w.trim())
-    .filter(Boolean)) {
+    .filter(Boolean);
+  // An empty list (`--keep ""`, `--keep "$UNSET"`) would keep nothing and delete every checkpoint:
+  // keeping nothing is asked for by name only.
+  if (words.length === 0)
+    throw new UsageError(
+      '--keep is empty: name what to keep (best, last, iteration numbers), or none to keep no checkpoint',
+    );
+  for (const word of words) {
     if (word === 'best') keep.best = true;
     else if (word === 'last') keep.last = true;
     else if (word === 'none') continue;

@@ -108,6 +108,20 @@ describe('runs prune', () => {
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/^Error: --keep takes best, last/);
   });
+
+  it('an empty --keep (an unset variable, a stray comma) is refused, not taken as "keep nothing"', async () => {
+    const tree = tree15();
+    const before = adapterFiles(tree, A);
+    expect(before.filter((f) => /^\d+_adapters/.test(f))).toHaveLength(10);
+    for (const keep of ['', ',', ' ', ' , ']) {
+      for (const all of [[A], ['--all']]) {
+        const empty = await runCli([...tree.flags, 'prune', ...all, '--keep', keep]);
+        expect(empty.exitCode, JSON.stringify(keep)).toBe(2);
+        expect(empty.stderr).toMatch(/^Error: --keep is empty: name what to keep/);
+      }
+    }
+    expect(adapterFiles(tree, A)).toEqual(before);
+  });
 });
 
 describe('runs export', () => {
