@@ -17,7 +17,8 @@ const LATEST = /^latest(?:~(\d+))?$/;
  * else can be reached: a path is not an id.
  */
 export function resolveRunRef(ref: string, runs: readonly RefCandidate[]): string {
-  if (ref === '' || ref.includes('/') || ref.includes('\\') || ref.includes('\0')) {
+  // A backslash is fine: on macOS and Linux it is part of a folder name, not a separator.
+  if (ref === '' || ref.includes('/') || ref.includes('\0')) {
     throw new UsageError(
       `${JSON.stringify(ref)} is not a run reference: use a run id, a unique id prefix, latest or latest~N (never a path)`,
     );

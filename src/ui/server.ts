@@ -232,9 +232,11 @@ export function parseTarget(target: string): { route: Route; params: URLSearchPa
     throw new HttpError(400, 'malformed query string (bad percent-encoding)');
   }
   if (target.startsWith('//') || !target.startsWith('/')) throw new HttpError(400, 'request target must be a path');
-  // new URL() folds "/a/../b"; refuse targets whose raw path differs from the folded one.
+  // new URL() folds "/a/../b" (and reads a raw "\\" as "/"); refuse targets whose raw path differs
+  // from the folded one. An encoded backslash (%5C) stays: it can only name a run id (a folder
+  // name may hold one), which is matched against the ids the index knows, never read as a path.
   const rawPath = target.split('?')[0]!.split('#')[0]!;
-  if (rawPath !== p || /%2e|%2f|%5c|\\/i.test(rawPath)) throw new HttpError(404, 'not found');
+  if (rawPath !== p || /%2e|%2f|\\/i.test(rawPath)) throw new HttpError(404, 'not found');
   const staticName = STATIC_NAMES[p];
   if (staticName) return { route: { kind: 'static', name: staticName }, params };
   if (p === '/api/runs') return { route: { kind: 'list' }, params };

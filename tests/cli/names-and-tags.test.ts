@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
+import { startUi } from '../helpers/ui.js';
 import { addRun, completedManifest, makeTree, type Tree } from '../helpers/tree.js';
 
 const LOG = '09-mlxlm-0.19-report-every-step-lr-decay-end-of-run.log';
@@ -11,6 +12,7 @@ const SPACE = 'with space';
 const UNICODE = 'café-ünï-実験'; // stored composed (NFC)
 const DASH = '-dashfirst';
 const ESC = '\x1b[31mred';
+const BACKSLASH = 'back\\slash'; // a legal folder name on macOS and Linux
 const PLAIN = '2026-06-01_10-00-00';
 
 let tree: Tree;
@@ -18,7 +20,7 @@ const cli = (...argv: string[]) => runCli([...tree.flags, ...argv]);
 
 beforeAll(async () => {
   tree = makeTree('runs-names-');
-  for (const [i, id] of [SPACE, UNICODE, DASH, ESC].entries()) {
+  for (const [i, id] of [SPACE, UNICODE, DASH, ESC, BACKSLASH].entries()) {
     addRun(tree, id, { log: LOG, manifest: completedManifest(id, { started_at: `2026-06-01T0${i}:00:00.000Z` }) });
   }
   addRun(tree, PLAIN, {
@@ -34,12 +36,41 @@ beforeAll(async () => {
 });
 
 describe('every id listed can be named (item 16)', () => {
-  it('list shows all five runs', async () => {
+  it('list shows all six runs', async () => {
     const r = await cli('list', '--json');
     expect(r.exitCode).toBe(0);
     expect((JSON.parse(r.stdout) as { id: string }[]).map((x) => x.id).sort()).toEqual(
-      [DASH, ESC, PLAIN, SPACE, UNICODE].sort(),
+      [BACKSLASH, DASH, ESC, PLAIN, SPACE, UNICODE].sort(),
     );
+  });
+
+  it('a backslash in a folder name is part of the id: show names it, report (all runs) includes it', async () => {
+    const r = await cli('show', '--json', BACKSLASH);
+    expect({ exitCode: r.exitCode, stderr: r.stderr }).toEqual({ exitCode: 0, stderr: '' });
+    expect(JSON.parse(r.stdout)).toMatchObject({ id: BACKSLASH });
+    const out = path.join(tree.dir, 'all.html');
+    const report = await cli('report', '-o', out);
+    expect(report.exitCode, report.stderr).toBe(0);
+    expect(report.stderr).toMatch(/^wrote .+ \(6 runs, /);
+    expect(fs.readFileSync(out, 'utf8')).toContain(JSON.stringify(BACKSLASH).slice(1, -1));
+  });
+
+  it('runs ui serves the page of a run whose id has a backslash (%5C), and still nothing outside the ids', async () => {
+    const ui = await startUi(tree.flags);
+    try {
+      const page = await fetch(new URL(`/api/runs/${encodeURIComponent(BACKSLASH)}/page`, ui.url));
+      expect(page.status).toBe(200);
+      const body = (await page.json()) as { id: string; lines: string[] };
+      expect(body.id).toBe(BACKSLASH);
+      expect(body.lines.length).toBeGreaterThan(0); // the log tail, read from the folder of that name
+      for (const target of ['/%5c..%5cpackage.json', '/api/runs/..%5c..%5cpackage.json', '/api/runs/%5cetc%5cpasswd']) {
+        const r = await fetch(new URL(target, ui.url));
+        expect(r.status, target).toBe(404);
+        expect(await r.text()).not.toContain('"name": "runs"');
+      }
+    } finally {
+      await ui.stop();
+    }
   });
 
   it.each([
