@@ -12,6 +12,16 @@ export type Shell = (typeof SHELLS)[number];
 
 const words = (list: readonly string[]) => list.join(' ');
 
+/** Global options that take a value: skipped (with their value) when finding the command word. */
+const GLOBAL_VALUE_OPTIONS = ['--root', '--db', '--team-db'];
+const GLOBAL_FLAGS = ['--team', '--help', '--version'];
+
+/**
+ * Run ids are folder names: anything may be in them (spaces, `?`, `$(...)`). So they never go
+ * through `compgen -W`, which expands each word (a folder named `$(cmd)` would run cmd on Tab),
+ * nor through an unquoted `$(...)` (split at spaces, globbed against the current directory):
+ * they are read line by line, matched as literal prefixes and inserted shell-quoted (%q).
+ */
 function bashFunction(spec: CompletionSpec): string {
   const flagCases = spec.commands.map((c) => `      ${c.name}) opts="${words(c.flags)}" ;;`).join('\n');
   const valueCases = Object.entries(spec.values)
@@ -22,15 +32,31 @@ function bashFunction(spec: CompletionSpec): string {
     .map((c) => c.name)
     .join('|');
   return `_runs_complete() {
-  local cur prev cmd opts
+  local cur prev cmd opts word id i=1
+  local -a globals=()
+  COMPREPLY=()
   cur="\${COMP_WORDS[COMP_CWORD]}"
   prev="\${COMP_WORDS[COMP_CWORD-1]}"
-  cmd="\${COMP_WORDS[1]}"
+  # The command is the first word that is not a global option (or the value of one).
+  cmd=""
+  while [ "$i" -lt "$COMP_CWORD" ]; do
+    word="\${COMP_WORDS[i]}"
+    case "$word" in
+      ${GLOBAL_VALUE_OPTIONS.join('|')}) globals+=("$word" "\${COMP_WORDS[i+1]}"); i=$((i + 2)); continue ;;
+      --team) globals+=("$word") ;;
+      -*) ;;
+      *) cmd="$word"; break ;;
+    esac
+    i=$((i + 1))
+  done
   case "$prev" in
 ${valueCases}
+    --root) while IFS= read -r word; do COMPREPLY+=("$word"); done < <(compgen -d -- "$cur"); return ;;
+    --db) while IFS= read -r word; do COMPREPLY+=("$word"); done < <(compgen -f -- "$cur"); return ;;
+    --team-db) return ;;
   esac
-  if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=($(compgen -W "${words(spec.commands.map((c) => c.name))} --root --db --help --version" -- "$cur"))
+  if [ -z "$cmd" ]; then
+    COMPREPLY=($(compgen -W "${words(spec.commands.map((c) => c.name))} ${words([...GLOBAL_VALUE_OPTIONS, ...GLOBAL_FLAGS])}" -- "$cur"))
     return
   fi
   if [[ "$cur" == -* ]]; then
@@ -42,8 +68,11 @@ ${flagCases}
     return
   fi
   case "$cmd" in
-    ${runCommands || '__none__'}) COMPREPLY=($(compgen -W "latest $(command runs completion --ids 2>/dev/null)" -- "$cur")) ;;
-    *) COMPREPLY=() ;;
+    ${runCommands || '__none__'})
+      while IFS= read -r id; do
+        [[ "$id" == "$cur"* ]] && COMPREPLY+=("$(printf '%q' "$id")")
+      done < <(printf 'latest\n'; command runs "\${globals[@]}" completion --ids 2>/dev/null)
+      ;;
   esac
 }`;
 }
