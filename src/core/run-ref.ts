@@ -10,6 +10,11 @@ export interface RefCandidate {
 
 const LATEST = /^latest(?:~(\d+))?$/;
 
+/** Newest first, as `latest~N` counts: by start time, then by id. */
+function newestFirst(runs: readonly RefCandidate[]): RefCandidate[] {
+  return [...runs].sort((a, b) => b.startedMs - a.startedMs || (a.id < b.id ? 1 : -1));
+}
+
 /**
  * Resolves one reference to a run id, or throws a RunsError that lists the candidates. A
  * reference is only ever compared with the known ids (folder names directly under the root), so
@@ -26,8 +31,7 @@ export function resolveRunRef(ref: string, runs: readonly RefCandidate[]): strin
   const latest = LATEST.exec(ref);
   if (latest) {
     const back = latest[1] === undefined ? 0 : Number(latest[1]);
-    const newestFirst = [...runs].sort((a, b) => b.startedMs - a.startedMs || (a.id < b.id ? 1 : -1));
-    const hit = newestFirst[back];
+    const hit = newestFirst(runs)[back];
     if (!hit) {
       throw new RunsError(
         runs.length === 0
@@ -49,10 +53,10 @@ export function resolveRunRef(ref: string, runs: readonly RefCandidate[]): strin
     .sort();
   if (matches.length === 1) return matches[0]!;
   if (matches.length === 0) {
-    const near = runs
-      .map((r) => r.id)
-      .sort()
-      .slice(-5);
+    // The runs `latest`, `latest~1`, … name (ids need not be timestamps: sorting them is no order).
+    const near = newestFirst(runs)
+      .slice(0, 5)
+      .map((r) => r.id);
     throw new RunsError(
       `no run matches "${ref}"` +
         (near.length ? `; newest runs: ${near.join(', ')} (see runs list)` : ': there are no runs yet'),

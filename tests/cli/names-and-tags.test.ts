@@ -92,6 +92,17 @@ describe('every id listed can be named (item 16)', () => {
     expect(JSON.parse(fs.readFileSync(path.join(tree.root, DASH, 'run.json'), 'utf8')).tags).toEqual(['dash-ok']);
   });
 
+  it('"no run matches" names the newest runs as latest~N counts them (start time), not by sorted id', async () => {
+    const r = await cli('show', 'zzz-no-such-run');
+    expect(r.exitCode).toBe(1);
+    // Started 10:00, 04:00, 03:00, 02:00, 01:00 (SPACE, at 00:00, is the oldest); ESC shown escaped.
+    expect(r.stderr).toBe(
+      `Error: no run matches "zzz-no-such-run"; newest runs: ${[PLAIN, BACKSLASH, '\\x1b[31mred', DASH, UNICODE].join(', ')} (see runs list)\n`,
+    );
+    for (const [k, id] of [PLAIN, BACKSLASH].entries())
+      expect(JSON.parse((await cli('show', '--json', `latest~${k}`)).stdout)).toMatchObject({ id });
+  });
+
   it.each([['../outside'], ['a/b'], ['']])('%j is not a run reference (exit 2)', async (ref) => {
     const r = await cli('show', '--', ref);
     expect(r.exitCode).toBe(2);
