@@ -10,6 +10,8 @@ export interface OutputStream {
   /** 'close': the reader went away (a pipe closed by `| head`); no 'drain' will come. */
   once?(event: 'drain' | 'close', listener: () => void): unknown;
   removeListener?(event: 'drain' | 'close', listener: () => void): unknown;
+  /** true once the stream is closed (after a reader went away). */
+  destroyed?: boolean;
   isTTY?: boolean;
   columns?: number;
 }
