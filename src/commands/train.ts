@@ -383,6 +383,16 @@ interface ParentPlan {
   iterOffset?: number;
 }
 
+/** The last `--resume-adapter-file` in trainer arguments (argparse: the last wins), or null. */
+function resumeFileIn(args: readonly string[]): string | null {
+  let file: string | null = null;
+  args.forEach((a, i) => {
+    if (a === '--resume-adapter-file' && i + 1 < args.length) file = args[i + 1]!;
+    else if (a.startsWith('--resume-adapter-file=')) file = a.slice('--resume-adapter-file='.length);
+  });
+  return file;
+}
+
 /** What `--from RUN` / `resume RUN` take from the parent (its files are only read). */
 async function parentPlan(ctx: Context, opts: TrainOptions): Promise<ParentPlan> {
   await refresh(ctx);
@@ -403,6 +413,16 @@ async function parentPlan(ctx: Context, opts: TrainOptions): Promise<ParentPlan>
     args,
     resumeFile: null,
   };
+  // A re-run of a resumed run hands the trainer the checkpoint that run resumed from: if it has
+  // been pruned since, say so now (mlx_lm would only fail after loading the model), unless the
+  // user's own arguments give another one (last wins).
+  const inherited = resumeFileIn(args);
+  if (opts.from !== undefined && inherited !== null && resumeFileIn(opts.trainerArgs ?? []) === null) {
+    if (!fs.existsSync(path.resolve(manifest?.cwd ?? ctx.cwd, inherited)))
+      throw new RunsError(
+        `${run.id} resumed from ${inherited}, which no longer exists (pruned?); resume from a checkpoint that exists: runs resume ${manifest?.parent ?? 'RUN'} --checkpoint ITER`,
+      );
+  }
   if (opts.resume) {
     const cp = runCheckpoints(run, await (await ctx.reader()).metricsOf(run.id));
     const which = opts.resume.checkpoint ?? 'last';

@@ -183,6 +183,34 @@ describe('runs resume', () => {
     expect((await cli(['show', child])).stdout).toMatch(/\n\s+1\s+210\s+iter\n/);
   });
 
+  it('a re-run of a resumed run whose checkpoint was pruned since: exit 1, no folder; the user can name another', async () => {
+    const resumed = await cli(['resume', parent, '--checkpoint', '100', '--', '--iters', '60'], {
+      FAKE_LOG: CHILD_LOG,
+    });
+    expect(resumed.exitCode, resumed.stderr).toBe(0);
+    const child = newestId();
+    const gone = path.join(tree.root, parent, 'adapters', '0000100_adapters.safetensors');
+    const kept = fs.readFileSync(gone);
+    fs.rmSync(gone); // as `runs prune` would
+    try {
+      const before = fs.readdirSync(tree.root).sort();
+      const r = await cli(['train', '--from', child], { FAKE_LOG: CHILD_LOG });
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toBe(
+        `Error: ${child} resumed from ${gone}, which no longer exists (pruned?); resume from a checkpoint that exists: runs resume ${parent} --checkpoint ITER\n`,
+      );
+      expect(fs.readdirSync(tree.root).sort()).toEqual(before);
+      expect(newestId()).toBe(child);
+      // The user's own --resume-adapter-file wins (argparse: the last one), so the re-run goes ahead.
+      const other = path.join(tree.root, parent, 'adapters', '0000150_adapters.safetensors');
+      const r2 = await cli(['train', '--from', child, '--', '--resume-adapter-file', other], { FAKE_LOG: CHILD_LOG });
+      expect(r2.exitCode, r2.stderr).toBe(0);
+      expect(dumps().at(-1)!.argv.slice(-4, -2)).toEqual(['--resume-adapter-file', other]);
+    } finally {
+      fs.writeFileSync(gone, kept);
+    }
+  });
+
   it('a checkpoint that does not exist is exit 1 with the list; a bad --checkpoint is exit 2', async () => {
     const r = await cli(['resume', parent, '--checkpoint', '75']);
     expect(r.exitCode).toBe(1);
