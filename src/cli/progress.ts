@@ -37,9 +37,8 @@ export function progressLine(stream: OutputStream, opts: ProgressOptions): Progr
       if (lastDraw !== null && t - lastDraw < interval) return;
       lastDraw = t;
       drawn = true;
-      const n = thousands;
       // \x1b[K erases what a longer previous line left to the right.
-      stream.write(`\r${opts.verb} ${n(done)}/${n(total)} ${opts.unit}\x1b[K`);
+      stream.write(`\r${opts.verb} ${thousands(done)}/${thousands(total)} ${opts.unit}\x1b[K`);
     },
     end: () => {
       if (drawn) stream.write('\r\x1b[K');

@@ -10,8 +10,7 @@ import {
   RUN_COLUMNS,
 } from './columns.js';
 
-/** Every column of `runs`, in table order: the order of a run tuple (SqliteReads.runTuples). */
-export { RUN_COLUMNS };
+// A run tuple holds a runs row's values in RUN_COLUMNS order (SqliteReads.runTuples).
 /** Positions in a run tuple of the columns SQLite stores as 0/1 (booleans in a RunRow). */
 export const RUN_BOOLEAN_POSITIONS = RUN_BOOLEAN_COLUMNS.map((c) => RUN_COLUMNS.indexOf(c));
 

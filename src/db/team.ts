@@ -16,11 +16,11 @@ import { RunsError } from '../core/errors.js';
 import type { RefCandidate } from '../core/run-ref.js';
 import { SORT_KEY_COLUMNS } from '../core/sort-keys.js';
 import { migrationsFolder } from './client.js';
-import { PUSH_COLUMNS, RUN_COLUMNS, type PushTable } from './push-columns.js';
+import { PUSH_COLUMNS, type PushTable } from './push-columns.js';
 import { METRIC_COLUMNS, type MetricTuple, type ReaderListQuery, type RunsReader } from './reader.js';
 import type { SqlResult } from './read-only-sql.js';
 import { ReadOnlyViolation } from './read-only-sql.js';
-import { METRIC_TABLE_COLUMNS } from './columns.js';
+import { METRIC_TABLE_COLUMNS, RUN_COLUMNS } from './columns.js';
 import { checkedWhere, unknownColumnHint, WhereError } from './where-clause.js';
 import type { CheckpointRow, MetricRow, MetricValueRow, ParamRow, RunRow } from './schema.js';
 

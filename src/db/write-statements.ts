@@ -64,8 +64,6 @@ class RowInserter {
 }
 
 export function prepareWriteStatements(sqlite: Sqlite) {
-  const runCols = RUN_COLUMNS;
-  const stateCols = INDEX_STATE_COLUMNS;
   return {
     getState: sqlite.prepare(
       'select log_offset, committed_seq, committed_checkpoint_seq, manifest_stamp from index_state where run_id = ?',
@@ -80,16 +78,14 @@ export function prepareWriteStatements(sqlite: Sqlite) {
     checkpointRows: new RowInserter(sqlite, 'checkpoints', CHECKPOINT_COLUMNS),
     valueRows: new RowInserter(sqlite, 'metric_values', METRIC_VALUE_COLUMNS),
     upsertRun: sqlite.prepare(
-      `insert into runs (${runCols.join(', ')}) values (${runCols.map((c) => `@${c}`).join(', ')})
-       on conflict(id) do update set ${runCols
-         .filter((c) => c !== 'id')
+      `insert into runs (${RUN_COLUMNS.join(', ')}) values (${RUN_COLUMNS.map((c) => `@${c}`).join(', ')})
+       on conflict(id) do update set ${RUN_COLUMNS.filter((c) => c !== 'id')
          .map((c) => `${c} = excluded.${c}`)
          .join(', ')}`,
     ),
     upsertState: sqlite.prepare(
-      `insert into index_state (${stateCols.join(', ')}) values (${stateCols.map((c) => `@${c}`).join(', ')})
-       on conflict(run_id) do update set ${stateCols
-         .filter((c) => c !== 'run_id')
+      `insert into index_state (${INDEX_STATE_COLUMNS.join(', ')}) values (${INDEX_STATE_COLUMNS.map((c) => `@${c}`).join(', ')})
+       on conflict(run_id) do update set ${INDEX_STATE_COLUMNS.filter((c) => c !== 'run_id')
          .map((c) => `${c} = excluded.${c}`)
          .join(', ')}`,
     ),

@@ -59,12 +59,17 @@ describe('tableText in pieces', () => {
   });
 
   it('keeps the widest cell of any piece for the whole column (a wide cell in the last piece)', async () => {
-    const body = Array.from({ length: 30 }, (_, i) => [String(i), 'x']);
-    body[29] = ['29', 'a much wider cell than all the others'];
-    const whole = await tableText(['n', 'v'], body, ['right', 'left'], Infinity);
-    expect(await tableText(['n', 'v'], body, ['right', 'left'], 10)).toBe(whole);
-    // The first row is padded to the last row's width before the next column (here: none after).
-    expect(whole.split('\n')[1]).toBe(' 0  x');
+    // The wide cell is in the first column, so its width shows in every row before the second.
+    const body = Array.from({ length: 30 }, (_, i) => ['x', String(i)]);
+    body[29] = ['a wider cell', '29'];
+    const whole = await tableText(['v', 'n'], body, ['left', 'right'], Infinity);
+    const pieces = await tableText(['v', 'n'], body, ['left', 'right'], 10);
+    expect(pieces).toBe(whole);
+    const lines = pieces.split('\n');
+    // 12 wide, two spaces, then n right-aligned in 2.
+    expect(lines[0]).toBe(`v${' '.repeat(14)}n`);
+    expect(lines[1]).toBe(`x${' '.repeat(14)}0`);
+    expect(lines[30]).toBe('a wider cell  29');
   });
 
   it('uses pieces by default for long tables: the same text as one table', async () => {
